@@ -1,0 +1,177 @@
+// The reminder/escalation policy and the obligation state machine, as pure functions.
+// The obligation workflow and `duban plan` both call exactly these, so they cannot disagree.
+import { type CivilDate, type WorkCalendar, WorkingDays, isCivilDate } from './calendar';
+import { DubanError } from './errors';
+import { chineseDate, civilDateOf, instantAt } from './zoned-time';
+
+/** 提醒 reminder, then the escalation ladder: 提醒敦促函 → 督办通知 → 通报 → 约谈. */
+export type EscalationStep = 'urge' | 'notice' | 'circulate' | 'interview';
+export type NoticeAction = 'reminder' | EscalationStep;
+export const ESCALATION_LADDER: readonly EscalationStep[] = ['urge', 'notice', 'circulate', 'interview'];
+export const NOTICE_ACTIONS: readonly NoticeAction[] = ['reminder', ...ESCALATION_LADDER];
+
+export interface NoticePolicy {
+  /** Local time (HH:mm) at which every notice goes out. */
+  sendAt: string;
+  /** Working days before the deadline to remind; 0 means on the deadline day when it is a working day. */
+  remindBefore: number[];
+  /** For each step, the working day after the deadline on which it fires; null disables the step. */
+  escalate: Record<EscalationStep, number | null>;
+  /** Calendar days after acceptance during which a submission can still be returned for revision. */
+  returnWindowDays: number;
+}
+
+export const DEFAULT_POLICY: NoticePolicy = {
+  sendAt: '09:00',
+  remindBefore: [3, 1, 0],
+  escalate: { urge: 1, notice: 3, circulate: 5, interview: 7 },
+  returnWindowDays: 30,
+};
+
+export interface ScheduleContext {
+  policy: NoticePolicy;
+  calendar: WorkCalendar;
+  timeZone: string;
+}
+
+export interface ScheduledNotice {
+  action: NoticeAction;
+  at: number;
+  /** The deadline this notice is about. */
+  deadline: CivilDate;
+  /** Stable within one obligation: deadline, action and the day it fires. */
+  key: string;
+  /** Why it fires, in words an operator reads in `history`. */
+  reason: string;
+}
+
+const ACTION_ORDER: Record<NoticeAction, number> = { reminder: 0, urge: 1, notice: 2, circulate: 3, interview: 4 };
+
+const ordinal = (n: number) => `第${n}个工作日`;
+
+/** Every notice a deadline calls for, in time order, before any filtering by opening or submission. */
+export function noticeSchedule(ctx: ScheduleContext, deadline: CivilDate): ScheduledNotice[] {
+  const days = new WorkingDays(ctx.calendar);
+  const { policy, timeZone } = ctx;
+  const out: ScheduledNotice[] = [];
+  const push = (action: NoticeAction, date: CivilDate, reason: string) => {
+    const at = instantAt(date, policy.sendAt, timeZone);
+    if (out.some((n) => n.at === at && n.action === action)) return; // identical instants are sent once
+    out.push({ action, at, deadline, key: `${deadline}/${action}/${date}`, reason });
+  };
+  for (const before of policy.remindBefore) {
+    if (before === 0) {
+      if (days.isWorkingDay(deadline)) push('reminder', deadline, `截止日${chineseDate(deadline)}当天提醒`);
+    } else {
+      push('reminder', days.nthWorkingDayBefore(deadline, before), `截止日${chineseDate(deadline)}前${ordinal(before)}提醒`);
+    }
+  }
+  for (const step of ESCALATION_LADDER) {
+    const after = policy.escalate[step];
+    if (after === null) continue;
+    push(step, days.nthWorkingDayAfter(deadline, after), `截止日${chineseDate(deadline)}后${ordinal(after)}仍未报送`);
+  }
+  return out.sort((a, b) => a.at - b.at || ACTION_ORDER[a.action] - ACTION_ORDER[b.action]);
+}
+
+export type ObligationStatus = 'open' | 'submitted' | 'waived';
+
+/** Everything the workflow must remember about one obligation; small and serialisable. */
+export interface ObligationState {
+  deadline: CivilDate;
+  status: ObligationStatus;
+  /** Notices scheduled before this instant are not sent (the obligation's opening, or the last change). */
+  notBefore: number;
+  /** Keys of notices already sent. */
+  sent: string[];
+  /** Highest escalation step reached; kept across extensions and returns. */
+  escalation: EscalationStep | 'none';
+  /** When the current submission or waiver happened. */
+  closedAt?: number;
+  lateWorkingDays?: number;
+}
+
+export function initialState(due: CivilDate, opensAt: number): ObligationState {
+  return { deadline: due, status: 'open', notBefore: opensAt, sent: [], escalation: 'none' };
+}
+
+/** The next notice to send, or undefined when nothing more is due (submitted, waived, ladder exhausted). */
+export function nextNotice(ctx: ScheduleContext, state: ObligationState): ScheduledNotice | undefined {
+  if (state.status !== 'open') return undefined;
+  return noticeSchedule(ctx, state.deadline).find((n) => n.at >= state.notBefore && !state.sent.includes(n.key));
+}
+
+export function markSent(state: ObligationState, notice: ScheduledNotice): ObligationState {
+  const escalation =
+    notice.action !== 'reminder' && ESCALATION_LADDER.indexOf(notice.action) > ESCALATION_LADDER.indexOf(state.escalation as EscalationStep)
+      ? notice.action
+      : state.escalation;
+  return { ...state, sent: [...state.sent, notice.key], escalation };
+}
+
+export type ObligationEvent =
+  | { kind: 'submit'; file?: string }
+  | { kind: 'extend'; to: CivilDate; reason: string }
+  | { kind: 'return'; to: CivilDate; reason: string }
+  | { kind: 'waive'; reason: string };
+
+/** Throws a DubanError naming why `event` makes no sense now; returns normally when it is acceptable. */
+export function checkEvent(ctx: ScheduleContext, state: ObligationState, event: ObligationEvent, now: number): void {
+  const today = civilDateOf(now, ctx.timeZone);
+  const needsOpen = () => {
+    if (state.status === 'submitted')
+      throw new DubanError('ALREADY_SUBMITTED', `already submitted and accepted on ${civilDateOf(state.closedAt ?? now, ctx.timeZone)}`);
+    if (state.status === 'waived') throw new DubanError('ALREADY_WAIVED', 'already waived');
+  };
+  const needsFutureDate = (to: string) => {
+    if (!isCivilDate(to)) throw new DubanError('INVALID_ARGUMENT', `--to must be a date YYYY-MM-DD, got ${JSON.stringify(to)}`);
+    if (to < today) throw new DubanError('DATE_IN_PAST', `--to ${to} is in the past (today is ${today})`);
+  };
+  const needsReason = (reason: string) => {
+    if (!reason || !reason.trim()) throw new DubanError('INVALID_ARGUMENT', '--reason is required');
+  };
+  switch (event.kind) {
+    case 'submit':
+      needsOpen();
+      return;
+    case 'waive':
+      needsOpen();
+      needsReason(event.reason);
+      return;
+    case 'extend':
+      needsOpen();
+      needsReason(event.reason);
+      needsFutureDate(event.to);
+      if (event.to <= state.deadline)
+        throw new DubanError('DATE_NOT_LATER', `--to ${event.to} is not later than the current deadline ${state.deadline}`);
+      return;
+    case 'return':
+      if (state.status !== 'submitted')
+        throw new DubanError('NOT_SUBMITTED', `only a submitted deliverable can be returned; it is ${state.status}`);
+      needsReason(event.reason);
+      needsFutureDate(event.to);
+      return;
+  }
+}
+
+/** Apply an accepted event at instant `now`. Call checkEvent first. */
+export function applyEvent(ctx: ScheduleContext, state: ObligationState, event: ObligationEvent, now: number): ObligationState {
+  switch (event.kind) {
+    case 'submit': {
+      const late = new WorkingDays(ctx.calendar).workingDaysAfter(state.deadline, civilDateOf(now, ctx.timeZone));
+      return { ...state, status: 'submitted', closedAt: now, lateWorkingDays: late };
+    }
+    case 'waive':
+      return { ...state, status: 'waived', closedAt: now };
+    case 'extend':
+    case 'return':
+      // A new deadline restarts reminders and escalation from it; the level reached stays on the record.
+      return { ...state, status: 'open', deadline: event.to, notBefore: now, closedAt: undefined, lateWorkingDays: undefined };
+  }
+}
+
+/** When a closed obligation stops accepting a return for revision. */
+export function returnWindowEnds(ctx: ScheduleContext, state: ObligationState): number | undefined {
+  if (state.status !== 'submitted' || state.closedAt === undefined) return undefined;
+  return state.closedAt + ctx.policy.returnWindowDays * 86_400_000;
+}

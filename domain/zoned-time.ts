@@ -1,0 +1,55 @@
+// Conversions between civil dates/times in the campaign's time zone and instants (epoch ms).
+// Every function takes the zone explicitly; the host's zone is never consulted.
+import { DateTime } from 'luxon';
+import type { CivilDate } from './calendar';
+
+export const DEFAULT_TIME_ZONE = 'Asia/Shanghai';
+
+function zoned(date: CivilDate, zone: string): DateTime {
+  const dt = DateTime.fromISO(date, { zone });
+  if (!dt.isValid) throw new RangeError(`invalid date ${date} in zone ${zone}: ${dt.invalidExplanation ?? dt.invalidReason}`);
+  return dt;
+}
+
+export function isValidTimeZone(zone: string): boolean {
+  return DateTime.now().setZone(zone).isValid;
+}
+
+/** The instant of `hhmm` (HH:mm) on `date` in `zone`. */
+export function instantAt(date: CivilDate, hhmm: string, zone: string): number {
+  const [hour, minute] = hhmm.split(':').map(Number);
+  return zoned(date, zone).set({ hour, minute, second: 0, millisecond: 0 }).toMillis();
+}
+
+/** Start of `date` (00:00) in `zone`. */
+export function startOfDate(date: CivilDate, zone: string): number {
+  return zoned(date, zone).startOf('day').toMillis();
+}
+
+/** The civil date of an instant in `zone`. */
+export function civilDateOf(instant: number, zone: string): CivilDate {
+  return DateTime.fromMillis(instant, { zone }).toISODate() as CivilDate;
+}
+
+/** ISO-8601 with the zone's offset, second precision: 2022-10-12T09:00:00+08:00. */
+export function formatInstant(instant: number, zone: string): string {
+  return DateTime.fromMillis(instant, { zone }).toISO({ suppressMilliseconds: true }) as string;
+}
+
+/** Parse an ISO date-time; a value without an offset is read in `zone`. */
+export function parseInstant(value: string, zone: string): number | undefined {
+  const dt = DateTime.fromISO(value, { zone, setZone: true });
+  return dt.isValid ? dt.toMillis() : undefined;
+}
+
+/** 2022年10月12日 */
+export function chineseDate(date: CivilDate): string {
+  const [y, m, d] = date.split('-').map(Number);
+  return `${y}年${m}月${d}日`;
+}
+
+/** 2022年10月12日 09:00 */
+export function chineseDateTime(instant: number, zone: string): string {
+  const dt = DateTime.fromMillis(instant, { zone });
+  return `${chineseDate(dt.toISODate() as CivilDate)} ${dt.toFormat('HH:mm')}`;
+}
