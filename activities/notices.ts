@@ -1,0 +1,178 @@
+// Sending one notice exactly once. The business key (campaign, unit, deliverable, deadline, action, day)
+// is claimed in the database before the SMTP conversation; a retry finds the claim and never sends twice.
+import { Context } from '@temporalio/activity';
+import { createHash } from 'node:crypto';
+import { ESCALATION_LADDER, type ScheduledNotice, noticeSchedule } from '../domain/policy';
+import { chineseDateTime, civilDateOf, formatInstant } from '../domain/zoned-time';
+import { appendAudit } from './audit';
+import { loadSettings } from './campaign-store';
+import type { Db } from './db';
+import type { Mailer } from './mailer';
+import { renderNotice } from './render';
+
+export interface SendNoticeInput {
+  campaignId: string;
+  unitId: string;
+  deliverableId: string;
+  notice: ScheduledNotice;
+  clockOffsetMs: number;
+}
+
+export interface SendNoticeResult {
+  businessKey: string;
+  /** false when an earlier attempt had already sent it */
+  sentNow: boolean;
+}
+
+/** How long one attempt holds the claim; a crashed attempt's claim expires and a retry resends. */
+const LEASE_MS = 120_000;
+
+export function noticeBusinessKey(input: Pick<SendNoticeInput, 'campaignId' | 'unitId' | 'deliverableId' | 'notice'>): string {
+  return `${input.campaignId}/${input.unitId}/${input.deliverableId}/${input.notice.key}`;
+}
+
+export function createNoticeActivities(deps: { db: Db; mailer: Mailer; mailFrom?: string }) {
+  const { db, mailer } = deps;
+
+  async function prepare(input: SendNoticeInput, businessKey: string) {
+    const { campaignId, unitId, deliverableId, notice } = input;
+    const settings = await loadSettings(db, campaignId);
+    const campaign = await db.campaign.findUniqueOrThrow({ where: { id: campaignId } });
+    const unit = await db.unit.findUniqueOrThrow({ where: { campaignId_unitId: { campaignId, unitId } } });
+    const deliverable = settings.deliverables[deliverableId];
+    const leadIds = deliverable.submitTo.includes('lead_departments') ? (JSON.parse(unit.reportsTo) as string[]) : [];
+    const leads = leadIds.length
+      ? await db.unit.findMany({ where: { campaignId, unitId: { in: leadIds } }, select: { name: true } })
+      : [];
+    const allUnits =
+      notice.action === 'circulate'
+        ? await db.unit.findMany({ where: { campaignId }, select: { name: true, email: true }, orderBy: { unitId: 'asc' } })
+        : [];
+    const ctx = { policy: deliverable.policy, calendar: settings.calendar, timeZone: settings.timeZone };
+    const later = noticeSchedule(ctx, notice.deadline).find((n) => n.action !== 'reminder' && n.at > notice.at);
+    const rendered = renderNotice({
+      action: notice.action,
+      campaignTitle: campaign.title,
+      office: { name: campaign.officeName, email: campaign.officeEmail },
+      unit: { name: unit.name, email: unit.email, principal: { name: unit.principalName, email: unit.principalEmail } },
+      deliverableName: deliverable.name,
+      deadline: notice.deadline,
+      submitTo: [...(deliverable.submitTo.includes('office') ? [campaign.officeName] : []), ...leads.map((l) => l.name)],
+      sentAt: notice.at,
+      timeZone: settings.timeZone,
+      calendar: settings.calendar,
+      nextStepDate: later ? civilDateOf(later.at - 86_400_000, settings.timeZone) : undefined,
+      allUnits,
+    });
+    const reason = `${notice.reason}；${chineseDateTime(notice.at, settings.timeZone)}发出${rendered.instrument}`;
+    const messageId = `<${createHash('sha256').update(businessKey).digest('hex').slice(0, 32)}@duban>`;
+    return { campaign, rendered, reason, messageId };
+  }
+
+  async function sendNotice(input: SendNoticeInput): Promise<SendNoticeResult> {
+    const { campaignId, unitId, deliverableId, notice } = input;
+    const businessKey = noticeBusinessKey(input);
+    const existing = await db.notice.findUnique({ where: { businessKey } });
+    if (existing?.status === 'sent') return { businessKey, sentNow: false };
+    const { campaign, rendered, reason, messageId } = await prepare(input, businessKey);
+    if (!existing) {
+      await db.notice.upsert({
+        where: { businessKey },
+        create: {
+          businessKey,
+          campaignId,
+          unitId,
+          deliverableId,
+          deadline: notice.deadline,
+          action: notice.action,
+          scheduledAt: new Date(notice.at),
+          reason,
+          status: 'claimed',
+          messageId,
+          recipients: JSON.stringify({ to: rendered.to, cc: rendered.cc }),
+          subject: rendered.subject,
+          body: rendered.text,
+        },
+        update: {},
+      });
+    }
+    // The guarded update: only one attempt at a time holds the right to talk to the SMTP server.
+    const now = new Date();
+    const claim = await db.notice.updateMany({
+      where: {
+        businessKey,
+        OR: [{ status: 'claimed' }, { status: 'sending', leaseUntil: { lt: now } }],
+      },
+      data: { status: 'sending', leaseUntil: new Date(now.getTime() + LEASE_MS), attempts: { increment: 1 } },
+    });
+    if (claim.count === 0) {
+      const row = await db.notice.findUniqueOrThrow({ where: { businessKey } });
+      if (row.status === 'sent') return { businessKey, sentNow: false };
+      throw new Error(`notice ${businessKey} is being sent by another attempt until ${row.leaseUntil?.toISOString()}`);
+    }
+    Context.current().heartbeat();
+    await mailer.send({
+      from: deps.mailFrom ?? `"${campaign.officeName}" <${campaign.officeEmail}>`,
+      to: rendered.to,
+      cc: rendered.cc,
+      subject: rendered.subject,
+      text: rendered.text,
+      messageId,
+      headers: { 'X-Duban-Key': businessKey, 'X-Duban-Action': notice.action },
+    });
+    const sentAt = new Date(Date.now() + input.clockOffsetMs);
+    await db.$transaction(async (tx) => {
+      await tx.notice.update({ where: { businessKey }, data: { status: 'sent', sentAt, leaseUntil: null } });
+      if (notice.action !== 'reminder') {
+        const o = await tx.obligation.findUniqueOrThrow({ where: { campaignId_unitId_deliverableId: { campaignId, unitId, deliverableId } } });
+        const rank = (s: string) => ESCALATION_LADDER.indexOf(s as never);
+        if (rank(notice.action) > rank(o.escalation)) {
+          await tx.obligation.update({ where: { campaignId_unitId_deliverableId: { campaignId, unitId, deliverableId } }, data: { escalation: notice.action } });
+        }
+      }
+      if (notice.action === 'interview') {
+        const unit = await tx.unit.findUniqueOrThrow({ where: { campaignId_unitId: { campaignId, unitId } } });
+        await tx.interview.upsert({
+          where: { noticeKey: businessKey },
+          create: { noticeKey: businessKey, campaignId, unitId, deliverableId, principal: unit.principalName, status: 'to_schedule' },
+          update: {},
+        });
+        await appendAudit(tx, {
+          eventKey: `${businessKey}/interview`,
+          campaignId,
+          unitId,
+          deliverableId,
+          at: sentAt,
+          kind: 'interview.created',
+          actor: 'duban',
+          summary: `约谈 ${unit.principalName} to be scheduled`,
+          detail: { noticeKey: businessKey },
+        });
+      }
+      await appendAudit(tx, {
+        eventKey: businessKey,
+        campaignId,
+        unitId,
+        deliverableId,
+        at: sentAt,
+        kind: 'notice.sent',
+        actor: 'duban',
+        summary: `${rendered.instrument} sent: ${rendered.subject}`,
+        detail: {
+          action: notice.action,
+          scheduledAt: formatInstant(notice.at, campaign.timeZone),
+          deadline: notice.deadline,
+          reason,
+          to: rendered.to,
+          cc: rendered.cc,
+          subject: rendered.subject,
+          text: rendered.text,
+          messageId,
+        },
+      });
+    });
+    return { businessKey, sentNow: true };
+  }
+
+  return { sendNotice };
+}

@@ -1,0 +1,46 @@
+// `duban submit | extend | waive | return`: an operator's action, sent to the obligation's workflow as an
+// Update so the workflow itself accepts or refuses it against its current state.
+import { type Client, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import type { Db } from '../activities/db';
+import { type DubanErrorCode, DubanError } from '../domain/errors';
+import type { ObligationEvent, ObligationState } from '../domain/policy';
+import { obligationActionUpdate } from '../workflows/definitions';
+
+export async function findObligation(db: Db, campaignId: string, unitId: string, deliverableId: string) {
+  const campaign = await db.campaign.findUnique({ where: { id: campaignId }, select: { id: true } });
+  if (!campaign) throw new DubanError('UNKNOWN_CAMPAIGN', `no campaign ${JSON.stringify(campaignId)} has been launched`);
+  const unit = await db.unit.findUnique({ where: { campaignId_unitId: { campaignId, unitId } } });
+  if (!unit) throw new DubanError('UNKNOWN_UNIT', `campaign ${campaignId} has no unit ${JSON.stringify(unitId)}`);
+  const obligation = await db.obligation.findUnique({ where: { campaignId_unitId_deliverableId: { campaignId, unitId, deliverableId } } });
+  if (!obligation) {
+    const owed = await db.obligation.findMany({ where: { campaignId, unitId }, select: { deliverableId: true } });
+    throw new DubanError(
+      'UNKNOWN_DELIVERABLE',
+      `unit ${unitId} owes no deliverable ${JSON.stringify(deliverableId)} in ${campaignId} (it owes: ${owed.map((o) => o.deliverableId).join(', ') || 'nothing'})`,
+    );
+  }
+  return obligation;
+}
+
+export async function actOnObligation(
+  deps: { client: Client; db: Db },
+  args: { campaignId: string; unitId: string; deliverableId: string; event: ObligationEvent; actor: string },
+): Promise<ObligationState> {
+  const obligation = await findObligation(deps.db, args.campaignId, args.unitId, args.deliverableId);
+  const handle = deps.client.workflow.getHandle(obligation.workflowId);
+  try {
+    return await handle.executeUpdate(obligationActionUpdate, { args: [{ event: args.event, actor: args.actor }] });
+  } catch (err) {
+    if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
+      throw new DubanError((err.cause.type ?? 'INVALID_ARGUMENT') as DubanErrorCode, err.cause.message);
+    }
+    if (err instanceof WorkflowNotFoundError || (err instanceof Error && /workflow execution already completed/i.test(err.message))) {
+      throw new DubanError(
+        'OBLIGATION_CLOSED',
+        `${args.unitId}/${args.deliverableId} is closed (${obligation.status}); its workflow has finished and accepts no more actions`,
+      );
+    }
+    throw err;
+  }
+}

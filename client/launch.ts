@@ -1,0 +1,78 @@
+// `duban launch`: record the campaign, then start its campaign workflow. Launching twice starts nothing new.
+import { type Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
+import { WorkflowIdReusePolicy } from '@temporalio/common';
+import type { Db } from '../activities/db';
+import { definitionHash, storeCampaign } from '../activities/campaign-store';
+import { compileCampaign } from '../domain/compile';
+import { formatInstant } from '../domain/zoned-time';
+import { campaignWorkflowId, SEARCH_ATTRIBUTES } from '../workflows/definitions';
+import { readDefinitionFile } from './definition-file';
+
+export interface LaunchResult {
+  campaignId: string;
+  /** launched: new; resumed: recorded earlier but its workflow had not started; already-launched: nothing done */
+  outcome: 'launched' | 'resumed' | 'already-launched';
+  message: string;
+  obligations: number;
+  warnings: string[];
+  workflowId: string;
+}
+
+export interface LaunchDeps {
+  client: Client;
+  db: Db;
+  taskQueue: string;
+  searchAttributes: boolean;
+}
+
+export const LAUNCH_BATCH_SIZE = 200;
+
+export async function launchCampaign(
+  deps: LaunchDeps,
+  args: { file: string; actor: string; launchAt?: number; clockOffsetMs?: number },
+): Promise<LaunchResult> {
+  const { def, yamlText } = readDefinitionFile(args.file);
+  const compiled = compileCampaign(def, args.launchAt ?? Date.now());
+  const workflowId = campaignWorkflowId(def.id);
+  const stored = await storeCampaign(deps.db, {
+    compiled,
+    yamlText,
+    sourceFile: args.file,
+    actor: args.actor,
+    clockOffsetMs: args.clockOffsetMs ?? 0,
+  });
+  const base = { campaignId: def.id, obligations: compiled.obligations.length, warnings: compiled.warnings, workflowId };
+  if (!stored) {
+    const existing = await deps.db.campaign.findUniqueOrThrow({ where: { id: def.id } });
+    let running = true;
+    try {
+      await deps.client.workflow.getHandle(workflowId).describe();
+    } catch (err) {
+      if (!(err instanceof WorkflowNotFoundError)) throw err;
+      running = false;
+    }
+    if (running) {
+      const differs = existing.definitionHash !== definitionHash(yamlText) ? ' (the file has changed since; the launched definition stays in force)' : '';
+      return {
+        ...base,
+        obligations: await deps.db.obligation.count({ where: { campaignId: def.id } }),
+        outcome: 'already-launched',
+        message: `campaign ${def.id} was already launched at ${formatInstant(existing.launchedAt.getTime(), existing.timeZone)} by ${existing.launchedBy}; nothing new was started${differs}`,
+      };
+    }
+  }
+  try {
+    await deps.client.workflow.start('campaignWorkflow', {
+      workflowId,
+      taskQueue: deps.taskQueue,
+      args: [{ campaignId: def.id, batchSize: LAUNCH_BATCH_SIZE, parallelism: 2 }],
+      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+      typedSearchAttributes: deps.searchAttributes ? [{ key: SEARCH_ATTRIBUTES.campaign, value: def.id }] : undefined,
+    });
+  } catch (err) {
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+  }
+  return stored
+    ? { ...base, outcome: 'launched', message: `launched ${def.id}: ${compiled.obligations.length} obligations for ${def.units.length} units` }
+    : { ...base, outcome: 'resumed', message: `campaign ${def.id} was recorded earlier but not started; started it now` };
+}

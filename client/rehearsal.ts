@@ -1,0 +1,100 @@
+// A complete duban on the time-skipping test server: real workflows, real activities, a fresh SQLite
+// database and a real SMTP peer. `duban simulate` rehearses campaigns with it; the tests use it too.
+// The test server's clock starts today and only moves forward, so campaign time = server time + offset.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker, WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { type Db, createDb } from '../activities/db';
+import { type Mailer, createMailer } from '../activities/mailer';
+import { TASK_QUEUE } from '../workflows/definitions';
+import { bundleWorkflows, createDubanWorker } from '../worker/worker';
+import { type LaunchResult, launchCampaign } from './launch';
+import { migrateDatabase } from './database';
+import { type MailCatcher, startMailCatcher } from './mail-catcher';
+import { registerSearchAttributes } from './search-attributes';
+import { temporalTestServerPath } from './tools';
+
+export interface Rehearsal {
+  env: TestWorkflowEnvironment;
+  db: Db;
+  /** The SMTP peer that received the mail, when the rehearsal started its own. */
+  catcher?: MailCatcher;
+  worker: Worker;
+  taskQueue: string;
+  /** Campaign time minus server time, fixed by the first launch. */
+  offsetMs(): number;
+  /** The campaign clock now. */
+  now(): Promise<number>;
+  launch(file: string, launchAt: number, actor?: string): Promise<LaunchResult>;
+  /** Let the campaign's clock run (timers fire, notices go out) until `campaignTime`. */
+  advanceTo(campaignTime: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startRehearsal(opts: { smtpUrl?: string; workflowBundle?: WorkflowBundleWithSourceMap } = {}): Promise<Rehearsal> {
+  const dir = mkdtempSync(join(tmpdir(), 'duban-rehearsal-'));
+  const databaseUrl = `file:${join(dir, 'duban.db')}`;
+  migrateDatabase(databaseUrl);
+  const db = createDb(databaseUrl);
+  const catcher = opts.smtpUrl ? undefined : await startMailCatcher();
+  const mailer: Mailer = createMailer(opts.smtpUrl ?? catcher!.smtpUrl);
+  const env = await TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path: temporalTestServerPath() } },
+  });
+  await registerSearchAttributes(env.connection, env.namespace ?? 'default');
+  const taskQueue = TASK_QUEUE;
+  const worker = await createDubanWorker({
+    connection: env.nativeConnection,
+    namespace: env.namespace ?? 'default',
+    taskQueue,
+    client: env.client,
+    db,
+    mailer,
+    searchAttributes: true,
+    workflowBundle: opts.workflowBundle ?? (await bundleWorkflows()),
+  });
+  const running = worker.run();
+  let offset: number | undefined;
+
+  const rehearsal: Rehearsal = {
+    env,
+    db,
+    catcher,
+    worker,
+    taskQueue,
+    offsetMs() {
+      if (offset === undefined) throw new Error('no campaign launched in this rehearsal yet');
+      return offset;
+    },
+    async now() {
+      return (await env.currentTimeMs()) + rehearsal.offsetMs();
+    },
+    async launch(file, launchAt, actor = 'rehearsal') {
+      offset ??= launchAt - (await env.currentTimeMs());
+      const result = await launchCampaign(
+        { client: env.client, db, taskQueue, searchAttributes: true },
+        { file, actor, launchAt, clockOffsetMs: offset },
+      );
+      await env.client.workflow.getHandle(result.workflowId).result();
+      return result;
+    },
+    async advanceTo(campaignTime) {
+      const wait = campaignTime - (await rehearsal.now());
+      if (wait <= 0) return;
+      // Advances the server's clock by exactly `wait`, firing every timer due on the way.
+      await env.sleep(wait);
+    },
+    async close() {
+      worker.shutdown();
+      await running;
+      await env.teardown();
+      mailer.close();
+      await catcher?.close();
+      await db.$disconnect();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  return rehearsal;
+}

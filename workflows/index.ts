@@ -1,0 +1,3 @@
+export { campaignWorkflow } from './campaign';
+export { rehearsalClockWorkflow } from './clock';
+export { obligationWorkflow } from './obligation';

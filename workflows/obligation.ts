@@ -1,0 +1,123 @@
+// 督办 one obligation: remind before the deadline, climb the escalation ladder after it, until the unit
+// submits or the office waives it. Decisions come from domain/policy; this file only waits and acts.
+import {
+  ApplicationFailure,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import { DubanError } from '../domain/errors';
+import {
+  type ObligationState,
+  type ScheduleContext,
+  applyEvent,
+  checkEvent,
+  markSent,
+  nextNotice,
+  returnWindowEnds,
+} from '../domain/policy';
+import type { Activities } from '../activities';
+import { type ObligationAction, obligationActionUpdate, obligationStateQuery } from './definitions';
+
+const { sendNotice, recordObligationAction } = proxyActivities<Activities>({
+  startToCloseTimeout: '2 minutes',
+  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },
+});
+
+export interface ObligationInput {
+  campaignId: string;
+  unitId: string;
+  deliverableId: string;
+  stageId: string;
+  ctx: ScheduleContext;
+  state: ObligationState;
+  /** Campaign time minus workflow time: 0 in production, the rehearsal's shift in `duban simulate`. */
+  clockOffsetMs: number;
+}
+
+function refusal(err: unknown): ApplicationFailure {
+  if (err instanceof DubanError) return ApplicationFailure.create({ type: err.code, message: err.message, nonRetryable: true });
+  return ApplicationFailure.create({ type: 'INVALID_ARGUMENT', message: String(err), nonRetryable: true });
+}
+
+export async function obligationWorkflow(input: ObligationInput): Promise<ObligationState> {
+  const { campaignId, unitId, deliverableId, ctx, clockOffsetMs } = input;
+  const now = () => Date.now() + clockOffsetMs;
+  let state = input.state;
+  let version = 0;
+  let acting = false;
+
+  setHandler(obligationStateQuery, () => state);
+  setHandler(
+    obligationActionUpdate,
+    async ({ event, actor }: ObligationAction) => {
+      await condition(() => !acting); // one operator action at a time, each checked against the latest state
+      acting = true;
+      try {
+        const at = now();
+        try {
+          checkEvent(ctx, state, event, at);
+        } catch (err) {
+          throw refusal(err);
+        }
+        const after = applyEvent(ctx, state, event, at);
+        await recordObligationAction({
+          campaignId,
+          unitId,
+          deliverableId,
+          actionKey: `${workflowInfo().workflowId}/${workflowInfo().runId}/action-${version}`,
+          event,
+          actor,
+          at,
+          before: state,
+          after,
+        });
+        state = after;
+        version++;
+        return state;
+      } finally {
+        acting = false;
+      }
+    },
+    {
+      validator: ({ event }: ObligationAction) => {
+        try {
+          checkEvent(ctx, state, event, now());
+        } catch (err) {
+          throw refusal(err);
+        }
+      },
+    },
+  );
+
+  for (;;) {
+    if (workflowInfo().continueAsNewSuggested) {
+      await condition(allHandlersFinished);
+      await continueAsNew<typeof obligationWorkflow>({ ...input, state });
+    }
+    const seen = version;
+    const changed = () => version !== seen;
+    if (state.status === 'waived') break;
+    if (state.status === 'submitted') {
+      // Accepted; the office may still return it for revision until the window closes.
+      const remaining = (returnWindowEnds(ctx, state) ?? now()) - now();
+      if (remaining > 0 && (await condition(changed, remaining))) continue;
+      if (!changed()) break;
+      continue;
+    }
+    const next = nextNotice(ctx, state);
+    if (!next) {
+      await condition(changed); // ladder exhausted: wait for the unit to deliver or the office to act
+      continue;
+    }
+    const wait = next.at - now();
+    if (wait > 0 && (await condition(changed, wait))) continue;
+    await sendNotice({ campaignId, unitId, deliverableId, notice: next, clockOffsetMs });
+    state = markSent(state, next);
+  }
+  await condition(allHandlersFinished);
+  return state;
+}
