@@ -1,0 +1,73 @@
+// `duban simulate`: rehearse a campaign on the time-skipping server with the real workflows and
+// activities, and report the notices actually sent, in the same form as `duban plan`.
+import { readFileSync } from 'node:fs';
+import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { CompiledCampaign } from '../domain/compile';
+import { comparePlanned, type Assumption, type PlannedNotice } from '../domain/plan';
+import { noticeSchedule } from '../domain/policy';
+import { formatInstant } from '../domain/zoned-time';
+import { actOnObligation } from './actions';
+import { type Rehearsal, startRehearsal } from './rehearsal';
+
+/** After the last notice any deadline could produce, plus a day. */
+export function rehearsalHorizon(compiled: CompiledCampaign, assumptions: Assumption[]): number {
+  const def = compiled.definition;
+  let horizon = compiled.launchAt;
+  for (const o of compiled.obligations) {
+    const policy = def.deliverables.find((d) => d.id === o.deliverableId)!.policy;
+    const deadlines = [o.due, ...assumptions.filter((a) => a.unit === o.unitId && a.deliverable === o.deliverableId).flatMap((a) => ('to' in a.event ? [a.event.to] : []))];
+    for (const d of new Set(deadlines)) {
+      const schedule = noticeSchedule({ policy, calendar: compiled.calendar, timeZone: def.timeZone }, d);
+      if (schedule.length) horizon = Math.max(horizon, schedule[schedule.length - 1].at);
+    }
+  }
+  for (const a of assumptions) horizon = Math.max(horizon, a.at);
+  return horizon + 86_400_000;
+}
+
+/** Waits until no notice is mid-send and the count of sent notices stops changing. */
+async function settle(r: Rehearsal, campaignId: string): Promise<void> {
+  let last = -1;
+  for (let i = 0; i < 100; i++) {
+    const inFlight = await r.db.notice.count({ where: { campaignId, status: { not: 'sent' } } });
+    const sent = await r.db.notice.count({ where: { campaignId, status: 'sent' } });
+    if (inFlight === 0 && sent === last) return;
+    last = sent;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+export async function sentNotices(r: Rehearsal, campaignId: string, timeZone: string): Promise<PlannedNotice[]> {
+  const rows = await r.db.notice.findMany({ where: { campaignId, status: 'sent' } });
+  return rows
+    .map((n) => ({ unit: n.unitId, deliverable: n.deliverableId, action: n.action as PlannedNotice['action'], at: formatInstant(n.scheduledAt.getTime(), timeZone) }))
+    .sort(comparePlanned);
+}
+
+export async function simulateCampaign(args: {
+  file: string;
+  compiled: CompiledCampaign;
+  assumptions: Assumption[];
+  smtpUrl?: string;
+  workflowBundle?: WorkflowBundleWithSourceMap;
+  onProgress?: (line: string) => void;
+}): Promise<PlannedNotice[]> {
+  const { compiled, assumptions } = args;
+  const def = compiled.definition;
+  const r = await startRehearsal({ smtpUrl: args.smtpUrl, workflowBundle: args.workflowBundle });
+  try {
+    readFileSync(args.file); // fail early on an unreadable file, before the servers spin up further
+    await r.launch(args.file, compiled.launchAt, 'simulate');
+    for (const a of [...assumptions].sort((x, y) => x.at - y.at)) {
+      await r.advanceTo(a.at);
+      await settle(r, def.id);
+      await actOnObligation({ client: r.env.client, db: r.db }, { campaignId: def.id, unitId: a.unit, deliverableId: a.deliverable, event: a.event, actor: 'simulate' });
+      args.onProgress?.(`${formatInstant(a.at, def.timeZone)} ${a.event.kind} ${a.unit}/${a.deliverable}`);
+    }
+    await r.advanceTo(rehearsalHorizon(compiled, assumptions));
+    await settle(r, def.id);
+    return await sentNotices(r, def.id, def.timeZone);
+  } finally {
+    await r.close();
+  }
+}
