@@ -64,11 +64,12 @@ export function compileCampaign(def: CampaignDefinition, launchAt: number): Comp
       });
     }
   }
-  return { definition: def, calendar, launchAt, obligations, warnings: calendarWarnings(def, calendar, obligations, launchAt) };
+  return { definition: def, calendar, launchAt, obligations, warnings: calendarWarnings(def, calendar, obligations) };
 }
 
-function calendarWarnings(def: CampaignDefinition, calendar: WorkCalendar, obligations: Obligation[], launchAt: number): string[] {
-  let first = civilDateOf(launchAt, def.timeZone);
+/** The campaign's own dates, from its first stage to its last possible notice, must lie in known years. */
+function calendarWarnings(def: CampaignDefinition, calendar: WorkCalendar, obligations: Obligation[]): string[] {
+  let first = [...def.stages].map((s) => s.start).sort()[0];
   let last = first;
   const seen = new Set<string>();
   for (const o of obligations) {
@@ -81,7 +82,6 @@ function calendarWarnings(def: CampaignDefinition, calendar: WorkCalendar, oblig
     if (lastNotice > last) last = lastNotice;
     if (o.due < first) first = o.due;
   }
-  for (const s of def.stages) if (s.start < first) first = s.start;
   const missing = missingYears(calendar, first, addDays(last, 14));
   if (missing.length === 0) return [];
   return [

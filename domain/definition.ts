@@ -265,10 +265,10 @@ export function parseCampaignDefinition(text: string, file: string): CampaignDef
     if (type !== undefined && !UNIT_TYPES.includes(type as UnitType))
       c.error([...p, 'type'], `unknown unit type ${JSON.stringify(type)} (expected one of: ${UNIT_TYPES.join(', ')})`);
     const email = c.email([...p, 'email'], u.email);
-    const principalRaw = c.obj([...p, 'principal'], u.principal) ?? {};
-    c.unknownKeys([...p, 'principal'], principalRaw, ['name', 'email']);
-    const principalName = c.str([...p, 'principal', 'name'], principalRaw.name);
-    const principalEmail = c.email([...p, 'principal', 'email'], principalRaw.email);
+    const principalRaw = c.obj([...p, 'principal'], u.principal);
+    if (principalRaw) c.unknownKeys([...p, 'principal'], principalRaw, ['name', 'email']);
+    const principalName = principalRaw && c.str([...p, 'principal', 'name'], principalRaw.name);
+    const principalEmail = principalRaw && c.email([...p, 'principal', 'email'], principalRaw.email);
     const reportsTo = (c.list([...p, 'reportsTo'], u.reportsTo, false) ?? [])
       .map((v, j) => c.id([...p, 'reportsTo', j], v))
       .filter((v): v is string => v !== undefined);
