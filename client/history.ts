@@ -71,7 +71,7 @@ function describeEvent(e: HistoryEvent, zone: string, offset: number): { kind: s
       return { kind: 'update.accepted', summary: `operator action accepted: ${arg?.event?.kind ?? '?'} by ${arg?.actor ?? '?'}` };
     }
     case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED:
-      return { kind: 'workflow.completed', summary: 'workflow completed: nothing more to chase' };
+      return { kind: 'workflow.completed', summary: 'workflow completed' };
     case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW:
       return { kind: 'workflow.continued', summary: 'workflow continued as new (history kept short)' };
     case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_TERMINATED:
