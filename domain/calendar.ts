@@ -75,6 +75,7 @@ export class WorkingDays {
 
   /** Working days in (from, to]; 0 when to ≤ from. "N working days late" for a deadline `from`. */
   workingDaysAfter(from: CivilDate, to: CivilDate): number {
+    toUtcMs(to); // validates
     let count = 0;
     for (let d = addDays(from, 1); d <= to; d = addDays(d, 1)) {
       if (this.isWorkingDay(d)) count++;

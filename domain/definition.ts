@@ -217,7 +217,7 @@ export function parseCampaignDefinition(text: string, file: string): CampaignDef
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
   if (doc.errors.length > 0) {
     const issues = doc.errors.map((e) => {
-      const pos = e.linePos?.[0] ?? { line: 1, col: 1 };
+      const pos = lines.linePos(e.pos[0]);
       return formatIssue({ file, line: pos.line, column: pos.col, field: '(yaml)', message: e.message.split('\n')[0] });
     });
     throw new DubanError('INVALID_DEFINITION', `${file} is not valid YAML`, issues);
@@ -243,6 +243,8 @@ export function parseCampaignDefinition(text: string, file: string): CampaignDef
     (c.list(['campaign', 'calendar', key], calendarRaw[key], false) ?? [])
       .map((v, i) => c.date(['campaign', 'calendar', key, i], v))
       .filter((v): v is CivilDate => v !== undefined);
+  const holidays = dates('holidays');
+  const workdays = dates('workdays');
   const years = (c.list(['campaign', 'calendar', 'years'], calendarRaw.years, false) ?? []).filter((v, i) => {
     if (typeof v === 'number' && Number.isInteger(v) && v >= 2000 && v <= 2100) return true;
     c.error(['campaign', 'calendar', 'years', i], `must be a year such as 2027, got ${JSON.stringify(v)}`);
@@ -309,6 +311,8 @@ export function parseCampaignDefinition(text: string, file: string): CampaignDef
     if (id && name && start && end) stages.push({ id, name, start, end });
   });
 
+  if (stages.length === 0 && root.stages !== undefined && c.issues.length === 0) c.error(['stages'], 'a campaign needs at least one stage');
+
   // Deliverables
   const deliverables: DeliverableDef[] = [];
   const deliverableIds = new Map<string, number>();
@@ -358,6 +362,7 @@ export function parseCampaignDefinition(text: string, file: string): CampaignDef
     if (id && name && stage && due && owedBy.length > 0) deliverables.push({ id, name, stage: stage.id, owedBy, due, dueFor, submitTo, policy: dPolicy });
   });
 
+  if (deliverables.length === 0 && root.deliverables !== undefined && c.issues.length === 0) c.error(['deliverables'], 'a campaign needs at least one deliverable');
   const office = { name: c.str(['campaign', 'office', 'name'], officeRaw.name), email: c.email(['campaign', 'office', 'email'], officeRaw.email) };
   const id = c.id(['campaign', 'id'], campaignRaw.id);
   const title = c.str(['campaign', 'title'], campaignRaw.title);
@@ -369,7 +374,7 @@ export function parseCampaignDefinition(text: string, file: string): CampaignDef
     title,
     office: { name: office.name, email: office.email },
     timeZone,
-    calendar: { holidays: dates('holidays'), workdays: dates('workdays'), years },
+    calendar: { holidays, workdays, years },
     policy,
     units,
     stages,
