@@ -111,15 +111,21 @@ export function createNoticeActivities(deps: { db: Db; mailer: Mailer; mailFrom?
       throw new Error(`notice ${businessKey} is being sent by another attempt until ${row.leaseUntil?.toISOString()}`);
     }
     Context.current().heartbeat();
-    await mailer.send({
-      from: deps.mailFrom ?? `"${campaign.officeName}" <${campaign.officeEmail}>`,
-      to: rendered.to,
-      cc: rendered.cc,
-      subject: rendered.subject,
-      text: rendered.text,
-      messageId,
-      headers: { 'X-Duban-Key': businessKey, 'X-Duban-Action': notice.action },
-    });
+    try {
+      await mailer.send({
+        from: deps.mailFrom ?? `"${campaign.officeName}" <${campaign.officeEmail}>`,
+        to: rendered.to,
+        cc: rendered.cc,
+        subject: rendered.subject,
+        text: rendered.text,
+        messageId,
+        headers: { 'X-Duban-Key': businessKey, 'X-Duban-Action': notice.action },
+      });
+    } catch (err) {
+      // The server refused or could not be reached: nothing was delivered, so the next attempt may send.
+      await db.notice.update({ where: { businessKey }, data: { status: 'claimed', leaseUntil: null } });
+      throw err;
+    }
     const sentAt = new Date(Date.now() + input.clockOffsetMs);
     await db.$transaction(async (tx) => {
       await tx.notice.update({ where: { businessKey }, data: { status: 'sent', sentAt, leaseUntil: null } });

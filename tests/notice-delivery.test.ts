@@ -1,0 +1,98 @@
+// Exactly one e-mail per notice: when the SMTP server fails and recovers, when a finished activity runs
+// again (a worker killed before reporting completion), and when an attempt dies holding the claim.
+// Real SQLite, real SMTP peer; the activity runs in Temporal's activity test environment.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { storeCampaign } from '../activities/campaign-store';
+import { type Db, createDb } from '../activities/db';
+import { type Mailer, createMailer } from '../activities/mailer';
+import { createNoticeActivities, type SendNoticeInput } from '../activities/notices';
+import { migrateDatabase } from '../client/database';
+import { readDefinitionFile } from '../client/definition-file';
+import { type MailCatcher, startMailCatcher } from '../client/mail-catcher';
+import { compileCampaign } from '../domain/compile';
+import { noticeSchedule } from '../domain/policy';
+import { parseInstant } from '../domain/zoned-time';
+
+const FILE = 'examples/leizhou-2022-assessment.yaml';
+let db: Db;
+let catcher: MailCatcher;
+let mailer: Mailer;
+let notices: ReturnType<typeof createNoticeActivities>;
+let schedule: ReturnType<typeof noticeSchedule>;
+
+beforeAll(async () => {
+  const url = `file:${join(mkdtempSync(join(tmpdir(), 'duban-notice-')), 'duban.db')}`;
+  migrateDatabase(url);
+  db = createDb(url);
+  catcher = await startMailCatcher();
+  mailer = createMailer(catcher.smtpUrl);
+  notices = createNoticeActivities({ db, mailer });
+  const { def, yamlText } = readDefinitionFile(FILE);
+  const compiled = compileCampaign(def, parseInstant('2022-10-08T10:00:00+08:00', def.timeZone)!);
+  await storeCampaign(db, { compiled, yamlText, sourceFile: FILE, actor: 'test', clockOffsetMs: 0 });
+  schedule = noticeSchedule({ policy: def.policy, calendar: compiled.calendar, timeZone: def.timeZone }, '2022-10-11');
+});
+afterAll(async () => {
+  mailer?.close();
+  await catcher?.close();
+  await db?.$disconnect();
+});
+
+let n = 0;
+let input: SendNoticeInput;
+beforeEach(() => {
+  // each test its own notice: a different unit, same deadline
+  const unitId = ['jiaoyu', 'gongan', 'minzheng', 'shuiwu'][n++];
+  input = { campaignId: 'leizhou-2022-assessment', unitId, deliverableId: 'assessment-report', notice: schedule.find((s) => s.action === 'urge')!, clockOffsetMs: 0 };
+});
+const forInput = () => catcher.messages().filter((m) => m.headers['x-duban-key']?.includes(`/${input.unitId}/`));
+const run = () => new MockActivityEnvironment().run(notices.sendNotice, input);
+
+describe('sendNotice', () => {
+  it('sends once when the SMTP server fails and then recovers', async () => {
+    catcher.failNext(2);
+    await expect(run()).rejects.toThrow(/451|temporary/);
+    await expect(run()).rejects.toThrow(/451|temporary/);
+    const third = await run();
+    expect(third.sentNow).toBe(true);
+    expect(forInput()).toHaveLength(1);
+    const row = await db.notice.findUniqueOrThrow({ where: { businessKey: third.businessKey } });
+    expect(row).toMatchObject({ status: 'sent', attempts: 3 });
+    const audit = await db.auditEvent.findMany({ where: { eventKey: third.businessKey } });
+    expect(audit).toHaveLength(1);
+  });
+
+  it('sends nothing the second time when a completed activity runs again', async () => {
+    const first = await run();
+    const again = await run();
+    expect(first.sentNow).toBe(true);
+    expect(again).toEqual({ businessKey: first.businessKey, sentNow: false });
+    expect(forInput()).toHaveLength(1);
+    expect(await db.auditEvent.count({ where: { eventKey: first.businessKey } })).toBe(1);
+    const o = await db.obligation.findUniqueOrThrow({
+      where: { campaignId_unitId_deliverableId: { campaignId: input.campaignId, unitId: input.unitId, deliverableId: input.deliverableId } },
+    });
+    expect(o.escalation).toBe('urge');
+  });
+
+  it('does not send while another attempt holds the claim, and resends with the same Message-ID once the claim lapses', async () => {
+    catcher.failNext(1);
+    await expect(run()).rejects.toThrow();
+    const key = `${input.campaignId}/${input.unitId}/${input.deliverableId}/${input.notice.key}`;
+    // an attempt that died mid-send leaves the claim with a live lease
+    await db.notice.update({ where: { businessKey: key }, data: { status: 'sending', leaseUntil: new Date(Date.now() + 60_000) } });
+    await expect(run()).rejects.toThrow(/being sent by another attempt/);
+    expect(forInput()).toHaveLength(0);
+    await db.notice.update({ where: { businessKey: key }, data: { leaseUntil: new Date(Date.now() - 1) } });
+    const result = await run();
+    expect(result.sentNow).toBe(true);
+    const mails = forInput();
+    expect(mails).toHaveLength(1);
+    const row = await db.notice.findUniqueOrThrow({ where: { businessKey: key } });
+    expect(mails[0].messageId).toBe(row.messageId);
+  });
+});
