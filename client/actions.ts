@@ -36,9 +36,14 @@ export async function actOnObligation(
       throw new DubanError((err.cause.type ?? 'INVALID_ARGUMENT') as DubanErrorCode, err.cause.message);
     }
     if (err instanceof WorkflowNotFoundError || (err instanceof Error && /workflow execution already completed/i.test(err.message))) {
+      const now = await findObligation(deps.db, args.campaignId, args.unitId, args.deliverableId);
+      if (now.status === 'waived') throw new DubanError('ALREADY_WAIVED', `${args.unitId}/${args.deliverableId} was waived; nothing more can be recorded for it`);
+      if (now.status === 'submitted' && args.event.kind !== 'return') {
+        throw new DubanError('ALREADY_SUBMITTED', `${args.unitId}/${args.deliverableId} was already submitted and accepted`);
+      }
       throw new DubanError(
         'OBLIGATION_CLOSED',
-        `${args.unitId}/${args.deliverableId} is closed (${obligation.status}); its workflow has finished and accepts no more actions`,
+        `${args.unitId}/${args.deliverableId} is closed (${obligation.status}); the time to return it for revision has passed`,
       );
     }
     throw err;
