@@ -1,0 +1,28 @@
+// Replays saved histories of the example campaign (scripts/record-histories.ts) against today's workflow
+// code: a change that would break running campaigns fails here.
+import { readFileSync, readdirSync } from 'node:fs';
+import proto from '@temporalio/proto';
+import { Worker } from '@temporalio/worker';
+import { expect, it } from 'vitest';
+import { bundleWorkflows } from '../worker/worker';
+
+const DIR = 'tests/histories';
+
+it('replays every saved history without nondeterminism', async () => {
+  const files = readdirSync(DIR).filter((f) => f.endsWith('.binpb'));
+  expect(files.length).toBeGreaterThanOrEqual(7);
+  const histories = files.map((f) => ({
+    workflowId: f,
+    history: proto.temporal.api.history.v1.History.decode(readFileSync(`${DIR}/${f}`)),
+  }));
+  for (const h of histories) expect(h.history.events?.length ?? 0).toBeGreaterThan(10);
+  const workflowBundle = await bundleWorkflows();
+  const failures: string[] = [];
+  let replayed = 0;
+  for await (const result of Worker.runReplayHistories({ workflowBundle, replayName: 'duban-replay' }, histories)) {
+    replayed++;
+    if (result.error) failures.push(`${result.workflowId}: ${result.error.message}`);
+  }
+  expect(failures).toEqual([]);
+  expect(replayed).toBe(files.length);
+});
