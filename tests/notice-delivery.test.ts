@@ -9,7 +9,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { storeCampaign } from '../activities/campaign-store';
 import { type Db, createDb } from '../activities/db';
 import { type Mailer, createMailer } from '../activities/mailer';
-import { createNoticeActivities, type SendNoticeInput } from '../activities/notices';
+import { createNoticeActivities, type SendNoticeInput, type SendNoticeResult } from '../activities/notices';
 import { migrateDatabase } from '../client/database';
 import { readDefinitionFile } from '../client/definition-file';
 import { type MailCatcher, startMailCatcher } from '../client/mail-catcher';
@@ -50,7 +50,7 @@ beforeEach(() => {
   input = { campaignId: 'leizhou-2022-assessment', unitId, deliverableId: 'assessment-report', notice: schedule.find((s) => s.action === 'urge')!, clockOffsetMs: 0 };
 });
 const forInput = () => catcher.messages().filter((m) => m.headers['x-duban-key']?.includes(`/${input.unitId}/`));
-const run = () => new MockActivityEnvironment().run(notices.sendNotice, input);
+const run = () => new MockActivityEnvironment().run(notices.sendNotice, input) as Promise<SendNoticeResult>;
 
 describe('sendNotice', () => {
   it('sends once when the SMTP server fails and then recovers', async () => {
