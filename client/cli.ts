@@ -17,6 +17,7 @@ import { loadConfig, temporalAddress } from './config';
 import { readDefinitionFile } from './definition-file';
 import { campaignHistory } from './history';
 import { launchCampaign } from './launch';
+import { installQuietRuntime } from './runtime';
 import { simulateCampaign } from './simulate';
 import { campaignStatus } from './status';
 
@@ -211,6 +212,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'simulate': {
         const [file] = need(positionals, 1, 'FILE');
         const { compiled, assumptions } = planInputs(file, values);
+        installQuietRuntime();
         const notices = await simulateCampaign({
           file,
           compiled,
