@@ -1,0 +1,145 @@
+// The platform as a user runs it: `npm start` (real Temporal dev server, SQLite, mail catcher, worker) and
+// the `duban` CLI as separate processes. A restart resumes running campaigns where they were.
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { Client, Connection } from '@temporalio/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addDays } from '../domain/calendar';
+import { civilDateOf } from '../domain/zoned-time';
+
+const run = promisify(execFile);
+const TSX = join('node_modules', '.bin', 'tsx');
+const dataDir = mkdtempSync(join(tmpdir(), 'duban-platform-'));
+let env: NodeJS.ProcessEnv;
+let platform: ChildProcess | undefined;
+let output = '';
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function startPlatform(): Promise<void> {
+  output = '';
+  platform = spawn(TSX, ['client/start.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  platform.stdout!.on('data', (d: Buffer) => (output += d.toString()));
+  platform.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+  const until = Date.now() + 90_000;
+  while (!output.includes('[duban] ready')) {
+    if (platform.exitCode !== null) throw new Error(`npm start exited early:\n${output}`);
+    if (Date.now() > until) throw new Error(`npm start did not become ready:\n${output}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+async function stopPlatform(): Promise<number | null> {
+  const p = platform!;
+  const exited = new Promise<number | null>((resolve) => p.once('exit', (code) => resolve(code)));
+  p.kill('SIGINT');
+  const code = await exited;
+  platform = undefined;
+  return code;
+}
+
+async function duban(...args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
+  try {
+    const { stdout, stderr } = await run(TSX, ['client/cli.ts', ...args], { env });
+    return { stdout, stderr, code: 0 };
+  } catch (err) {
+    const e = err as { stdout: string; stderr: string; code: number };
+    return { stdout: e.stdout, stderr: e.stderr, code: e.code };
+  }
+}
+
+// A campaign whose deadlines lie ahead, so its workflows are waiting on timers when the platform stops.
+const today = civilDateOf(Date.now(), 'Asia/Shanghai');
+const file = join(dataDir, 'upcoming.yaml');
+writeFileSync(
+  file,
+  `campaign:
+  id: upcoming
+  title: 近期专项整治
+  office: { name: 县安委办, email: office@county.example }
+units:
+  - { id: town-a, name: 甲镇, type: town, email: a@county.example, principal: { name: 甲, email: a.head@county.example } }
+  - { id: dept-b, name: 乙局, type: department, email: b@county.example, principal: { name: 乙, email: b.head@county.example } }
+stages:
+  - { id: s1, name: 排查, start: ${today}, end: ${addDays(today, 30)} }
+deliverables:
+  - { id: report, name: 排查报告, stage: s1, owedBy: [town, department], due: ${addDays(today, 20)} }
+`,
+);
+
+beforeAll(async () => {
+  env = {
+    ...process.env,
+    DUBAN_DATA_DIR: dataDir,
+    DUBAN_TEMPORAL_PORT: String(await freePort()),
+    DUBAN_TEMPORAL_UI_PORT: String(await freePort()),
+    DUBAN_SMTP_PORT: String(await freePort()),
+    DUBAN_MAIL_WEB_PORT: String(await freePort()),
+    DUBAN_OPERATOR: 'zhang',
+  };
+  await startPlatform();
+});
+afterAll(async () => {
+  if (platform) await stopPlatform();
+});
+
+describe('npm start and the duban CLI', () => {
+  it('launches once, and says so the second time', async () => {
+    const first = await duban('launch', file, '--json');
+    expect(first.code).toBe(0);
+    expect(JSON.parse(first.stdout)).toMatchObject({ campaignId: 'upcoming', outcome: 'launched', obligations: 2 });
+    const again = await duban('launch', file, '--json');
+    expect(JSON.parse(again.stdout)).toMatchObject({ outcome: 'already-launched' });
+  });
+
+  it('finds each obligation workflow by its search attributes on the dev server', async () => {
+    const connection = await Connection.connect({ address: `127.0.0.1:${env.DUBAN_TEMPORAL_PORT}` });
+    try {
+      const client = new Client({ connection });
+      let ids: string[] = [];
+      for (let i = 0; i < 50 && ids.length === 0; i++) {
+        for await (const w of client.workflow.list({ query: `DubanCampaign = 'upcoming' AND DubanUnit = 'dept-b'` })) ids.push(w.workflowId);
+        if (!ids.length) await new Promise((r) => setTimeout(r, 200));
+      }
+      expect(ids).toEqual(['duban/upcoming/dept-b/report']);
+    } finally {
+      await connection.close();
+    }
+  });
+
+  it('stops cleanly on Ctrl-C and resumes the running campaign on the next start', async () => {
+    expect(await stopPlatform()).toBe(0);
+    expect(output).toContain('[duban] stopped');
+    await startPlatform();
+    const submit = await duban('submit', 'upcoming', 'town-a', 'report', '--json');
+    expect(submit.code).toBe(0);
+    expect(JSON.parse(submit.stdout)).toMatchObject({ status: 'submitted', lateWorkingDays: 0 });
+    const refused = await duban('submit', 'upcoming', 'town-a', 'report');
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('already submitted');
+    const status = JSON.parse((await duban('status', 'upcoming', '--json')).stdout) as { rows: { unit: string; state: string }[] };
+    expect(status.rows.map((r) => `${r.unit}:${r.state}`)).toEqual(['dept-b:open', 'town-a:submitted']);
+  });
+
+  it('prints one history merging duban records and Temporal events', async () => {
+    const { stdout, code } = await duban('history', 'upcoming', '--unit', 'town-a', '--json');
+    expect(code).toBe(0);
+    const entries = stdout.trim().split('\n').map((l) => JSON.parse(l) as { source: string; kind: string; actor?: string });
+    expect(entries.some((e) => e.source === 'duban' && e.kind === 'obligation.submit' && e.actor === 'zhang')).toBe(true);
+    expect(entries.some((e) => e.source === 'temporal' && e.kind === 'timer.started')).toBe(true);
+    expect(entries.some((e) => e.source === 'temporal' && e.kind === 'update.accepted')).toBe(true);
+  });
+});
