@@ -2,6 +2,7 @@
 // is claimed in the database before the SMTP conversation; a retry finds the claim and never sends twice.
 import { Context } from '@temporalio/activity';
 import { createHash } from 'node:crypto';
+import { WorkingDays } from '../domain/calendar';
 import { ESCALATION_LADDER, type ScheduledNotice, noticeSchedule } from '../domain/policy';
 import { chineseDateTime, civilDateOf, formatInstant } from '../domain/zoned-time';
 import { appendAudit } from './audit';
@@ -61,7 +62,8 @@ export function createNoticeActivities(deps: { db: Db; mailer: Mailer; mailFrom?
       sentAt: notice.at,
       timeZone: settings.timeZone,
       calendar: settings.calendar,
-      nextStepDate: later ? civilDateOf(later.at - 86_400_000, settings.timeZone) : undefined,
+      // the new time limit: the last working day before the next step fires
+      nextStepDate: later ? new WorkingDays(settings.calendar).nthWorkingDayBefore(civilDateOf(later.at, settings.timeZone), 1) : undefined,
       allUnits,
     });
     const reason = `${notice.reason}；${chineseDateTime(notice.at, settings.timeZone)}发出${rendered.instrument}`;

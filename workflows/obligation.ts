@@ -75,7 +75,8 @@ export async function obligationWorkflow(input: ObligationInput): Promise<Obliga
           before: state,
           after,
         });
-        state = after;
+        // Re-applied to the latest state: a notice may have been marked sent while the record was written.
+        state = applyEvent(ctx, state, event, at);
         version++;
         return state;
       } finally {
