@@ -36,6 +36,7 @@ Usage: npm run duban -- COMMAND [ARGS] [--json]
   waive CAMPAIGN UNIT DELIVERABLE --reason TEXT  waive the obligation
   return CAMPAIGN UNIT DELIVERABLE --to DATE --reason TEXT    send a submission back for revision (退回)
   history CAMPAIGN [--unit UNIT]                 timeline of notices, actions and workflow events
+  interviews CAMPAIGN                            约谈 records created by interview notices, to be scheduled
 
 Options: --json (machine-readable output), --by NAME (operator recorded for an action; default $DUBAN_OPERATOR or your login)
 Configuration: environment variables, see docs/configuration.md.`;
@@ -269,6 +270,17 @@ export async function main(argv: string[]): Promise<number> {
             process.stdout.write(`${String(e.detail.text).replace(/^/gm, '    | ')}\n`);
           }
         }
+        return 0;
+      }
+      case 'interviews': {
+        const [campaignId] = need(positionals, 1, 'CAMPAIGN');
+        const rows = await withDb(async (db) => {
+          if (!(await db.campaign.findUnique({ where: { id: campaignId }, select: { id: true } })))
+            throw new DubanError('UNKNOWN_CAMPAIGN', `no campaign ${JSON.stringify(campaignId)} has been launched`);
+          return db.interview.findMany({ where: { campaignId }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
+        });
+        const lines = rows.map((i) => `${i.createdAt.toISOString().slice(0, 10)}  ${i.unitId}/${i.deliverableId}  ${i.principal}  ${i.status}`);
+        o.print(lines.length ? lines.join('\n') : 'no interviews', rows.map((i) => ({ unit: i.unitId, deliverable: i.deliverableId, principal: i.principal, status: i.status, createdAt: i.createdAt.toISOString() })));
         return 0;
       }
       default:
