@@ -128,7 +128,10 @@ export function createNoticeActivities(deps: { db: Db; mailer: Mailer; mailFrom?
       await db.notice.update({ where: { businessKey }, data: { status: 'claimed', leaseUntil: null } });
       throw err;
     }
-    const sentAt = new Date(Date.now() + input.clockOffsetMs);
+    // In a rehearsal the campaign clock is the test server's (skipped) clock plus the offset, not wall time.
+    const sentAt = new Date(
+      input.clockOffsetMs === 0 ? Date.now() : Context.current().info.currentAttemptScheduledTimestampMs + input.clockOffsetMs,
+    );
     await db.$transaction(async (tx) => {
       await tx.notice.update({ where: { businessKey }, data: { status: 'sent', sentAt, leaseUntil: null } });
       if (notice.action !== 'reminder') {

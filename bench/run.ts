@@ -6,7 +6,7 @@
 // in the same run gives the per-obligation cost ratio. Timings are reported, never judged; only the
 // correctness checks decide the exit code.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { WorkflowNotFoundError } from '@temporalio/client';
@@ -24,18 +24,27 @@ const HISTORY_LIMIT = 51_200;
 /** What we call "small" for the campaign workflow's history. */
 const HISTORY_SMALL = 1_000;
 
-const SCENARIOS: Record<string, () => Promise<boolean>> = {
+interface Options {
+  /** Leave the test server free to skip time while a launch waits for its campaign workflow. */
+  timeSkipping: boolean;
+}
+
+const SCENARIOS: Record<string, (o: Options) => Promise<boolean>> = {
   'launch-5000': launch5000,
 };
 
 function usage(): string {
   return [
-    'usage: npm run bench -- SCENARIO',
+    'usage: npm run bench -- SCENARIO [--time-skipping]',
     '',
     'scenarios:',
     '  launch-5000   launch a 5,000-unit campaign (20 lead departments, 4,000 departments, 980 towns)',
     '                on the time-skipping server; checks all 5,000 obligation workflows start and the',
     '                campaign history stays small; compares per-obligation cost with a 50-unit launch',
+    '',
+    '  --time-skipping   do not hold the time-skipping server\'s clock during the launches (by default it',
+    '                    is held, so that reminders due the next day do not fire in the middle of the',
+    '                    measurements whenever the server is momentarily idle)',
   ].join('\n');
 }
 
@@ -154,9 +163,15 @@ interface LaunchMeasure {
   pendingChildren: number;
   /** From the campaign workflow's own event timestamps (server clock; not skipped while activities run). */
   workflowSpanMs: number;
+  /** Launch call until the campaign workflow's first event: read, validate, compile, store, start RPC. */
+  beforeWorkflowMs: number;
+  /** Campaign workflow's last event until the launch call returned (result long-poll). */
+  afterWorkflowMs: number;
   batches: number;
   batchMs: { min: number; mean: number; max: number };
   dbObligations: number;
+  /** The campaign clock (server time + offset) right after the launch returned. */
+  clockAfter: number;
   /** Sampled obligation workflows: id → status / history length. */
   samples: { workflowId: string; status: string; historyLength: number; type: string }[];
   missingSamples: string[];
@@ -171,9 +186,15 @@ const tsMs = (t: unknown): number => {
 };
 
 async function measureLaunch(r: Rehearsal, g: Generated, sample: boolean): Promise<LaunchMeasure> {
+  // Server clock minus wall clock, to place the campaign workflow's event times on the wall clock (the
+  // server's clock runs at wall-clock speed while time skipping is held).
+  const skew = (await r.env.currentTimeMs()) - Date.now();
+  const wallStart = Date.now();
   const t0 = performance.now();
   const launched = await r.launch(g.file, at(LAUNCH_AT), 'bench');
   const launchMs = performance.now() - t0;
+  const wallEnd = Date.now();
+  const clockAfter = await r.now();
   if (launched.outcome !== 'launched') throw new Error(`${g.id}: launch outcome ${launched.outcome}: ${launched.message}`);
 
   const handle = r.env.client.workflow.getHandle(campaignWorkflowId(g.id));
@@ -221,6 +242,8 @@ async function measureLaunch(r: Rehearsal, g: Generated, sample: boolean): Promi
     historyEvents: events.length,
     pendingChildren,
     workflowSpanMs: last - first,
+    beforeWorkflowMs: first - skew - wallStart,
+    afterWorkflowMs: wallEnd - (last - skew),
     batches: batchDurations.length,
     batchMs: {
       min: batchDurations.length ? Math.min(...batchDurations) : 0,
@@ -228,6 +251,7 @@ async function measureLaunch(r: Rehearsal, g: Generated, sample: boolean): Promi
       max: batchDurations.length ? Math.max(...batchDurations) : 0,
     },
     dbObligations,
+    clockAfter,
     samples,
     missingSamples,
   };
@@ -251,18 +275,49 @@ async function countByVisibility(r: Rehearsal, campaignId: string): Promise<{ co
   }
 }
 
+/** Describe every one of `ids` (16 at a time): which exist, their status, and which have not run a workflow task yet. */
+async function describeAll(r: Rehearsal, ids: string[]) {
+  const missing: string[] = [];
+  const notRunYet: string[] = [];
+  const statuses = new Map<string, number>();
+  const types = new Map<string, number>();
+  let next = 0;
+  const lane = async () => {
+    while (next < ids.length) {
+      const id = ids[next++];
+      try {
+        const d = await r.env.client.workflow.getHandle(id).describe();
+        statuses.set(d.status.name, (statuses.get(d.status.name) ?? 0) + 1);
+        types.set(d.type, (types.get(d.type) ?? 0) + 1);
+        // Started + WorkflowTaskScheduled only: the worker has not completed its first task yet.
+        if (d.historyLength <= 3) notRunYet.push(id);
+      } catch (err) {
+        if (!(err instanceof WorkflowNotFoundError)) throw err;
+        missing.push(id);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: 16 }, lane));
+  return { missing, notRunYet, statuses: Object.fromEntries(statuses), types: Object.fromEntries(types) };
+}
+
 /**
- * Wait until the obligation workflows started last have run their first workflow task (history longer
- * than the initial 2 events), i.e. the worker has worked through the start backlog.
+ * Wait until each of `ids` has completed its first workflow task; the time it took, or undefined on
+ * timeout. Polls a random sample of 50 (describing thousands at a time would compete with the worker
+ * being measured), then confirms the whole set.
  */
-async function waitForBacklog(r: Rehearsal, ids: string[], timeoutMs: number): Promise<number | undefined> {
+async function waitForFirstTasks(r: Rehearsal, ids: string[], timeoutMs: number): Promise<number | undefined> {
   const t0 = performance.now();
-  for (;;) {
-    const lengths = await Promise.all(ids.map(async (id) => (await r.env.client.workflow.getHandle(id).describe()).historyLength));
-    if (lengths.every((l) => l > 3)) return performance.now() - t0;
-    if (performance.now() - t0 > timeoutMs) return undefined;
-    await new Promise((resolve) => setTimeout(resolve, 250));
+  let pending = ids;
+  while (pending.length) {
+    const sample = [...pending].sort(() => Math.random() - 0.5).slice(0, 50);
+    for (let left = sample; left.length; left = (await describeAll(r, left)).notRunYet) {
+      if (performance.now() - t0 > timeoutMs) return undefined;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    pending = (await describeAll(r, pending)).notRunYet;
   }
+  return performance.now() - t0;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -271,7 +326,7 @@ async function waitForBacklog(r: Rehearsal, ids: string[], timeoutMs: number): P
 const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const mb = (bytes: number) => `${Math.round(bytes / 2 ** 20)} MB`;
 
-async function launch5000(): Promise<boolean> {
+async function launch5000(o: Options): Promise<boolean> {
   const dir = mkdtempSync(join(tmpdir(), 'duban-bench-'));
   const failures: string[] = [];
   const check = (ok: boolean, what: string) => {
@@ -279,8 +334,14 @@ async function launch5000(): Promise<boolean> {
     if (!ok) failures.push(what);
   };
   let r: Rehearsal | undefined;
+  let clockHeld = false;
+  let drainMs: number | undefined;
   try {
-    console.log(`bench launch-5000 — node ${process.version}, ${process.arch}, launch at ${LAUNCH_AT}`);
+    console.log(
+      `bench launch-5000 — node ${process.version}, ${cpus().length} CPUs, load average ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')} (other processes skew timings), launch at ${LAUNCH_AT}`,
+    );
     console.log(`campaign files in ${dir}`);
     const warm = generate(dir, 'bench-warmup-5', { leads: 1, departments: 3, towns: 1 });
     const small = generate(dir, 'bench-launch-50', { leads: 1, departments: 40, towns: 9 });
@@ -294,6 +355,18 @@ async function launch5000(): Promise<boolean> {
     r = await startRehearsal();
     const startupMs = performance.now() - t;
     console.log(`\n(a) rehearsal start-up (SQLite migrate, SMTP sink, test server, worker + bundle): ${s(startupMs)}`);
+    const wo = r.worker.options;
+    console.log(
+      `    worker: maxCachedWorkflows ${wo.maxCachedWorkflows}, workflowThreadPoolSize ${wo.workflowThreadPoolSize}, ` +
+        `reuseV8Context ${wo.reuseV8Context}`,
+    );
+    if (!o.timeSkipping) {
+      // r.launch waits with the time-skipping client, which unlocks time skipping for the wait; one extra
+      // lock keeps the server's clock running at wall-clock speed, as a real launch would see it.
+      await r.env.connection.testService!.lockTimeSkipping({});
+      clockHeld = true;
+      console.log('    time skipping held during the launches (pass --time-skipping to allow it)');
+    } else console.log('    time skipping allowed during the launches: reminders may fire mid-measurement');
 
     // A tiny launch first so that one-time costs (first Prisma queries, workflow sandbox warm-up) are not
     // charged to the 50-unit launch the ratio is taken against.
@@ -320,7 +393,10 @@ async function launch5000(): Promise<boolean> {
       `    per-obligation cost ratio (5,000 / 50): ${ratio.toFixed(2)} ` +
         `(total time ratio ${(m5k.launchMs / m50.launchMs).toFixed(1)} for ${m5k.units / m50.units}× the obligations; 1.00 = linear)`,
     );
-    console.log(`    outside the campaign workflow (parse, compile, store ${m5k.units} rows, start, result poll): ${s(m5k.launchMs - m5k.workflowSpanMs)}`);
+    console.log(
+      `    5,000-unit launch outside the campaign workflow: ${s(m5k.beforeWorkflowMs)} before it started (read + validate + compile + ` +
+        `store ${m5k.units} rows in SQLite + start RPC), ${s(m5k.afterWorkflowMs)} after it completed (result long-poll)`,
+    );
     console.log(`    bench process RSS ${mb(rssBefore)} → ${mb(rssAfter)}`);
 
     console.log(`\n(c) checks`);
@@ -340,7 +416,7 @@ async function launch5000(): Promise<boolean> {
     if (counted.count !== undefined) {
       check(counted.count === 5000, `obligation workflows by visibility: ${counted.count} via ${counted.how}`);
     } else {
-      console.log(`  [--] visibility count/list ${counted.how}; verified by describing samples instead`);
+      console.log(`  [--] visibility count/list ${counted.how}; verified by describing the first, middle and last obligation workflows, then all 5,000`);
     }
     check(m5k.missingSamples.length === 0, `sampled obligation workflows exist (${m5k.samples.length} found, ${m5k.missingSamples.length} missing)`);
     for (const x of m5k.samples) {
@@ -348,18 +424,39 @@ async function launch5000(): Promise<boolean> {
     }
     for (const id of m5k.missingSamples) console.log(`         missing: ${id}`);
 
-    // How long the worker still needs, after the campaign workflow has finished starting everything, to run
-    // the first workflow task of the last obligations started (ordering is by unit id, so these are last).
-    const tail = big.unitIds.slice(-3).map((u) => obligationWorkflowId(big.id, u, DELIVERABLE));
+    // Every one of the 5,000 (the server has no visibility queries, so describe each), and how many the
+    // worker had not yet given their first workflow task when the campaign workflow finished.
+    const allIds = big.unitIds.map((u) => obligationWorkflowId(big.id, u, DELIVERABLE));
     t = performance.now();
-    const drainMs = await waitForBacklog(r, tail, 120_000);
-    console.log(
-      `\n    first workflow task of the last-started obligations done ${drainMs === undefined ? 'NOT within 120 s' : s(drainMs)} after launch returned`,
+    const scan = await describeAll(r, allIds);
+    const scanMs = performance.now() - t;
+    check(
+      scan.missing.length === 0 && scan.statuses.RUNNING === 5000 && scan.types.obligationWorkflow === 5000,
+      `all 5,000 obligation workflows described (${s(scanMs)}): ${JSON.stringify(scan.statuses)}, ${JSON.stringify(scan.types)}, ${scan.missing.length} missing`,
     );
+    drainMs = await waitForFirstTasks(r, scan.notRunYet, 180_000);
+    console.log(
+      `\n    when launch returned, ${scan.notRunYet.length} of 5,000 obligation workflows had not yet run their first workflow task; ` +
+        `all had ${drainMs === undefined ? 'NOT within 180 s' : `${s(drainMs)} later`}`,
+    );
+    const fmt = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
+    console.log(`    campaign clock: launch at ${fmt(at(LAUNCH_AT))}; after 50-unit launch ${fmt(m50.clockAfter)}; after 5,000-unit launch ${fmt(m5k.clockAfter)}; now ${fmt(await r.now())}`);
+    const notices = await r.db.notice.groupBy({ by: ['campaignId', 'status'], _count: true, _min: { scheduledAt: true }, _max: { scheduledAt: true } });
+    for (const n of notices) {
+      console.log(`    notices ${n.campaignId} ${n.status}: ${n._count} (scheduled ${fmt(n._min.scheduledAt!.getTime())} … ${fmt(n._max.scheduledAt!.getTime())})`);
+    }
+    if (!notices.length) console.log('    notices: none sent yet');
 
-    console.log(`\nsummary: start-up ${s(startupMs)}; launch 50 ${s(m50.launchMs)}; launch 5,000 ${s(m5k.launchMs)}; per-obligation ratio ${ratio.toFixed(2)}`);
+    console.log(`    bench process peak RSS ${mb(process.resourceUsage().maxRSS * 1024)} (worker keeps up to ${r.worker.options.maxCachedWorkflows} workflows cached)`);
+
+    console.log(
+      `\nsummary: start-up ${s(startupMs)}; launch 50 ${s(m50.launchMs)}; launch 5,000 ${s(m5k.launchMs)} ` +
+        `(+ ${drainMs === undefined ? '>180 s' : s(drainMs)} until every obligation workflow had run its first task); ` +
+        `per-obligation ratio ${ratio.toFixed(2)}`,
+    );
   } finally {
     if (r) {
+      if (clockHeld) await r.env.connection.testService!.unlockTimeSkipping({});
       const t = performance.now();
       await r.close();
       console.log(`rehearsal closed in ${s(performance.now() - t)}`);
@@ -378,13 +475,15 @@ async function launch5000(): Promise<boolean> {
 
 async function main(): Promise<number> {
   const args = process.argv.slice(2);
-  const scenario = args[0];
-  if (args.length !== 1 || !scenario || !Object.hasOwn(SCENARIOS, scenario)) {
+  const timeSkipping = args.includes('--time-skipping');
+  const rest = args.filter((a) => a !== '--time-skipping');
+  const scenario = rest[0];
+  if (rest.length !== 1 || !scenario || !Object.hasOwn(SCENARIOS, scenario)) {
     if (scenario && scenario !== '--help' && scenario !== '-h') console.error(`unknown scenario: ${args.join(' ')}`);
     console.error(usage());
     return 2;
   }
-  return (await SCENARIOS[scenario]()) ? 0 : 1;
+  return (await SCENARIOS[scenario]({ timeSkipping })) ? 0 : 1;
 }
 
 main().then(

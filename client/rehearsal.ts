@@ -4,6 +4,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Client } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker, WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { type Db, createDb } from '../activities/db';
@@ -54,6 +55,7 @@ export async function startRehearsal(opts: { smtpUrl?: string; workflowBundle?: 
     mailer,
     searchAttributes: true,
     workflowBundle: opts.workflowBundle ?? (await bundleWorkflows()),
+    maxCachedWorkflows: 500, // ~0.5 MB each; the default (from the heap limit) reaches 2 GB on a 5,000-unit rehearsal
   });
   const running = worker.run();
   let offset: number | undefined;
@@ -77,7 +79,9 @@ export async function startRehearsal(opts: { smtpUrl?: string; workflowBundle?: 
         { client: env.client, db, taskQueue, searchAttributes: true },
         { file, actor, launchAt, clockOffsetMs: offset },
       );
-      await env.client.workflow.getHandle(result.workflowId).result();
+      // A plain client: waiting on it does not let the server skip time, so the campaign clock stays at
+      // the launch until the caller advances it (the time-skipping client would skip while it waits).
+      await new Client({ connection: env.connection, namespace: env.namespace ?? 'default' }).workflow.getHandle(result.workflowId).result();
       return result;
     },
     async advanceTo(campaignTime) {

@@ -70,6 +70,8 @@ describe('seed 000: 雷州 2022 assessment', () => {
     const sent = await r.db.notice.findMany({ where: { status: 'sent' } });
     expect(mails).toHaveLength(sent.length);
     expect(new Set(mails.map((m) => m.messageId)).size).toBe(mails.length);
+    // recorded on the campaign's clock: sent when due, not at the wall-clock time of the rehearsal
+    for (const n of sent) expect(Math.abs(n.sentAt!.getTime() - n.scheduledAt.getTime())).toBeLessThan(60_000);
 
     const forJiaoyu = mails.filter((m) => m.headers['x-duban-key']?.startsWith(`${CAMPAIGN}/jiaoyu/`));
     const urge = forJiaoyu.find((m) => m.headers['x-duban-action'] === 'urge')!;

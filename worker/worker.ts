@@ -22,6 +22,7 @@ export interface DubanWorkerOptions {
   mailer: Mailer;
   searchAttributes: boolean;
   mailFrom?: string;
+  maxCachedWorkflows?: number;
   /** A prebuilt bundle (tests bundle once per file); otherwise the workflows are bundled now. */
   workflowBundle?: WorkflowBundleWithSourceMap;
 }
@@ -32,6 +33,7 @@ export async function createDubanWorker(o: DubanWorkerOptions): Promise<Worker> 
     namespace: o.namespace,
     taskQueue: o.taskQueue,
     workflowBundle: o.workflowBundle ?? (await bundleWorkflows()),
+    maxCachedWorkflows: o.maxCachedWorkflows,
     activities: createActivities({
       db: o.db,
       mailer: o.mailer,
