@@ -1,6 +1,6 @@
 // The campaign definition file (YAML): parsing and validation with errors that name file, line and field.
 // Pure: the caller reads the file. The format is documented in docs/campaign-format.md.
-import { LineCounter, isMap, isSeq, parseDocument, type Document } from 'yaml';
+import { LineCounter, isMap, parseDocument, type Document } from 'yaml';
 import { type CivilDate, isCivilDate } from './calendar';
 import { DubanError } from './errors';
 import { DEFAULT_POLICY, ESCALATION_LADDER, type EscalationStep, type NoticePolicy } from './policy';
@@ -359,6 +359,8 @@ export function parseCampaignDefinition(text: string, file: string): CampaignDef
       if (deliverableIds.has(id)) c.error([...p, 'id'], `duplicate deliverable id ${JSON.stringify(id)} (first at deliverables[${deliverableIds.get(id)}])`);
       else deliverableIds.set(id, i);
     }
+    if (owedBy.length > 0 && !units.some((u) => owedBy.includes(u.type) || owedBy.includes(u.id)))
+      c.error([...p, 'owedBy'], `no unit of the campaign owes it (owedBy: ${owedBy.join(', ')})`);
     if (id && name && stage && due && owedBy.length > 0) deliverables.push({ id, name, stage: stage.id, owedBy, due, dueFor, submitTo, policy: dPolicy });
   });
 
@@ -382,4 +384,3 @@ export function parseCampaignDefinition(text: string, file: string): CampaignDef
   };
 }
 
-export { isSeq };

@@ -633,3 +633,20 @@ describe('compileCampaign', () => {
     expect(compileCampaign(def, at('2025-12-20T10:00')).warnings).toEqual([]);
   });
 });
+
+describe('a deliverable nobody owes', () => {
+  it('is rejected naming the owedBy field', () => {
+    const text = readFileSync('examples/taonan-2022-civil-affairs.yaml', 'utf8').replace(
+      '    owedBy: [department, town]\n    due: 2022-08-26',
+      '    owedBy: [lead_department]\n    due: 2022-08-26',
+    );
+    const line = text.split('\n').findIndex((l) => l.includes('owedBy: [lead_department]')) + 1;
+    expect(line).toBeGreaterThan(0);
+    try {
+      parseCampaignDefinition(text, 'nobody.yaml');
+      expect.unreachable('should have thrown');
+    } catch (err) {
+      expect((err as { details: string[] }).details).toContainEqual(expect.stringMatching(new RegExp(`^nobody\\.yaml:${line}:\\d+: deliverables\\[0\\]\\.owedBy: no unit of the campaign owes it`)));
+    }
+  });
+});
