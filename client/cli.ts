@@ -226,8 +226,8 @@ export async function main(argv: string[]): Promise<number> {
       }
       case 'launch': {
         const [file] = need(positionals, 1, 'FILE');
-        const actor = values.by ?? loadConfig().operator;
         const config = loadConfig();
+        const actor = values.by ?? config.operator;
         const result = await withDb((db) =>
           withTemporal((client) => launchCampaign({ client, db, taskQueue: TASK_QUEUE, searchAttributes: config.searchAttributes }, { file, actor })),
         );

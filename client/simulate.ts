@@ -1,6 +1,5 @@
 // `duban simulate`: rehearse a campaign on the time-skipping server with the real workflows and
 // activities, and report the notices actually sent, in the same form as `duban plan`.
-import { readFileSync } from 'node:fs';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { CompiledCampaign } from '../domain/compile';
 import { comparePlanned, type Assumption, type PlannedNotice } from '../domain/plan';
@@ -56,7 +55,6 @@ export async function simulateCampaign(args: {
   const def = compiled.definition;
   const r = await startRehearsal({ smtpUrl: args.smtpUrl, workflowBundle: args.workflowBundle });
   try {
-    readFileSync(args.file); // fail early on an unreadable file, before the servers spin up further
     await r.launch(args.file, compiled.launchAt, 'simulate');
     for (const a of [...assumptions].sort((x, y) => x.at - y.at)) {
       await r.advanceTo(a.at);
