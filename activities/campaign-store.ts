@@ -45,6 +45,24 @@ export async function storeCampaign(
     deliverables: Object.fromEntries(def.deliverables.map((d) => [d.id, { name: d.name, submitTo: d.submitTo, policy: d.policy }])),
     clockOffsetMs,
   };
+  try {
+    await insertCampaign(db, def, compiled, settings, { yamlText, sourceFile, actor });
+  } catch (err) {
+    // a concurrent launch of the same campaign won the race
+    if ((err as { code?: string }).code === 'P2002') return false;
+    throw err;
+  }
+  return true;
+}
+
+async function insertCampaign(
+  db: Db,
+  def: CompiledCampaign['definition'],
+  compiled: CompiledCampaign,
+  settings: CampaignSettings,
+  args: { yamlText: string; sourceFile: string; actor: string },
+): Promise<void> {
+  const { yamlText, sourceFile, actor } = args;
   const launchedAt = new Date(compiled.launchAt);
   const names = new Map(def.deliverables.map((d) => [d.id, d.name]));
   await db.$transaction(async (tx) => {
@@ -101,5 +119,4 @@ export async function storeCampaign(
       detail: { sourceFile, definitionHash: definitionHash(yamlText), warnings: compiled.warnings },
     });
   });
-  return true;
 }

@@ -23,7 +23,7 @@ export function createLaunchActivities(deps: { db: Db; client: Client; taskQueue
     const { campaignId } = args;
     const settings = await loadSettings(db, campaignId);
     const rows = await db.obligation.findMany({
-      where: { campaignId },
+      where: { campaignId }, // stable pagination: every row, closed ones skipped below
       orderBy: [{ unitId: 'asc' }, { deliverableId: 'asc' }],
       skip: args.offset,
       take: args.limit,
@@ -31,6 +31,7 @@ export function createLaunchActivities(deps: { db: Db; client: Client; taskQueue
     let started = 0;
     let next = 0;
     const startOne = async (o: (typeof rows)[number]) => {
+      if (o.status !== 'open') return; // submitted or waived: never started again, whatever Temporal remembers
       const input: ObligationInput = {
         campaignId,
         unitId: o.unitId,

@@ -17,7 +17,8 @@ export interface Mailer {
 }
 
 export function createMailer(smtpUrl: string): Mailer {
-  const transport = nodemailer.createTransport(smtpUrl);
+  // Bounded conversations: an attempt must end well inside the notice claim (NOTICE_LEASE_MS, 10 minutes).
+  const transport = nodemailer.createTransport({ url: smtpUrl, connectionTimeout: 30_000, greetingTimeout: 30_000, socketTimeout: 120_000 });
   return {
     async send(mail) {
       await transport.sendMail({ ...mail, to: mail.to, cc: mail.cc.length ? mail.cc : undefined });

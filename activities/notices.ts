@@ -21,12 +21,17 @@ export interface SendNoticeInput {
 
 export interface SendNoticeResult {
   businessKey: string;
-  /** false when an earlier attempt had already sent it */
-  sentNow: boolean;
+  /** sent: delivered now; already-sent: an earlier attempt delivered it; skipped: no longer due (see reason) */
+  outcome: 'sent' | 'already-sent' | 'skipped';
+  reason?: string;
 }
 
-/** How long one attempt holds the claim; a crashed attempt's claim expires and a retry resends. */
-const LEASE_MS = 120_000;
+/**
+ * How long one attempt holds the claim. Longer than the activity's start-to-close timeout and than the
+ * mailer's own timeouts allow a conversation to last, so a retry never overlaps a live attempt; a crashed
+ * attempt's claim lapses and a retry resends (with the same Message-ID).
+ */
+export const NOTICE_LEASE_MS = 10 * 60_000;
 
 export function noticeBusinessKey(input: Pick<SendNoticeInput, 'campaignId' | 'unitId' | 'deliverableId' | 'notice'>): string {
   return `${input.campaignId}/${input.unitId}/${input.deliverableId}/${input.notice.key}`;
@@ -35,7 +40,7 @@ export function noticeBusinessKey(input: Pick<SendNoticeInput, 'campaignId' | 'u
 export function createNoticeActivities(deps: { db: Db; mailer: Mailer; mailFrom?: string }) {
   const { db, mailer } = deps;
 
-  async function prepare(input: SendNoticeInput, businessKey: string) {
+  async function prepare(input: SendNoticeInput, businessKey: string, sendingAt: number) {
     const { campaignId, unitId, deliverableId, notice } = input;
     const settings = await loadSettings(db, campaignId);
     const campaign = await db.campaign.findUniqueOrThrow({ where: { id: campaignId } });
@@ -59,7 +64,7 @@ export function createNoticeActivities(deps: { db: Db; mailer: Mailer; mailFrom?
       deliverableName: deliverable.name,
       deadline: notice.deadline,
       submitTo: [...(deliverable.submitTo.includes('office') ? [campaign.officeName] : []), ...leads.map((l) => l.name)],
-      sentAt: notice.at,
+      sentAt: sendingAt,
       timeZone: settings.timeZone,
       calendar: settings.calendar,
       // the new time limit: the last working day before the next step fires
@@ -71,12 +76,38 @@ export function createNoticeActivities(deps: { db: Db; mailer: Mailer; mailFrom?
     return { campaign, rendered, reason, messageId };
   }
 
+  /** The campaign clock: wall time, or in a rehearsal the (skipped) server clock plus the offset. */
+  function campaignNow(clockOffsetMs: number): number {
+    return clockOffsetMs === 0 ? Date.now() : Context.current().info.currentAttemptScheduledTimestampMs + clockOffsetMs;
+  }
+
   async function sendNotice(input: SendNoticeInput): Promise<SendNoticeResult> {
     const { campaignId, unitId, deliverableId, notice } = input;
     const businessKey = noticeBusinessKey(input);
     const existing = await db.notice.findUnique({ where: { businessKey } });
-    if (existing?.status === 'sent') return { businessKey, sentNow: false };
-    const { campaign, rendered, reason, messageId } = await prepare(input, businessKey);
+    if (existing?.status === 'sent') return { businessKey, outcome: 'already-sent' };
+
+    // The database learns of a submission, waiver or new deadline before the workflow acts on it:
+    // a notice for a state that no longer holds is not sent, even if its timer already fired.
+    const obligation = await db.obligation.findUniqueOrThrow({
+      where: { campaignId_unitId_deliverableId: { campaignId, unitId, deliverableId } },
+    });
+    if (obligation.status !== 'open') return { businessKey, outcome: 'skipped', reason: `obligation is ${obligation.status}` };
+    if (obligation.due !== notice.deadline) return { businessKey, outcome: 'skipped', reason: `deadline is now ${obligation.due}` };
+    const sendingAt = campaignNow(input.clockOffsetMs);
+    const settings = await loadSettings(db, campaignId);
+    if (notice.action === 'reminder' && civilDateOf(sendingAt, settings.timeZone) > notice.deadline) {
+      // Delayed past its deadline (an outage): a reminder to deliver "by" a past day is not sent.
+      return { businessKey, outcome: 'skipped', reason: `reminder for ${notice.deadline} is stale` };
+    }
+
+    const { campaign, rendered, reason, messageId } = await prepare(input, businessKey, sendingAt);
+    const content = {
+      reason,
+      recipients: JSON.stringify({ to: rendered.to, cc: rendered.cc }),
+      subject: rendered.subject,
+      body: rendered.text,
+    };
     if (!existing) {
       await db.notice.upsert({
         where: { businessKey },
@@ -88,12 +119,9 @@ export function createNoticeActivities(deps: { db: Db; mailer: Mailer; mailFrom?
           deadline: notice.deadline,
           action: notice.action,
           scheduledAt: new Date(notice.at),
-          reason,
           status: 'claimed',
           messageId,
-          recipients: JSON.stringify({ to: rendered.to, cc: rendered.cc }),
-          subject: rendered.subject,
-          body: rendered.text,
+          ...content,
         },
         update: {},
       });
@@ -101,15 +129,12 @@ export function createNoticeActivities(deps: { db: Db; mailer: Mailer; mailFrom?
     // The guarded update: only one attempt at a time holds the right to talk to the SMTP server.
     const now = new Date();
     const claim = await db.notice.updateMany({
-      where: {
-        businessKey,
-        OR: [{ status: 'claimed' }, { status: 'sending', leaseUntil: { lt: now } }],
-      },
-      data: { status: 'sending', leaseUntil: new Date(now.getTime() + LEASE_MS), attempts: { increment: 1 } },
+      where: { businessKey, OR: [{ status: 'claimed' }, { status: 'sending', leaseUntil: { lt: now } }] },
+      data: { status: 'sending', leaseUntil: new Date(now.getTime() + NOTICE_LEASE_MS), attempts: { increment: 1 }, ...content },
     });
     if (claim.count === 0) {
       const row = await db.notice.findUniqueOrThrow({ where: { businessKey } });
-      if (row.status === 'sent') return { businessKey, sentNow: false };
+      if (row.status === 'sent') return { businessKey, outcome: 'already-sent' };
       throw new Error(`notice ${businessKey} is being sent by another attempt until ${row.leaseUntil?.toISOString()}`);
     }
     Context.current().heartbeat();
@@ -125,13 +150,10 @@ export function createNoticeActivities(deps: { db: Db; mailer: Mailer; mailFrom?
       });
     } catch (err) {
       // The server refused or could not be reached: nothing was delivered, so the next attempt may send.
-      await db.notice.update({ where: { businessKey }, data: { status: 'claimed', leaseUntil: null } });
+      await db.notice.updateMany({ where: { businessKey, status: 'sending' }, data: { status: 'claimed', leaseUntil: null } });
       throw err;
     }
-    // In a rehearsal the campaign clock is the test server's (skipped) clock plus the offset, not wall time.
-    const sentAt = new Date(
-      input.clockOffsetMs === 0 ? Date.now() : Context.current().info.currentAttemptScheduledTimestampMs + input.clockOffsetMs,
-    );
+    const sentAt = new Date(sendingAt);
     await db.$transaction(async (tx) => {
       await tx.notice.update({ where: { businessKey }, data: { status: 'sent', sentAt, leaseUntil: null } });
       if (notice.action !== 'reminder') {
@@ -182,7 +204,7 @@ export function createNoticeActivities(deps: { db: Db; mailer: Mailer; mailFrom?
         },
       });
     });
-    return { businessKey, sentNow: true };
+    return { businessKey, outcome: 'sent' };
   }
 
   return { sendNotice };

@@ -4,7 +4,9 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
+import { loadSettings } from '../activities/campaign-store';
 import { type Db, createDb } from '../activities/db';
+import { addDays, missingYears } from '../domain/calendar';
 import { parseAssumptions } from '../domain/assumptions';
 import { compileCampaign } from '../domain/compile';
 import { DubanError } from '../domain/errors';
@@ -151,14 +153,26 @@ async function obligationAction(command: string, positionals: string[], values: 
       event = { kind: 'waive', reason: required('reason') };
   }
   const actor = str('by') ?? loadConfig().operator;
-  const state = await withDb((db) => withTemporal((client) => actOnObligation({ client, db }, { campaignId, unitId, deliverableId, event, actor })));
+  const { state, warnings } = await withDb(async (db) => {
+    const state = await withTemporal((client) => actOnObligation({ client, db }, { campaignId, unitId, deliverableId, event, actor }));
+    const warnings: string[] = [];
+    if ('to' in event) {
+      // the calendar was fixed at launch: a deadline moved into a year it does not know is counted on plain weekdays
+      const { calendar } = await loadSettings(db, campaignId);
+      const missing = missingYears(calendar, event.to, addDays(event.to, 20));
+      if (missing.length)
+        warnings.push(`the campaign's holiday calendar does not cover ${missing.join(', ')}: working days after ${event.to} are counted as plain weekdays, without statutory holidays or 调休`);
+    }
+    return { state, warnings };
+  });
+  for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
   const human =
     state.status === 'submitted'
       ? `${unitId}/${deliverableId}: submitted ${state.lateWorkingDays ? `${state.lateWorkingDays} working day(s) late` : 'on time'}`
       : state.status === 'waived'
         ? `${unitId}/${deliverableId}: waived`
         : `${unitId}/${deliverableId}: open, now due ${state.deadline}; reminders and escalation restart from it`;
-  o.print(human, { campaign: campaignId, unit: unitId, deliverable: deliverableId, ...state });
+  o.print(human, { campaign: campaignId, unit: unitId, deliverable: deliverableId, ...state, warnings });
 }
 
 export async function main(argv: string[]): Promise<number> {

@@ -1,5 +1,5 @@
 // `duban launch`: record the campaign, then start its campaign workflow. Launching twice starts nothing new.
-import { type Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
+import { type Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { WorkflowIdReusePolicy } from '@temporalio/common';
 import type { Db } from '../activities/db';
 import { definitionHash, storeCampaign } from '../activities/campaign-store';
@@ -44,14 +44,9 @@ export async function launchCampaign(
   const base = { campaignId: def.id, obligations: compiled.obligations.length, warnings: compiled.warnings, workflowId };
   if (!stored) {
     const existing = await deps.db.campaign.findUniqueOrThrow({ where: { id: def.id } });
-    let running = true;
-    try {
-      await deps.client.workflow.getHandle(workflowId).describe();
-    } catch (err) {
-      if (!(err instanceof WorkflowNotFoundError)) throw err;
-      running = false;
-    }
-    if (running) {
+    // Decided by the database, not by asking Temporal: the campaign workflow finishes once it has started
+    // the obligations, and Temporal forgets closed workflows after its retention period.
+    if (existing.workflowStartedAt) {
       const differs = existing.definitionHash !== definitionHash(yamlText) ? ' (the file has changed since; the launched definition stays in force)' : '';
       return {
         ...base,
@@ -72,6 +67,7 @@ export async function launchCampaign(
   } catch (err) {
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
   }
+  await deps.db.campaign.update({ where: { id: def.id }, data: { workflowStartedAt: new Date() } });
   return stored
     ? { ...base, outcome: 'launched', message: `launched ${def.id}: ${compiled.obligations.length} obligations for ${def.units.length} units` }
     : { ...base, outcome: 'resumed', message: `campaign ${def.id} was recorded earlier but not started; started it now` };

@@ -2,7 +2,7 @@
 // activities, and report the notices actually sent, in the same form as `duban plan`.
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { CompiledCampaign } from '../domain/compile';
-import { comparePlanned, type Assumption, type PlannedNotice } from '../domain/plan';
+import { comparePlanned, planCampaign, type Assumption, type PlannedNotice } from '../domain/plan';
 import { noticeSchedule } from '../domain/policy';
 import { formatInstant } from '../domain/zoned-time';
 import { actOnObligation } from './actions';
@@ -53,6 +53,7 @@ export async function simulateCampaign(args: {
 }): Promise<PlannedNotice[]> {
   const { compiled, assumptions } = args;
   const def = compiled.definition;
+  planCampaign(compiled, assumptions); // refuses a bad assumption (unknown unit, double submission) before any server starts
   const r = await startRehearsal({ smtpUrl: args.smtpUrl, workflowBundle: args.workflowBundle });
   try {
     await r.launch(args.file, compiled.launchAt, 'simulate');

@@ -359,8 +359,17 @@ export function parseCampaignDefinition(text: string, file: string): CampaignDef
       if (deliverableIds.has(id)) c.error([...p, 'id'], `duplicate deliverable id ${JSON.stringify(id)} (first at deliverables[${deliverableIds.get(id)}])`);
       else deliverableIds.set(id, i);
     }
-    if (owedBy.length > 0 && !units.some((u) => owedBy.includes(u.type) || owedBy.includes(u.id)))
-      c.error([...p, 'owedBy'], `no unit of the campaign owes it (owedBy: ${owedBy.join(', ')})`);
+    const owing = units.filter((u) => owedBy.includes(u.type) || owedBy.includes(u.id));
+    if (owedBy.length > 0 && owing.length === 0) c.error([...p, 'owedBy'], `no unit of the campaign owes it (owedBy: ${owedBy.join(', ')})`);
+    for (const key of Object.keys(dueFor)) {
+      if (!UNIT_TYPES.includes(key as UnitType) && unitIds.has(key) && !owing.some((u) => u.id === key))
+        c.error([...p, 'dueFor', key], `unit ${JSON.stringify(key)} does not owe this deliverable (see owedBy)`);
+    }
+    if (!submitTo.includes('office')) {
+      const nowhere = owing.filter((u) => u.reportsTo.length === 0).map((u) => u.id);
+      if (nowhere.length)
+        c.error([...p, 'submitTo'], `units with no lead department (reportsTo) would have nowhere to submit: ${nowhere.slice(0, 5).join(', ')}${nowhere.length > 5 ? ' …' : ''}; add office`);
+    }
     if (id && name && stage && due && owedBy.length > 0) deliverables.push({ id, name, stage: stage.id, owedBy, due, dueFor, submitTo, policy: dPolicy });
   });
 

@@ -48,7 +48,8 @@ export function planCampaign(compiled: CompiledCampaign, assumptions: Assumption
     for (;;) {
       const next = nextNotice(ctx, state);
       const event = events[0];
-      if (event && (!next || event.at <= next.at)) {
+      // At the very instant a notice is due, the notice goes first (its timer fires before the action lands).
+      if (event && (!next || event.at < next.at)) {
         try {
           checkEvent(ctx, state, event.event, event.at);
         } catch (err) {

@@ -82,6 +82,8 @@ export interface ObligationState {
   status: ObligationStatus;
   /** Notices scheduled before this instant are not sent (the obligation's opening, or the last change). */
   notBefore: number;
+  /** When the obligation opened (launch or stage start); absent in states recorded before it was kept. */
+  opensAt?: number;
   /** Keys of notices already sent. */
   sent: string[];
   /** Highest escalation step reached; kept across extensions and returns. */
@@ -92,7 +94,7 @@ export interface ObligationState {
 }
 
 export function initialState(due: CivilDate, opensAt: number): ObligationState {
-  return { deadline: due, status: 'open', notBefore: opensAt, sent: [], escalation: 'none' };
+  return { deadline: due, status: 'open', notBefore: opensAt, opensAt, sent: [], escalation: 'none' };
 }
 
 /** The next notice to send, or undefined when nothing more is due (submitted, waived, ladder exhausted). */
@@ -145,12 +147,19 @@ export function checkEvent(ctx: ScheduleContext, state: ObligationState, event: 
       if (event.to <= state.deadline)
         throw new DubanError('DATE_NOT_LATER', `--to ${event.to} is not later than the current deadline ${state.deadline}`);
       return;
-    case 'return':
+    case 'return': {
       if (state.status !== 'submitted')
         throw new DubanError('NOT_SUBMITTED', `only a submitted deliverable can be returned; it is ${state.status}`);
+      const windowEnds = returnWindowEnds(ctx, state);
+      if (windowEnds !== undefined && now >= windowEnds)
+        throw new DubanError(
+          'OBLIGATION_CLOSED',
+          `the time to return it for revision ended on ${civilDateOf(windowEnds, ctx.timeZone)} (${ctx.policy.returnWindowDays} days after acceptance)`,
+        );
       needsReason(event.reason);
       needsFutureDate(event.to);
       return;
+    }
   }
 }
 
@@ -166,7 +175,15 @@ export function applyEvent(ctx: ScheduleContext, state: ObligationState, event: 
     case 'extend':
     case 'return':
       // A new deadline restarts reminders and escalation from it; the level reached stays on the record.
-      return { ...state, status: 'open', deadline: event.to, notBefore: now, closedAt: undefined, lateWorkingDays: undefined };
+      // Nothing is sent before the obligation opens, even when the deadline moves before it does.
+      return {
+        ...state,
+        status: 'open',
+        deadline: event.to,
+        notBefore: Math.max(now, state.opensAt ?? now),
+        closedAt: undefined,
+        lateWorkingDays: undefined,
+      };
   }
 }
 

@@ -46,7 +46,7 @@ let n = 0;
 let input: SendNoticeInput;
 beforeEach(() => {
   // each test its own notice: a different unit, same deadline
-  const unitId = ['jiaoyu', 'gongan', 'minzheng', 'shuiwu'][n++];
+  const unitId = ['jiaoyu', 'gongan', 'minzheng', 'shuiwu', 'wenlv', 'weijian', 'shijian'][n++];
   input = { campaignId: 'leizhou-2022-assessment', unitId, deliverableId: 'assessment-report', notice: schedule.find((s) => s.action === 'urge')!, clockOffsetMs: 0 };
 });
 const forInput = () => catcher.messages().filter((m) => m.headers['x-duban-key']?.includes(`/${input.unitId}/`));
@@ -58,7 +58,7 @@ describe('sendNotice', () => {
     await expect(run()).rejects.toThrow(/451|temporary/);
     await expect(run()).rejects.toThrow(/451|temporary/);
     const third = await run();
-    expect(third.sentNow).toBe(true);
+    expect(third.outcome).toBe('sent');
     expect(forInput()).toHaveLength(1);
     const row = await db.notice.findUniqueOrThrow({ where: { businessKey: third.businessKey } });
     expect(row).toMatchObject({ status: 'sent', attempts: 3 });
@@ -69,8 +69,8 @@ describe('sendNotice', () => {
   it('sends nothing the second time when a completed activity runs again', async () => {
     const first = await run();
     const again = await run();
-    expect(first.sentNow).toBe(true);
-    expect(again).toEqual({ businessKey: first.businessKey, sentNow: false });
+    expect(first.outcome).toBe('sent');
+    expect(again).toEqual({ businessKey: first.businessKey, outcome: 'already-sent' });
     expect(forInput()).toHaveLength(1);
     expect(await db.auditEvent.count({ where: { eventKey: first.businessKey } })).toBe(1);
     const o = await db.obligation.findUniqueOrThrow({
@@ -89,10 +89,38 @@ describe('sendNotice', () => {
     expect(forInput()).toHaveLength(0);
     await db.notice.update({ where: { businessKey: key }, data: { leaseUntil: new Date(Date.now() - 1) } });
     const result = await run();
-    expect(result.sentNow).toBe(true);
+    expect(result.outcome).toBe('sent');
     const mails = forInput();
     expect(mails).toHaveLength(1);
     const row = await db.notice.findUniqueOrThrow({ where: { businessKey: key } });
     expect(mails[0].messageId).toBe(row.messageId);
+  });
+
+  it('sends nothing for an obligation the database already shows as submitted', async () => {
+    const where = { campaignId_unitId_deliverableId: { campaignId: input.campaignId, unitId: input.unitId, deliverableId: input.deliverableId } };
+    await db.obligation.update({ where, data: { status: 'submitted' } });
+    expect(await run()).toMatchObject({ outcome: 'skipped', reason: 'obligation is submitted' });
+    expect(forInput()).toHaveLength(0);
+    expect(await db.notice.count({ where: { unitId: input.unitId } })).toBe(0);
+  });
+
+  it('sends nothing for a deadline that has since been extended', async () => {
+    const where = { campaignId_unitId_deliverableId: { campaignId: input.campaignId, unitId: input.unitId, deliverableId: input.deliverableId } };
+    await db.obligation.update({ where, data: { due: '2022-10-20' } });
+    expect(await run()).toMatchObject({ outcome: 'skipped', reason: 'deadline is now 2022-10-20' });
+    expect(forInput()).toHaveLength(0);
+  });
+
+  it('drops a reminder delayed past its deadline, but still sends a delayed escalation dated the day it goes out', async () => {
+    // offset 0: the campaign clock is today's wall clock, years after the 2022 deadline
+    input = { ...input, notice: schedule.find((s) => s.action === 'reminder')! };
+    expect(await run()).toMatchObject({ outcome: 'skipped', reason: 'reminder for 2022-10-11 is stale' });
+    input = { ...input, notice: schedule.find((s) => s.action === 'notice')! };
+    expect(await run()).toMatchObject({ outcome: 'sent' });
+    const mails = forInput();
+    expect(mails).toHaveLength(1);
+    const today = new Date().toLocaleDateString('zh-CN', { timeZone: 'Asia/Shanghai', year: 'numeric', month: 'numeric', day: 'numeric' });
+    const [y, m, d] = today.split('/');
+    expect(mails[0].text).toContain(`${y}年${m}月${d}日`);
   });
 });

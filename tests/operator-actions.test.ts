@@ -1,6 +1,13 @@
 // Operator actions on running workflows, and the refusals a new user will meet; launch idempotence;
 // an SMTP outage during a campaign; the CLI's validate refusing a bad file.
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { storeCampaign } from '../activities/campaign-store';
+import { createLaunchActivities } from '../activities/launch';
+import { compileCampaign } from '../domain/compile';
+import { parseCampaignDefinition } from '../domain/definition';
+import { obligationWorkflowId } from '../workflows/definitions';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -75,6 +82,23 @@ describe('operator actions', () => {
     expect(mails).toHaveLength(sent.length);
     expect(new Set(mails.map((m) => m.headers['x-duban-key'])).size).toBe(mails.length);
     expect(sent.some((n) => n.attempts > 1)).toBe(true);
+  });
+});
+
+describe('starting obligation workflows', () => {
+  it('never starts a submitted or waived obligation again, whatever Temporal remembers', async () => {
+    const text = readFileSync(FILE, 'utf8').replace(`id: ${CAMPAIGN}`, 'id: taonan-copy');
+    const compiled = compileCampaign(parseCampaignDefinition(text, 'copy.yaml'), at('2022-08-24T09:30:00+08:00'));
+    expect(await storeCampaign(r.db, { compiled, yamlText: text, sourceFile: 'copy.yaml', actor: 'li', clockOffsetMs: r.offsetMs() })).toBe(true);
+    const key = (unitId: string) => ({ campaignId_unitId_deliverableId: { campaignId: 'taonan-copy', unitId, deliverableId: 'work-plan' } });
+    await r.db.obligation.update({ where: key('wafang'), data: { status: 'waived' } });
+    await r.db.obligation.update({ where: key('taofu'), data: { status: 'submitted' } });
+    const launch = createLaunchActivities({ db: r.db, client: r.env.client, taskQueue: r.taskQueue, searchAttributes: true });
+    const started = await new MockActivityEnvironment().run(launch.startObligationWorkflows, { campaignId: 'taonan-copy', offset: 0, limit: 100 });
+    expect(started).toBe(38);
+    await expect(r.env.client.workflow.getHandle(obligationWorkflowId('taonan-copy', 'wafang', 'work-plan')).describe()).rejects.toBeInstanceOf(WorkflowNotFoundError);
+    const running = await r.env.client.workflow.getHandle(obligationWorkflowId('taonan-copy', 'wanbao', 'work-plan')).describe();
+    expect(running.status.name).toBe('RUNNING');
   });
 });
 

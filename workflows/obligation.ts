@@ -23,7 +23,8 @@ import type { Activities } from '../activities';
 import { type ObligationAction, obligationActionUpdate, obligationStateQuery } from './definitions';
 
 const { sendNotice, recordObligationAction } = proxyActivities<Activities>({
-  startToCloseTimeout: '2 minutes',
+  // below the notice claim (10 minutes): a timed-out attempt's claim is still held when the retry comes
+  startToCloseTimeout: '5 minutes',
   retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },
 });
 
