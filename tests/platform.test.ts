@@ -134,6 +134,14 @@ describe('npm start and the duban CLI', () => {
     expect(status.rows.map((r) => `${r.unit}:${r.state}`)).toEqual(['dept-b:open', 'town-a:submitted']);
   });
 
+  it('warns when an extension moves a deadline into a year the holiday calendar does not know', async () => {
+    const year = Number(today.slice(0, 4)) + 3; // the State Council publishes only the next year's calendar
+    const { stdout, stderr, code } = await duban('extend', 'upcoming', 'dept-b', 'report', '--to', `${year}-03-15`, '--reason', '春节后报送', '--json');
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toMatchObject({ status: 'open', deadline: `${year}-03-15` });
+    expect(stderr).toContain(`does not cover ${year}`);
+  });
+
   it('prints one history merging duban records and Temporal events', async () => {
     const { stdout, code } = await duban('history', 'upcoming', '--unit', 'town-a', '--json');
     expect(code).toBe(0);
