@@ -18,9 +18,11 @@ import { temporalCliPath } from './tools';
 
 const log = (msg: string) => process.stdout.write(`[duban] ${msg}\n`);
 
-async function connectWithRetry(address: string, deadlineMs: number): Promise<Connection> {
+async function connectWithRetry(address: string, deadlineMs: number, gaveUp: () => string | undefined): Promise<Connection> {
   const until = Date.now() + deadlineMs;
   for (;;) {
+    const reason = gaveUp();
+    if (reason) throw new Error(reason);
     try {
       const connection = await Connection.connect({ address, connectTimeout: '2 seconds' });
       await connection.workflowService.getSystemInfo({});
@@ -30,6 +32,12 @@ async function connectWithRetry(address: string, deadlineMs: number): Promise<Co
       await new Promise((r) => setTimeout(r, 500));
     }
   }
+}
+
+function portHint(err: unknown, what: string, variable: string): Error {
+  const e = err as { code?: string; message?: string };
+  if (e.code === 'EADDRINUSE') return new Error(`${what}: ${e.message}. Another program uses that port; stop it or set ${variable} to a free port`);
+  return err instanceof Error ? err : new Error(String(err));
 }
 
 function startDevServer(config: ReturnType<typeof loadConfig>): ChildProcess {
@@ -75,66 +83,94 @@ async function main(): Promise<void> {
   migrateDatabase(config.databaseUrl);
   log(`database: ${config.databaseUrl}`);
 
-  const devServer = config.temporalAddress ? undefined : startDevServer(config);
-  const address = temporalAddress(config);
-  const connection = await connectWithRetry(address, 60_000);
-  if (config.temporalAddress && config.searchAttributes) {
-    try {
-      await registerSearchAttributes(connection, config.namespace);
-    } catch (err) {
-      log(`could not register the Duban* search attributes (${(err as Error).message}); register them on the cluster or set DUBAN_SEARCH_ATTRIBUTES=off`);
-    }
-  }
-  log(devServer ? `Temporal dev server: ${address} (data in ${join(config.dataDir, 'temporal.db')}, log ${join(config.dataDir, 'temporal.log')}), Web UI http://127.0.0.1:${config.temporalUiPort}` : `Temporal: ${address}`);
-
-  const catcher = config.smtpUrl
-    ? undefined
-    : await startMailCatcher({ smtpPort: config.smtpPort, webPort: config.mailWebPort, storeDir: join(config.dataDir, 'mail') });
-  log(catcher ? `mail catcher: SMTP ${catcher.smtpUrl}, inbox ${catcher.webUrl}` : `SMTP: ${config.smtpUrl}`);
-
-  const db = createDb(config.databaseUrl);
-  const mailer = createMailer(smtpUrl(config));
-  const nativeConnection = await NativeConnection.connect({ address });
-  const client = new Client({ connection, namespace: config.namespace });
-  const worker = await createDubanWorker({
-    connection: nativeConnection,
-    namespace: config.namespace,
-    taskQueue: TASK_QUEUE,
-    client,
-    db,
-    mailer,
-    searchAttributes: config.searchAttributes,
-    mailFrom: config.mailFrom,
-  });
-  log(`worker: task queue ${TASK_QUEUE} on namespace ${config.namespace}`);
-  log('ready. Try: npm run duban -- launch examples/leizhou-2022-assessment.yaml   (Ctrl-C stops everything)');
-
-  stop = async () => {
-    if (stopping) return;
+  // Everything started so far, stopped in reverse order however start-up or the run ends.
+  const cleanups: (() => Promise<void> | void)[] = [];
+  const cleanUp = async () => {
     stopping = true;
-    log('stopping…');
-    if (worker.getState() === 'RUNNING') worker.shutdown();
+    for (const fn of cleanups.reverse()) {
+      try {
+        await fn();
+      } catch (err) {
+        log(`while stopping: ${(err as Error).message}`);
+      }
+    }
   };
-  process.once('SIGINT', () => void stop());
-  process.once('SIGTERM', () => void stop());
-
   try {
+    const devServer = config.temporalAddress ? undefined : startDevServer(config);
+    if (devServer) {
+      cleanups.push(async () => {
+        if (devServer.exitCode !== null || devServer.signalCode !== null) return;
+        const exited = new Promise((r) => devServer.once('exit', r));
+        devServer.kill('SIGTERM');
+        await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+        if (devServer.exitCode === null && devServer.signalCode === null) devServer.kill('SIGKILL');
+      });
+    }
+    const address = temporalAddress(config);
+    const connection = await connectWithRetry(address, 60_000, () =>
+      devServer && devServer.exitCode !== null
+        ? `the Temporal dev server exited with code ${devServer.exitCode}; see ${join(config.dataDir, 'temporal.log')} ` +
+          `(is port ${config.temporalPort} or ${config.temporalUiPort} in use? set DUBAN_TEMPORAL_PORT / DUBAN_TEMPORAL_UI_PORT)`
+        : undefined,
+    );
+    cleanups.push(() => connection.close());
+    if (config.temporalAddress && config.searchAttributes) {
+      try {
+        await registerSearchAttributes(connection, config.namespace);
+      } catch (err) {
+        log(`could not register the Duban* search attributes (${(err as Error).message}); register them on the cluster or set DUBAN_SEARCH_ATTRIBUTES=off`);
+      }
+    }
+    log(
+      devServer
+        ? `Temporal dev server: ${address} (data in ${join(config.dataDir, 'temporal.db')}, log ${join(config.dataDir, 'temporal.log')}), Web UI http://127.0.0.1:${config.temporalUiPort}`
+        : `Temporal: ${address}`,
+    );
+
+    let catcher: Awaited<ReturnType<typeof startMailCatcher>> | undefined;
+    if (!config.smtpUrl) {
+      try {
+        catcher = await startMailCatcher({ smtpPort: config.smtpPort, webPort: config.mailWebPort, storeDir: join(config.dataDir, 'mail') });
+      } catch (err) {
+        throw portHint(err, 'the mail catcher could not start', 'DUBAN_SMTP_PORT / DUBAN_MAIL_WEB_PORT');
+      }
+      const c = catcher;
+      cleanups.push(() => c.close());
+    }
+    log(catcher ? `mail catcher: SMTP ${catcher.smtpUrl}, inbox ${catcher.webUrl}` : `SMTP: ${config.smtpUrl}`);
+
+    const db = createDb(config.databaseUrl);
+    cleanups.push(() => db.$disconnect());
+    const mailer = createMailer(smtpUrl(config));
+    cleanups.push(() => mailer.close());
+    const nativeConnection = await NativeConnection.connect({ address });
+    cleanups.push(() => nativeConnection.close());
+    const worker = await createDubanWorker({
+      connection: nativeConnection,
+      namespace: config.namespace,
+      taskQueue: TASK_QUEUE,
+      client: new Client({ connection, namespace: config.namespace }),
+      db,
+      mailer,
+      searchAttributes: config.searchAttributes,
+      mailFrom: config.mailFrom,
+    });
+    log(`worker: task queue ${TASK_QUEUE} on namespace ${config.namespace}`);
+    log('ready. Try: npm run duban -- launch examples/leizhou-2022-assessment.yaml   (Ctrl-C stops everything)');
+
+    stop = async () => {
+      if (stopping) return;
+      stopping = true;
+      log('stopping…');
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+    };
+    process.once('SIGINT', () => void stop());
+    process.once('SIGTERM', () => void stop());
     await worker.run();
   } finally {
-    stopping = true;
-    await nativeConnection.close();
-    await connection.close();
-    mailer.close();
-    await catcher?.close();
-    await db.$disconnect();
-    if (devServer && devServer.exitCode === null) {
-      const exited = new Promise((r) => devServer.once('exit', r));
-      devServer.kill('SIGTERM');
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
-      if (devServer.exitCode === null) devServer.kill('SIGKILL');
-    }
-    log('stopped');
+    await cleanUp();
   }
+  log('stopped');
 }
 
 main().catch((err: unknown) => {
