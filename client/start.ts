@@ -156,7 +156,10 @@ async function main(): Promise<void> {
       mailFrom: config.mailFrom,
     });
     log(`worker: task queue ${TASK_QUEUE} on namespace ${config.namespace}`);
-    log('ready. Try: npm run duban -- launch examples/leizhou-2022-assessment.yaml   (Ctrl-C stops everything)');
+    log('ready (Ctrl-C stops everything). Launch a campaign: npm run duban -- launch FILE');
+    if (catcher) {
+      log(`rehearse an example into this inbox: npm run duban -- simulate examples/leizhou-2022-assessment.yaml --smtp ${catcher.smtpUrl}`);
+    }
 
     stop = async () => {
       if (stopping) return;

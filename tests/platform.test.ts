@@ -151,3 +151,37 @@ describe('npm start and the duban CLI', () => {
     expect(entries.some((e) => e.source === 'temporal' && e.kind === 'update.accepted')).toBe(true);
   });
 });
+
+describe('npm start when a port is taken', () => {
+  it('exits with a message naming the variable to change, and leaves no Temporal server behind', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', () => resolve()));
+    const smtpPort = (blocker.address() as { port: number }).port;
+    const temporalPort = await freePort();
+    const failing = {
+      ...env,
+      DUBAN_DATA_DIR: mkdtempSync(join(tmpdir(), 'duban-port-')),
+      DUBAN_TEMPORAL_PORT: String(temporalPort),
+      DUBAN_TEMPORAL_UI_PORT: String(await freePort()),
+      DUBAN_SMTP_PORT: String(smtpPort),
+    };
+    try {
+      await run(TSX, ['client/start.ts'], { env: failing });
+      expect.unreachable('npm start should have failed');
+    } catch (err) {
+      const e = err as { code: number; stdout: string; stderr: string };
+      expect(e.code).toBe(1);
+      expect(e.stdout + e.stderr).toContain(`EADDRINUSE`);
+      expect(e.stdout + e.stderr).toContain('set DUBAN_SMTP_PORT');
+    } finally {
+      blocker.close();
+    }
+    // the dev server it had started is gone: its port is free again
+    const probe = createServer();
+    await new Promise<void>((resolve, reject) => {
+      probe.once('error', reject);
+      probe.listen(temporalPort, '127.0.0.1', () => resolve());
+    });
+    probe.close();
+  });
+});
