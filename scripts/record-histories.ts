@@ -1,6 +1,7 @@
 // Records workflow histories of the seed-000 example (with examples/leizhou-2022-assumptions.yaml) into
 // tests/histories/ (*.binpb), for tests/replay.test.ts. Re-record only when a workflow change is deliberately
-// incompatible (and then version the workflow): `npx tsx scripts/record-histories.ts`.
+// incompatible (and then version the workflow): `npx tsx scripts/record-histories.ts vN` writes vN-*.binpb;
+// keep the older sets: each is a generation of running campaigns the code must still replay.
 import { readFileSync, writeFileSync } from 'node:fs';
 import proto from '@temporalio/proto';
 import { actOnObligation } from '../client/actions';
@@ -12,6 +13,8 @@ import { compileCampaign } from '../domain/compile';
 import { parseInstant } from '../domain/zoned-time';
 import { campaignWorkflowId, obligationWorkflowId } from '../workflows/definitions';
 
+const prefix = process.argv[2];
+if (!prefix || !/^v\d+$/.test(prefix)) throw new Error('usage: npx tsx scripts/record-histories.ts vN');
 const FILE = 'examples/leizhou-2022-assessment.yaml';
 const ASSUME = 'examples/leizhou-2022-assumptions.yaml';
 const { def } = readDefinitionFile(FILE);
@@ -34,8 +37,8 @@ try {
   for (const [name, id] of picks) {
     const history = await r.env.client.workflow.getHandle(id).fetchHistory();
     // Binary protobuf: free of the JSON converters' dual-package pitfalls, and exact.
-    writeFileSync(`tests/histories/${name}.binpb`, proto.temporal.api.history.v1.History.encode(history).finish());
-    console.log(`tests/histories/${name}.binpb: ${history.events?.length} events`);
+    writeFileSync(`tests/histories/${prefix}-${name}.binpb`, proto.temporal.api.history.v1.History.encode(history).finish());
+    console.log(`tests/histories/${prefix}-${name}.binpb: ${history.events?.length} events`);
   }
 } finally {
   await r.close();

@@ -10,7 +10,7 @@ const DIR = 'tests/histories';
 
 it('replays every saved history without nondeterminism', async () => {
   const files = readdirSync(DIR).filter((f) => f.endsWith('.binpb'));
-  expect(files.length).toBeGreaterThanOrEqual(7);
+  expect(files.length).toBeGreaterThanOrEqual(14); // v1 and v2, seven workflows each
   const histories = files.map((f) => ({
     workflowId: f,
     history: proto.temporal.api.history.v1.History.decode(readFileSync(`${DIR}/${f}`)),
