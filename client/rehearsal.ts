@@ -44,9 +44,11 @@ export async function startRehearsal(opts: { smtpUrl?: string; workflowBundle?: 
   const env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: { type: 'existing-path', path: temporalTestServerPath() } },
   });
-  await registerSearchAttributes(env.connection, env.namespace ?? 'default');
   const taskQueue = TASK_QUEUE;
-  const worker = await createDubanWorker({
+  let worker: Worker;
+  try {
+    await registerSearchAttributes(env.connection, env.namespace ?? 'default');
+    worker = await createDubanWorker({
     connection: env.nativeConnection,
     namespace: env.namespace ?? 'default',
     taskQueue,
@@ -56,7 +58,16 @@ export async function startRehearsal(opts: { smtpUrl?: string; workflowBundle?: 
     searchAttributes: true,
     workflowBundle: opts.workflowBundle ?? (await bundleWorkflows()),
     maxCachedWorkflows: 500, // ~0.5 MB each; the default (from the heap limit) reaches 2 GB on a 5,000-unit rehearsal
-  });
+    });
+  } catch (err) {
+    // leave no test server, SMTP sink or database behind when start-up fails half-way
+    await env.teardown();
+    mailer.close();
+    await catcher?.close();
+    await db.$disconnect();
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
   const running = worker.run();
   let offset: number | undefined;
 
