@@ -49,15 +49,15 @@ export async function startRehearsal(opts: { smtpUrl?: string; workflowBundle?: 
   try {
     await registerSearchAttributes(env.connection, env.namespace ?? 'default');
     worker = await createDubanWorker({
-    connection: env.nativeConnection,
-    namespace: env.namespace ?? 'default',
-    taskQueue,
-    client: env.client,
-    db,
-    mailer,
-    searchAttributes: true,
-    workflowBundle: opts.workflowBundle ?? (await bundleWorkflows()),
-    maxCachedWorkflows: 500, // ~0.5 MB each; the default (from the heap limit) reaches 2 GB on a 5,000-unit rehearsal
+      connection: env.nativeConnection,
+      namespace: env.namespace ?? 'default',
+      taskQueue,
+      client: env.client,
+      db,
+      mailer,
+      searchAttributes: true,
+      workflowBundle: opts.workflowBundle ?? (await bundleWorkflows()),
+      maxCachedWorkflows: 500, // ~0.5 MB each; the default (from the heap limit) reaches 2 GB on a 5,000-unit rehearsal
     });
   } catch (err) {
     // leave no test server, SMTP sink or database behind when start-up fails half-way
