@@ -22,10 +22,19 @@ export function definitionHash(yamlText: string): string {
   return createHash('sha256').update(yamlText).digest('hex');
 }
 
-export async function loadSettings(db: Db, campaignId: string): Promise<CampaignSettings> {
-  const c = await db.campaign.findUnique({ where: { id: campaignId }, select: { settings: true } });
+/** The campaign row, or a DubanError naming the campaign that was never launched. */
+export async function requireCampaign(db: Db, campaignId: string) {
+  const c = await db.campaign.findUnique({ where: { id: campaignId } });
   if (!c) throw new DubanError('UNKNOWN_CAMPAIGN', `no campaign ${JSON.stringify(campaignId)} has been launched`);
-  return JSON.parse(c.settings) as CampaignSettings;
+  return c;
+}
+
+export function settingsOf(campaign: { settings: string }): CampaignSettings {
+  return JSON.parse(campaign.settings) as CampaignSettings;
+}
+
+export async function loadSettings(db: Db, campaignId: string): Promise<CampaignSettings> {
+  return settingsOf(await requireCampaign(db, campaignId));
 }
 
 /**

@@ -6,7 +6,8 @@ import { WorkingDays } from '../domain/calendar';
 import { ESCALATION_LADDER, type ScheduledNotice, noticeSchedule } from '../domain/policy';
 import { chineseDateTime, civilDateOf, formatInstant } from '../domain/zoned-time';
 import { appendAudit } from './audit';
-import { loadSettings } from './campaign-store';
+import type { Campaign } from '../generated/prisma/client';
+import { type CampaignSettings, requireCampaign, settingsOf } from './campaign-store';
 import type { Db } from './db';
 import type { Mailer } from './mailer';
 import { renderNotice } from './render';
@@ -40,10 +41,8 @@ export function noticeBusinessKey(input: Pick<SendNoticeInput, 'campaignId' | 'u
 export function createNoticeActivities(deps: { db: Db; mailer: Mailer; mailFrom?: string }) {
   const { db, mailer } = deps;
 
-  async function prepare(input: SendNoticeInput, businessKey: string, sendingAt: number) {
+  async function prepare(input: SendNoticeInput, campaign: Campaign, settings: CampaignSettings, sendingAt: number) {
     const { campaignId, unitId, deliverableId, notice } = input;
-    const settings = await loadSettings(db, campaignId);
-    const campaign = await db.campaign.findUniqueOrThrow({ where: { id: campaignId } });
     const unit = await db.unit.findUniqueOrThrow({ where: { campaignId_unitId: { campaignId, unitId } } });
     const deliverable = settings.deliverables[deliverableId];
     const leadIds = deliverable.submitTo.includes('lead_departments') ? (JSON.parse(unit.reportsTo) as string[]) : [];
@@ -72,8 +71,8 @@ export function createNoticeActivities(deps: { db: Db; mailer: Mailer; mailFrom?
       allUnits,
     });
     const reason = `${notice.reason}；${chineseDateTime(notice.at, settings.timeZone)}发出${rendered.instrument}`;
-    const messageId = `<${createHash('sha256').update(businessKey).digest('hex').slice(0, 32)}@duban>`;
-    return { campaign, rendered, reason, messageId };
+    const messageId = `<${createHash('sha256').update(noticeBusinessKey(input)).digest('hex').slice(0, 32)}@duban>`;
+    return { rendered, reason, messageId };
   }
 
   /** The campaign clock: wall time, or in a rehearsal the (skipped) server clock plus the offset. */
@@ -95,13 +94,14 @@ export function createNoticeActivities(deps: { db: Db; mailer: Mailer; mailFrom?
     if (obligation.status !== 'open') return { businessKey, outcome: 'skipped', reason: `obligation is ${obligation.status}` };
     if (obligation.due !== notice.deadline) return { businessKey, outcome: 'skipped', reason: `deadline is now ${obligation.due}` };
     const sendingAt = campaignNow(input.clockOffsetMs);
-    const settings = await loadSettings(db, campaignId);
+    const campaign = await requireCampaign(db, campaignId);
+    const settings = settingsOf(campaign);
     if (notice.action === 'reminder' && civilDateOf(sendingAt, settings.timeZone) > notice.deadline) {
       // Delayed past its deadline (an outage): a reminder to deliver "by" a past day is not sent.
       return { businessKey, outcome: 'skipped', reason: `reminder for ${notice.deadline} is stale` };
     }
 
-    const { campaign, rendered, reason, messageId } = await prepare(input, businessKey, sendingAt);
+    const { rendered, reason, messageId } = await prepare(input, campaign, settings, sendingAt);
     const content = {
       reason,
       recipients: JSON.stringify({ to: rendered.to, cc: rendered.cc }),

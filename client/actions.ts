@@ -2,14 +2,14 @@
 // Update so the workflow itself accepts or refuses it against its current state.
 import { type Client, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
+import { requireCampaign } from '../activities/campaign-store';
 import type { Db } from '../activities/db';
 import { type DubanErrorCode, DubanError } from '../domain/errors';
 import type { ObligationEvent, ObligationState } from '../domain/policy';
 import { obligationActionUpdate } from '../workflows/definitions';
 
 export async function findObligation(db: Db, campaignId: string, unitId: string, deliverableId: string) {
-  const campaign = await db.campaign.findUnique({ where: { id: campaignId }, select: { id: true } });
-  if (!campaign) throw new DubanError('UNKNOWN_CAMPAIGN', `no campaign ${JSON.stringify(campaignId)} has been launched`);
+  await requireCampaign(db, campaignId);
   const unit = await db.unit.findUnique({ where: { campaignId_unitId: { campaignId, unitId } } });
   if (!unit) throw new DubanError('UNKNOWN_UNIT', `campaign ${campaignId} has no unit ${JSON.stringify(unitId)}`);
   const obligation = await db.obligation.findUnique({ where: { campaignId_unitId_deliverableId: { campaignId, unitId, deliverableId } } });

@@ -4,7 +4,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
-import { loadSettings } from '../activities/campaign-store';
+import { loadSettings, requireCampaign } from '../activities/campaign-store';
 import { type Db, createDb } from '../activities/db';
 import { addDays, missingYears } from '../domain/calendar';
 import { parseAssumptions } from '../domain/assumptions';
@@ -289,8 +289,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'interviews': {
         const [campaignId] = need(positionals, 1, 'CAMPAIGN');
         const rows = await withDb(async (db) => {
-          if (!(await db.campaign.findUnique({ where: { id: campaignId }, select: { id: true } })))
-            throw new DubanError('UNKNOWN_CAMPAIGN', `no campaign ${JSON.stringify(campaignId)} has been launched`);
+          await requireCampaign(db, campaignId);
           return db.interview.findMany({ where: { campaignId }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
         });
         const lines = rows.map((i) => `${i.createdAt.toISOString().slice(0, 10)}  ${i.unitId}/${i.deliverableId}  ${i.principal}  ${i.status}`);

@@ -3,7 +3,7 @@
 import type { Client } from '@temporalio/client';
 import proto from '@temporalio/proto';
 import type { Db } from '../activities/db';
-import { loadSettings } from '../activities/campaign-store';
+import { requireCampaign, settingsOf } from '../activities/campaign-store';
 import { DubanError } from '../domain/errors';
 import { formatInstant } from '../domain/zoned-time';
 
@@ -86,13 +86,12 @@ export async function campaignHistory(
   args: { campaignId: string; unitId?: string },
 ): Promise<{ entries: TimelineEntry[]; warnings: string[] }> {
   const { db } = deps;
-  const campaign = await db.campaign.findUnique({ where: { id: args.campaignId } });
-  if (!campaign) throw new DubanError('UNKNOWN_CAMPAIGN', `no campaign ${JSON.stringify(args.campaignId)} has been launched`);
+  const campaign = await requireCampaign(db, args.campaignId);
   if (args.unitId && !(await db.unit.findUnique({ where: { campaignId_unitId: { campaignId: args.campaignId, unitId: args.unitId } } }))) {
     throw new DubanError('UNKNOWN_UNIT', `campaign ${args.campaignId} has no unit ${JSON.stringify(args.unitId)}`);
   }
   const zone = campaign.timeZone;
-  const settings = await loadSettings(db, args.campaignId);
+  const settings = settingsOf(campaign);
   const audit = await db.auditEvent.findMany({
     where: { campaignId: args.campaignId, ...(args.unitId ? { OR: [{ unitId: args.unitId }, { unitId: null }] } : {}) },
     orderBy: [{ at: 'asc' }, { id: 'asc' }],

@@ -45,6 +45,13 @@ export async function startRehearsal(opts: { smtpUrl?: string; workflowBundle?: 
     server: { executable: { type: 'existing-path', path: temporalTestServerPath() } },
   });
   const taskQueue = TASK_QUEUE;
+  const release = async () => {
+    await env.teardown();
+    mailer.close();
+    await catcher?.close();
+    await db.$disconnect();
+    rmSync(dir, { recursive: true, force: true });
+  };
   let worker: Worker;
   try {
     await registerSearchAttributes(env.connection, env.namespace ?? 'default');
@@ -60,12 +67,7 @@ export async function startRehearsal(opts: { smtpUrl?: string; workflowBundle?: 
       maxCachedWorkflows: 500, // ~0.5 MB each; the default (from the heap limit) reaches 2 GB on a 5,000-unit rehearsal
     });
   } catch (err) {
-    // leave no test server, SMTP sink or database behind when start-up fails half-way
-    await env.teardown();
-    mailer.close();
-    await catcher?.close();
-    await db.$disconnect();
-    rmSync(dir, { recursive: true, force: true });
+    await release(); // leave no test server, SMTP sink or database behind when start-up fails half-way
     throw err;
   }
   const running = worker.run();
@@ -104,11 +106,7 @@ export async function startRehearsal(opts: { smtpUrl?: string; workflowBundle?: 
     async close() {
       worker.shutdown();
       await running;
-      await env.teardown();
-      mailer.close();
-      await catcher?.close();
-      await db.$disconnect();
-      rmSync(dir, { recursive: true, force: true });
+      await release();
     },
   };
   return rehearsal;

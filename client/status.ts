@@ -1,7 +1,6 @@
 // `duban status`: every unit × deliverable of a campaign and where it stands, from the database.
 import type { Db } from '../activities/db';
-import { loadSettings } from '../activities/campaign-store';
-import { DubanError } from '../domain/errors';
+import { requireCampaign, settingsOf } from '../activities/campaign-store';
 import { civilDateOf, formatInstant } from '../domain/zoned-time';
 
 const STEP_NAMES: Record<string, string> = { urge: '提醒敦促函', notice: '督办通知', circulate: '通报', interview: '约谈' };
@@ -24,9 +23,8 @@ export interface StatusRow {
 }
 
 export async function campaignStatus(db: Db, campaignId: string, now: number = Date.now()): Promise<{ campaignId: string; title: string; rows: StatusRow[] }> {
-  const campaign = await db.campaign.findUnique({ where: { id: campaignId } });
-  if (!campaign) throw new DubanError('UNKNOWN_CAMPAIGN', `no campaign ${JSON.stringify(campaignId)} has been launched`);
-  const settings = await loadSettings(db, campaignId);
+  const campaign = await requireCampaign(db, campaignId);
+  const settings = settingsOf(campaign);
   const zone = campaign.timeZone;
   const today = civilDateOf(now + settings.clockOffsetMs, zone);
   const units = new Map((await db.unit.findMany({ where: { campaignId } })).map((u) => [u.unitId, u.name]));
