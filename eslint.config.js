@@ -13,7 +13,7 @@ export default tseslint.config(
   },
   {
     // Workflow code is replayed: deterministic only, no I/O, activities imported as types.
-    files: ['workflows/**/*.ts', 'domain/**/*.ts'],
+    files: ['workflows/**/*.ts', 'domain/**/*.ts', 'shared/**/*.ts', 'letters/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { defineConfig } from 'prisma/config';
 import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
-import { databaseUrl } from './activities/db-url';
+import { databaseUrl } from './store/db-url';
 
 process.env.DATABASE_URL ??= databaseUrl();
 

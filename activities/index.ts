@@ -1,8 +1,8 @@
 // Every activity the worker registers, built from injected dependencies.
 import type { Client } from '@temporalio/client';
-import type { Db } from './db';
+import type { Db } from '../store/db';
 import { createLaunchActivities } from './launch';
-import type { Mailer } from './mailer';
+import type { Mailer } from '../mail/mailer';
 import { createNoticeActivities } from './notices';
 import { createObligationActivities } from './obligations';
 

@@ -4,10 +4,10 @@ import { Context } from '@temporalio/activity';
 import { type Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { WorkflowIdReusePolicy } from '@temporalio/common';
 import { initialState } from '../domain/policy';
-import { SEARCH_ATTRIBUTES, obligationWorkflowId } from '../workflows/definitions';
+import { SEARCH_ATTRIBUTES, obligationWorkflowId } from '../shared/contract';
 import type { ObligationInput } from '../workflows/obligation';
-import { loadSettings } from './campaign-store';
-import type { Db } from './db';
+import { loadSettings } from '../store/campaigns';
+import type { Db } from '../store/db';
 
 /** Concurrent start requests within one batch. */
 const START_CONCURRENCY = 16;

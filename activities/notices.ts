@@ -5,12 +5,12 @@ import { createHash } from 'node:crypto';
 import { WorkingDays } from '../domain/calendar';
 import { ESCALATION_LADDER, type ScheduledNotice, noticeSchedule } from '../domain/policy';
 import { chineseDateTime, civilDateOf, formatInstant } from '../domain/zoned-time';
-import { appendAudit } from './audit';
+import { appendAudit } from '../store/audit';
 import type { Campaign } from '../generated/prisma/client';
-import { type CampaignSettings, requireCampaign, settingsOf } from './campaign-store';
-import type { Db } from './db';
-import type { Mailer } from './mailer';
-import { renderNotice } from './render';
+import { type CampaignSettings, requireCampaign, settingsOf } from '../store/campaigns';
+import type { Db } from '../store/db';
+import type { Mailer } from '../mail/mailer';
+import { renderNotice } from '../letters/render';
 
 export interface SendNoticeInput {
   campaignId: string;

@@ -1,8 +1,8 @@
 // Keeping the database's view of an obligation in step with its workflow, and recording who did what.
 import type { ObligationEvent, ObligationState } from '../domain/policy';
 import { formatInstant } from '../domain/zoned-time';
-import { type AuditKind, appendAudit } from './audit';
-import type { Db } from './db';
+import { type AuditKind, appendAudit } from '../store/audit';
+import type { Db } from '../store/db';
 
 export interface RecordActionInput {
   campaignId: string;

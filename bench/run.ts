@@ -10,11 +10,11 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { type Rehearsal, startRehearsal } from '../client/rehearsal';
-import { readDefinitionFile } from '../client/definition-file';
+import { type Rehearsal, startRehearsal } from '../rehearsal/rehearsal';
+import { readDefinitionFile } from '../operations/definition-file';
 import { compileCampaign } from '../domain/compile';
 import { parseInstant } from '../domain/zoned-time';
-import { campaignWorkflowId, obligationWorkflowId } from '../workflows/definitions';
+import { campaignWorkflowId, obligationWorkflowId } from '../shared/contract';
 
 const ZONE = 'Asia/Shanghai';
 const LAUNCH_AT = '2022-10-08T10:00:00+08:00';

@@ -4,8 +4,8 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
-import { loadSettings, requireCampaign } from '../activities/campaign-store';
-import { type Db, createDb } from '../activities/db';
+import { loadSettings, requireCampaign } from '../store/campaigns';
+import { type Db, createDb } from '../store/db';
 import { addDays, missingYears } from '../domain/calendar';
 import { parseAssumptions } from '../domain/assumptions';
 import { compileCampaign } from '../domain/compile';
@@ -13,15 +13,15 @@ import { DubanError } from '../domain/errors';
 import { type Assumption, planCampaign, type PlannedNotice } from '../domain/plan';
 import type { ObligationEvent } from '../domain/policy';
 import { parseInstant, startOfDate } from '../domain/zoned-time';
-import { TASK_QUEUE } from '../workflows/definitions';
-import { actOnObligation } from './actions';
-import { loadConfig, temporalAddress } from './config';
-import { readDefinitionFile } from './definition-file';
-import { campaignHistory } from './history';
-import { launchCampaign } from './launch';
-import { installQuietRuntime } from './runtime';
-import { simulateCampaign } from './simulate';
-import { campaignStatus } from './status';
+import { TASK_QUEUE } from '../shared/contract';
+import { actOnObligation } from '../operations/actions';
+import { loadConfig, temporalAddress } from '../platform/config';
+import { readDefinitionFile } from '../operations/definition-file';
+import { campaignHistory } from '../operations/history';
+import { launchCampaign } from '../operations/launch';
+import { installQuietRuntime } from '../rehearsal/quiet-runtime';
+import { simulateCampaign } from '../rehearsal/simulate';
+import { campaignStatus } from '../operations/status';
 
 const USAGE = `duban — 督办: campaign supervision for work-safety offices (安委办)
 

@@ -4,14 +4,14 @@
 // keep the older sets: each is a generation of running campaigns the code must still replay.
 import { readFileSync, writeFileSync } from 'node:fs';
 import proto from '@temporalio/proto';
-import { actOnObligation } from '../client/actions';
-import { readDefinitionFile } from '../client/definition-file';
-import { startRehearsal } from '../client/rehearsal';
-import { rehearsalHorizon } from '../client/simulate';
+import { actOnObligation } from '../operations/actions';
+import { readDefinitionFile } from '../operations/definition-file';
+import { startRehearsal } from '../rehearsal/rehearsal';
+import { rehearsalHorizon } from '../rehearsal/simulate';
 import { parseAssumptions } from '../domain/assumptions';
 import { compileCampaign } from '../domain/compile';
 import { parseInstant } from '../domain/zoned-time';
-import { campaignWorkflowId, obligationWorkflowId } from '../workflows/definitions';
+import { campaignWorkflowId, obligationWorkflowId } from '../shared/contract';
 
 const prefix = process.argv[2];
 if (!prefix || !/^v\d+$/.test(prefix)) throw new Error('usage: npx tsx scripts/record-histories.ts vN');

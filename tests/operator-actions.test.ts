@@ -3,19 +3,19 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { MockActivityEnvironment } from '@temporalio/testing';
-import { storeCampaign } from '../activities/campaign-store';
+import { storeCampaign } from '../store/campaigns';
 import { createLaunchActivities } from '../activities/launch';
 import { compileCampaign } from '../domain/compile';
 import { parseCampaignDefinition } from '../domain/definition';
-import { obligationWorkflowId } from '../workflows/definitions';
+import { obligationWorkflowId } from '../shared/contract';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { actOnObligation } from '../client/actions';
+import { actOnObligation } from '../operations/actions';
 import { main } from '../client/cli';
-import { launchCampaign } from '../client/launch';
-import { type Rehearsal, startRehearsal } from '../client/rehearsal';
-import { campaignStatus } from '../client/status';
+import { launchCampaign } from '../operations/launch';
+import { type Rehearsal, startRehearsal } from '../rehearsal/rehearsal';
+import { campaignStatus } from '../operations/status';
 import type { ObligationEvent } from '../domain/policy';
 import { parseInstant } from '../domain/zoned-time';
 

@@ -3,8 +3,8 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readDefinitionFile } from '../client/definition-file';
-import { simulateCampaign } from '../client/simulate';
+import { readDefinitionFile } from '../operations/definition-file';
+import { simulateCampaign } from '../rehearsal/simulate';
 import { parseAssumptions } from '../domain/assumptions';
 import { compileCampaign } from '../domain/compile';
 import { planCampaign } from '../domain/plan';

@@ -31,7 +31,7 @@ async function freePort(): Promise<number> {
 
 async function startPlatform(): Promise<void> {
   output = '';
-  platform = spawn(TSX, ['client/start.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  platform = spawn(TSX, ['platform/start.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   platform.stdout!.on('data', (d: Buffer) => (output += d.toString()));
   platform.stderr!.on('data', (d: Buffer) => (output += d.toString()));
   const until = Date.now() + 90_000;
@@ -166,7 +166,7 @@ describe('npm start when a port is taken', () => {
       DUBAN_SMTP_PORT: String(smtpPort),
     };
     try {
-      await run(TSX, ['client/start.ts'], { env: failing });
+      await run(TSX, ['platform/start.ts'], { env: failing });
       expect.unreachable('npm start should have failed');
     } catch (err) {
       const e = err as { code: number; stdout: string; stderr: string };

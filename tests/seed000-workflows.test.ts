@@ -1,7 +1,7 @@
 // The seed-000 campaign (雷州 2022) on the real time-skipping server with real SMTP delivery.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { actOnObligation } from '../client/actions';
-import { type Rehearsal, startRehearsal } from '../client/rehearsal';
+import { actOnObligation } from '../operations/actions';
+import { type Rehearsal, startRehearsal } from '../rehearsal/rehearsal';
 import { formatInstant, parseInstant } from '../domain/zoned-time';
 
 const FILE = 'examples/leizhou-2022-assessment.yaml';

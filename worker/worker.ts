@@ -3,8 +3,8 @@ import { createRequire } from 'node:module';
 import type { Client } from '@temporalio/client';
 import { type NativeConnection, Worker, type WorkflowBundleWithSourceMap, bundleWorkflowCode } from '@temporalio/worker';
 import { createActivities } from '../activities';
-import type { Db } from '../activities/db';
-import type { Mailer } from '../activities/mailer';
+import type { Db } from '../store/db';
+import type { Mailer } from '../mail/mailer';
 
 const require = createRequire(import.meta.url);
 export const WORKFLOWS_PATH = require.resolve('../workflows/index.ts');

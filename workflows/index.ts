@@ -1,3 +1,2 @@
 export { campaignWorkflow } from './campaign';
-export { rehearsalClockWorkflow } from './clock';
 export { obligationWorkflow } from './obligation';

@@ -20,7 +20,7 @@ import {
   returnWindowEnds,
 } from '../domain/policy';
 import type { Activities } from '../activities';
-import { type ObligationAction, obligationActionUpdate, obligationStateQuery } from './definitions';
+import { type ObligationAction, obligationActionUpdate, obligationStateQuery } from '../shared/contract';
 
 const { sendNotice, recordObligationAction } = proxyActivities<Activities>({
   // below the notice claim (10 minutes): a timed-out attempt's claim is still held when the retry comes

@@ -5,7 +5,7 @@ import type { CompiledCampaign } from '../domain/compile';
 import type { SubmitTarget } from '../domain/definition';
 import { DubanError } from '../domain/errors';
 import type { NoticePolicy } from '../domain/policy';
-import { campaignWorkflowId, obligationWorkflowId } from '../workflows/definitions';
+import { campaignWorkflowId, obligationWorkflowId } from '../shared/contract';
 import { appendAudit } from './audit';
 import type { Db } from './db';
 

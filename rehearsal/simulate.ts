@@ -5,7 +5,7 @@ import type { CompiledCampaign } from '../domain/compile';
 import { comparePlanned, planCampaign, type Assumption, type PlannedNotice } from '../domain/plan';
 import { noticeSchedule } from '../domain/policy';
 import { formatInstant } from '../domain/zoned-time';
-import { actOnObligation } from './actions';
+import { actOnObligation } from '../operations/actions';
 import { type Rehearsal, startRehearsal } from './rehearsal';
 
 /** After the last notice any deadline could produce, plus a day. */

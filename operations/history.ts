@@ -2,8 +2,8 @@
 // submissions, operator actions and who took them) with the Temporal events of the workflows behind it.
 import type { Client } from '@temporalio/client';
 import proto from '@temporalio/proto';
-import type { Db } from '../activities/db';
-import { requireCampaign, settingsOf } from '../activities/campaign-store';
+import type { Db } from '../store/db';
+import { requireCampaign, settingsOf } from '../store/campaigns';
 import { DubanError } from '../domain/errors';
 import { formatInstant } from '../domain/zoned-time';
 

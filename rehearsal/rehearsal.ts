@@ -7,15 +7,15 @@ import { join } from 'node:path';
 import { Client } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker, WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { type Db, createDb } from '../activities/db';
-import { type Mailer, createMailer } from '../activities/mailer';
-import { TASK_QUEUE } from '../workflows/definitions';
+import { type Db, createDb } from '../store/db';
+import { type Mailer, createMailer } from '../mail/mailer';
+import { TASK_QUEUE } from '../shared/contract';
 import { bundleWorkflows, createDubanWorker } from '../worker/worker';
-import { type LaunchResult, launchCampaign } from './launch';
-import { migrateDatabase } from './database';
-import { type MailCatcher, startMailCatcher } from './mail-catcher';
-import { registerSearchAttributes } from './search-attributes';
-import { temporalTestServerPath } from './tools';
+import { type LaunchResult, launchCampaign } from '../operations/launch';
+import { migrateDatabase } from '../store/migrate';
+import { type MailCatcher, startMailCatcher } from '../mail/catcher';
+import { registerSearchAttributes } from '../platform/search-attributes';
+import { temporalTestServerPath } from '../platform/tools';
 
 export interface Rehearsal {
   env: TestWorkflowEnvironment;

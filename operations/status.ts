@@ -1,6 +1,6 @@
 // `duban status`: every unit × deliverable of a campaign and where it stands, from the database.
-import type { Db } from '../activities/db';
-import { requireCampaign, settingsOf } from '../activities/campaign-store';
+import type { Db } from '../store/db';
+import { requireCampaign, settingsOf } from '../store/campaigns';
 import { civilDateOf, formatInstant } from '../domain/zoned-time';
 
 const STEP_NAMES: Record<string, string> = { urge: '提醒敦促函', notice: '督办通知', circulate: '通报', interview: '约谈' };

@@ -1,11 +1,11 @@
 // `duban launch`: record the campaign, then start its campaign workflow. Launching twice starts nothing new.
 import { type Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { WorkflowIdReusePolicy } from '@temporalio/common';
-import type { Db } from '../activities/db';
-import { definitionHash, storeCampaign } from '../activities/campaign-store';
+import type { Db } from '../store/db';
+import { definitionHash, storeCampaign } from '../store/campaigns';
 import { compileCampaign } from '../domain/compile';
 import { formatInstant } from '../domain/zoned-time';
-import { campaignWorkflowId, SEARCH_ATTRIBUTES } from '../workflows/definitions';
+import { campaignWorkflowId, SEARCH_ATTRIBUTES } from '../shared/contract';
 import { readDefinitionFile } from './definition-file';
 
 export interface LaunchResult {

@@ -2,11 +2,11 @@
 // Update so the workflow itself accepts or refuses it against its current state.
 import { type Client, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { requireCampaign } from '../activities/campaign-store';
-import type { Db } from '../activities/db';
+import { requireCampaign } from '../store/campaigns';
+import type { Db } from '../store/db';
 import { type DubanErrorCode, DubanError } from '../domain/errors';
 import type { ObligationEvent, ObligationState } from '../domain/policy';
-import { obligationActionUpdate } from '../workflows/definitions';
+import { obligationActionUpdate } from '../shared/contract';
 
 export async function findObligation(db: Db, campaignId: string, unitId: string, deliverableId: string) {
   await requireCampaign(db, campaignId);

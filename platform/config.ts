@@ -1,7 +1,7 @@
 // Configuration comes from the environment only; docs/configuration.md lists every variable.
 import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
-import { databaseUrl } from '../activities/db-url';
+import { databaseUrl } from '../store/db-url';
 
 export interface DubanConfig {
   dataDir: string;

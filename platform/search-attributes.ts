@@ -1,7 +1,7 @@
 // Registers the Duban* search attributes on a Temporal namespace (the dev server gets them as flags).
 import type { Connection } from '@temporalio/client';
 import proto from '@temporalio/proto';
-import { SEARCH_ATTRIBUTES } from '../workflows/definitions';
+import { SEARCH_ATTRIBUTES } from '../shared/contract';
 
 export async function registerSearchAttributes(connection: Connection, namespace: string): Promise<void> {
   const KEYWORD = proto.temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD;

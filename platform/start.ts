@@ -6,13 +6,13 @@ import { mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
-import { createDb } from '../activities/db';
-import { createMailer } from '../activities/mailer';
-import { TASK_QUEUE } from '../workflows/definitions';
+import { createDb } from '../store/db';
+import { createMailer } from '../mail/mailer';
+import { TASK_QUEUE } from '../shared/contract';
 import { createDubanWorker } from '../worker/worker';
 import { loadConfig, smtpUrl, temporalAddress } from './config';
-import { migrateDatabase } from './database';
-import { startMailCatcher } from './mail-catcher';
+import { migrateDatabase } from '../store/migrate';
+import { startMailCatcher } from '../mail/catcher';
 import { devServerSearchAttributeFlags, registerSearchAttributes } from './search-attributes';
 import { temporalCliPath } from './tools';
 
