@@ -1,6 +1,6 @@
 // The campaign definition file (YAML): parsing and validation with errors that name file, line and field.
 // Pure: the caller reads the file. The format is documented in docs/campaign-format.md.
-import { LineCounter, isMap, parseDocument, type Document } from 'yaml';
+import { LineCounter, type YAMLError, isMap, parseDocument, type Document } from 'yaml';
 import { type CivilDate, isCivilDate } from './calendar';
 import { DubanError } from './errors';
 import { DEFAULT_POLICY, ESCALATION_LADDER, type EscalationStep, type NoticePolicy } from './policy';
@@ -213,75 +213,121 @@ function parsePolicy(c: Checker, path: Path, raw: Json, base: NoticePolicy): Not
 
 /** Parse and validate a campaign definition. Throws DubanError('INVALID_DEFINITION') listing every issue. */
 export function parseCampaignDefinition(text: string, file: string): CampaignDefinition {
+  const { doc, lines } = parseYaml(text, file);
+  const c = new Checker(file, doc, lines);
+  const root = topLevel(c, doc, file);
+  const header = campaignHeader(c, root.campaign);
+  const policy = parsePolicy(c, ['policy'], root.policy, DEFAULT_POLICY);
+  const units = parseUnits(c, root.units);
+  const stages = parseStages(c, root.stages);
+  const deliverables = parseDeliverables(c, root.deliverables, { ...units, ...stages, policy });
+  return definition(c, file, header, { policy, units: units.units, stages: stages.stages, deliverables });
+}
+
+// ── YAML ──────────────────────────────────────────────────────────────────────────────────────
+
+function parseYaml(text: string, file: string): { doc: Document; lines: LineCounter } {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
   if (doc.errors.length > 0) {
-    const issues = doc.errors.map((e) => {
-      const pos = lines.linePos(e.pos[0]);
-      return formatIssue({ file, line: pos.line, column: pos.col, field: '(yaml)', message: e.message.split('\n')[0] });
-    });
+    const issues = doc.errors.map((e) => formatIssue(yamlIssue(file, lines, e)));
     throw new DubanError('INVALID_DEFINITION', `${file} is not valid YAML`, issues);
   }
-  const c = new Checker(file, doc, lines);
+  return { doc, lines };
+}
+
+function yamlIssue(file: string, lines: LineCounter, e: YAMLError): DefinitionIssue {
+  const pos = lines.linePos(e.pos[0]);
+  return { file, line: pos.line, column: pos.col, field: '(yaml)', message: e.message.split('\n')[0] };
+}
+
+// ── The file's parts, in the order their issues are listed ────────────────────────────────────
+
+function topLevel(c: Checker, doc: Document, file: string): Record<string, Json> {
   const root = doc.contents && isMap(doc.contents) ? (doc.toJS() as Record<string, Json>) : undefined;
   if (!root) {
     c.error([], 'the file must be a YAML mapping with campaign, units, stages and deliverables');
     throw new DubanError('INVALID_DEFINITION', `${file} is not a campaign definition`, c.issues.map(formatIssue));
   }
   c.unknownKeys([], root, ['campaign', 'policy', 'units', 'stages', 'deliverables']);
+  return root;
+}
 
-  const campaignRaw = c.obj(['campaign'], root.campaign) ?? {};
-  c.unknownKeys(['campaign'], campaignRaw, ['id', 'title', 'office', 'timeZone', 'calendar']);
-  const officeRaw = c.obj(['campaign', 'office'], campaignRaw.office) ?? {};
-  c.unknownKeys(['campaign', 'office'], officeRaw, ['name', 'email']);
-  const timeZone = c.str(['campaign', 'timeZone'], campaignRaw.timeZone, { required: false }) ?? DEFAULT_TIME_ZONE;
+interface CampaignHeader {
+  campaign: Record<string, Json>;
+  office: Record<string, Json>;
+  timeZone: string;
+  calendar: CampaignDefinition['calendar'];
+}
+
+function campaignHeader(c: Checker, raw: Json): CampaignHeader {
+  const campaign = c.obj(['campaign'], raw) ?? {};
+  c.unknownKeys(['campaign'], campaign, ['id', 'title', 'office', 'timeZone', 'calendar']);
+  const office = c.obj(['campaign', 'office'], campaign.office) ?? {};
+  c.unknownKeys(['campaign', 'office'], office, ['name', 'email']);
+  const timeZone = c.str(['campaign', 'timeZone'], campaign.timeZone, { required: false }) ?? DEFAULT_TIME_ZONE;
   if (!isValidTimeZone(timeZone)) c.error(['campaign', 'timeZone'], `${JSON.stringify(timeZone)} is not an IANA time zone`);
+  return { campaign, office, timeZone, calendar: campaignCalendar(c, campaign.calendar) };
+}
 
-  const calendarRaw = c.obj(['campaign', 'calendar'], campaignRaw.calendar, false) ?? {};
-  c.unknownKeys(['campaign', 'calendar'], calendarRaw, ['holidays', 'workdays', 'years']);
+function campaignCalendar(c: Checker, raw: Json): CampaignDefinition['calendar'] {
+  const calendar = c.obj(['campaign', 'calendar'], raw, false) ?? {};
+  c.unknownKeys(['campaign', 'calendar'], calendar, ['holidays', 'workdays', 'years']);
   const dates = (key: 'holidays' | 'workdays') =>
-    (c.list(['campaign', 'calendar', key], calendarRaw[key], false) ?? [])
+    (c.list(['campaign', 'calendar', key], calendar[key], false) ?? [])
       .map((v, i) => c.date(['campaign', 'calendar', key, i], v))
       .filter((v): v is CivilDate => v !== undefined);
   const holidays = dates('holidays');
   const workdays = dates('workdays');
-  const years = (c.list(['campaign', 'calendar', 'years'], calendarRaw.years, false) ?? []).filter((v, i) => {
+  const years = (c.list(['campaign', 'calendar', 'years'], calendar.years, false) ?? []).filter((v, i) => {
     if (typeof v === 'number' && Number.isInteger(v) && v >= 2000 && v <= 2100) return true;
     c.error(['campaign', 'calendar', 'years', i], `must be a year such as 2027, got ${JSON.stringify(v)}`);
     return false;
   }) as number[];
+  return { holidays, workdays, years };
+}
 
-  const policy = parsePolicy(c, ['policy'], root.policy, DEFAULT_POLICY);
+interface Units {
+  units: UnitDef[];
+  /** Every unit id given, valid unit or not, with the index of its first unit. */
+  unitIds: Map<string, number>;
+}
 
-  // Units
-  const units: UnitDef[] = [];
-  const unitIds = new Map<string, number>();
-  (c.list(['units'], root.units) ?? []).forEach((raw, i) => {
-    const p: Path = ['units', i];
-    const u = c.obj(p, raw);
-    if (!u) return;
-    c.unknownKeys(p, u, ['id', 'name', 'type', 'email', 'principal', 'reportsTo']);
-    const id = c.id([...p, 'id'], u.id);
-    const name = c.str([...p, 'name'], u.name);
-    const type = c.str([...p, 'type'], u.type);
-    if (type !== undefined && !UNIT_TYPES.includes(type as UnitType))
-      c.error([...p, 'type'], `unknown unit type ${JSON.stringify(type)} (expected one of: ${UNIT_TYPES.join(', ')})`);
-    const email = c.email([...p, 'email'], u.email);
-    const principalRaw = c.obj([...p, 'principal'], u.principal);
-    if (principalRaw) c.unknownKeys([...p, 'principal'], principalRaw, ['name', 'email']);
-    const principalName = principalRaw && c.str([...p, 'principal', 'name'], principalRaw.name);
-    const principalEmail = principalRaw && c.email([...p, 'principal', 'email'], principalRaw.email);
-    const reportsTo = (c.list([...p, 'reportsTo'], u.reportsTo, false) ?? [])
-      .map((v, j) => c.id([...p, 'reportsTo', j], v))
-      .filter((v): v is string => v !== undefined);
-    if (id !== undefined) {
-      if (unitIds.has(id)) c.error([...p, 'id'], `duplicate unit id ${JSON.stringify(id)} (first at units[${unitIds.get(id)}])`);
-      else unitIds.set(id, i);
-    }
-    if (id && name && type && email && principalName && principalEmail)
-      units.push({ id, name, type: type as UnitType, email, principal: { name: principalName, email: principalEmail }, reportsTo });
-  });
-  if (units.length === 0 && c.issues.length === 0) c.error(['units'], 'a campaign needs at least one unit');
+function parseUnits(c: Checker, raw: Json): Units {
+  const found: Units = { units: [], unitIds: new Map() };
+  (c.list(['units'], raw) ?? []).forEach((u, i) => parseUnit(c, u, i, found));
+  if (found.units.length === 0 && c.issues.length === 0) c.error(['units'], 'a campaign needs at least one unit');
+  checkReportsTo(c, found);
+  return found;
+}
+
+function parseUnit(c: Checker, raw: Json, i: number, { units, unitIds }: Units): void {
+  const p: Path = ['units', i];
+  const u = c.obj(p, raw);
+  if (!u) return;
+  c.unknownKeys(p, u, ['id', 'name', 'type', 'email', 'principal', 'reportsTo']);
+  const id = c.id([...p, 'id'], u.id);
+  const name = c.str([...p, 'name'], u.name);
+  const type = c.str([...p, 'type'], u.type);
+  if (type !== undefined && !UNIT_TYPES.includes(type as UnitType))
+    c.error([...p, 'type'], `unknown unit type ${JSON.stringify(type)} (expected one of: ${UNIT_TYPES.join(', ')})`);
+  const email = c.email([...p, 'email'], u.email);
+  const principalRaw = c.obj([...p, 'principal'], u.principal);
+  if (principalRaw) c.unknownKeys([...p, 'principal'], principalRaw, ['name', 'email']);
+  const principalName = principalRaw && c.str([...p, 'principal', 'name'], principalRaw.name);
+  const principalEmail = principalRaw && c.email([...p, 'principal', 'email'], principalRaw.email);
+  const reportsTo = (c.list([...p, 'reportsTo'], u.reportsTo, false) ?? [])
+    .map((v, j) => c.id([...p, 'reportsTo', j], v))
+    .filter((v): v is string => v !== undefined);
+  if (id !== undefined) {
+    if (unitIds.has(id)) c.error([...p, 'id'], `duplicate unit id ${JSON.stringify(id)} (first at units[${unitIds.get(id)}])`);
+    else unitIds.set(id, i);
+  }
+  if (id && name && type && email && principalName && principalEmail)
+    units.push({ id, name, type: type as UnitType, email, principal: { name: principalName, email: principalEmail }, reportsTo });
+}
+
+function checkReportsTo(c: Checker, { units, unitIds }: Units): void {
   for (const [i, u] of units.entries()) {
     u.reportsTo.forEach((target, j) => {
       const t = units.find((x) => x.id === target);
@@ -290,106 +336,146 @@ export function parseCampaignDefinition(text: string, file: string): CampaignDef
       else if (t.type !== 'lead_department') c.error(p, `${JSON.stringify(target)} is a ${t.type}, not a lead_department`);
     });
   }
-
-  // Stages
-  const stages: StageDef[] = [];
-  const stageIds = new Map<string, number>();
-  (c.list(['stages'], root.stages) ?? []).forEach((raw, i) => {
-    const p: Path = ['stages', i];
-    const s = c.obj(p, raw);
-    if (!s) return;
-    c.unknownKeys(p, s, ['id', 'name', 'start', 'end']);
-    const id = c.id([...p, 'id'], s.id);
-    const name = c.str([...p, 'name'], s.name);
-    const start = c.date([...p, 'start'], s.start);
-    const end = c.date([...p, 'end'], s.end);
-    if (start && end && end < start) c.error([...p, 'end'], `${end} is before the stage's start ${start}`);
-    if (id !== undefined) {
-      if (stageIds.has(id)) c.error([...p, 'id'], `duplicate stage id ${JSON.stringify(id)} (first at stages[${stageIds.get(id)}])`);
-      else stageIds.set(id, i);
-    }
-    if (id && name && start && end) stages.push({ id, name, start, end });
-  });
-
-  if (stages.length === 0 && root.stages !== undefined && c.issues.length === 0) c.error(['stages'], 'a campaign needs at least one stage');
-
-  // Deliverables
-  const deliverables: DeliverableDef[] = [];
-  const deliverableIds = new Map<string, number>();
-  const ownerKnown = (v: string) => UNIT_TYPES.includes(v as UnitType) || unitIds.has(v);
-  (c.list(['deliverables'], root.deliverables) ?? []).forEach((raw, i) => {
-    const p: Path = ['deliverables', i];
-    const d = c.obj(p, raw);
-    if (!d) return;
-    c.unknownKeys(p, d, ['id', 'name', 'stage', 'owedBy', 'due', 'dueFor', 'submitTo', 'policy']);
-    const id = c.id([...p, 'id'], d.id);
-    const name = c.str([...p, 'name'], d.name);
-    const stageId = c.id([...p, 'stage'], d.stage);
-    const stage = stages.find((s) => s.id === stageId);
-    if (stageId && !stage && stageIds.size === stages.length) c.error([...p, 'stage'], `unknown stage ${JSON.stringify(stageId)}`);
-    const owedBy = (c.list([...p, 'owedBy'], d.owedBy) ?? [])
-      .map((v, j) => {
-        const s = c.str([...p, 'owedBy', j], v);
-        if (s !== undefined && !ownerKnown(s)) {
-          c.error([...p, 'owedBy', j], `${JSON.stringify(s)} is neither a unit type (${UNIT_TYPES.join(', ')}) nor a unit id`);
-          return undefined;
-        }
-        return s;
-      })
-      .filter((v): v is string => v !== undefined);
-    const inStage = (path: Path, date: CivilDate | undefined) => {
-      if (date && stage && (date < stage.start || date > stage.end))
-        c.error(path, `deadline ${date} is outside stage ${stage.id} (${stage.start} to ${stage.end})`);
-      return date;
-    };
-    const due = inStage([...p, 'due'], c.date([...p, 'due'], d.due, false)) ?? stage?.end;
-    const dueFor: Record<string, CivilDate> = {};
-    const dueForRaw = c.obj([...p, 'dueFor'], d.dueFor, false) ?? {};
-    for (const [key, v] of Object.entries(dueForRaw)) {
-      if (!ownerKnown(key)) c.error([...p, 'dueFor', key], `${JSON.stringify(key)} is neither a unit type nor a unit id`);
-      const date = inStage([...p, 'dueFor', key], c.date([...p, 'dueFor', key], v));
-      if (date) dueFor[key] = date;
-    }
-    const submitTo = (c.list([...p, 'submitTo'], d.submitTo, false) ?? ['office']).map((v, j) => {
-      if (v !== 'office' && v !== 'lead_departments') c.error([...p, 'submitTo', j], `must be office or lead_departments, got ${JSON.stringify(v)}`);
-      return v as SubmitTarget;
-    });
-    const dPolicy = parsePolicy(c, [...p, 'policy'], d.policy, policy);
-    if (id !== undefined) {
-      if (deliverableIds.has(id)) c.error([...p, 'id'], `duplicate deliverable id ${JSON.stringify(id)} (first at deliverables[${deliverableIds.get(id)}])`);
-      else deliverableIds.set(id, i);
-    }
-    const owing = units.filter((u) => owedBy.includes(u.type) || owedBy.includes(u.id));
-    if (owedBy.length > 0 && owing.length === 0) c.error([...p, 'owedBy'], `no unit of the campaign owes it (owedBy: ${owedBy.join(', ')})`);
-    for (const key of Object.keys(dueFor)) {
-      if (!UNIT_TYPES.includes(key as UnitType) && unitIds.has(key) && !owing.some((u) => u.id === key))
-        c.error([...p, 'dueFor', key], `unit ${JSON.stringify(key)} does not owe this deliverable (see owedBy)`);
-    }
-    if (!submitTo.includes('office')) {
-      const nowhere = owing.filter((u) => u.reportsTo.length === 0).map((u) => u.id);
-      if (nowhere.length)
-        c.error([...p, 'submitTo'], `units with no lead department (reportsTo) would have nowhere to submit: ${nowhere.slice(0, 5).join(', ')}${nowhere.length > 5 ? ' …' : ''}; add office`);
-    }
-    if (id && name && stage && due && owedBy.length > 0) deliverables.push({ id, name, stage: stage.id, owedBy, due, dueFor, submitTo, policy: dPolicy });
-  });
-
-  if (deliverables.length === 0 && root.deliverables !== undefined && c.issues.length === 0) c.error(['deliverables'], 'a campaign needs at least one deliverable');
-  const office = { name: c.str(['campaign', 'office', 'name'], officeRaw.name), email: c.email(['campaign', 'office', 'email'], officeRaw.email) };
-  const id = c.id(['campaign', 'id'], campaignRaw.id);
-  const title = c.str(['campaign', 'title'], campaignRaw.title);
-  if (c.issues.length > 0 || !id || !title || !office.name || !office.email) {
-    throw new DubanError('INVALID_DEFINITION', `${file} has ${c.issues.length} problem(s); nothing was launched`, c.issues.map(formatIssue));
-  }
-  return {
-    id,
-    title,
-    office: { name: office.name, email: office.email },
-    timeZone,
-    calendar: { holidays, workdays, years },
-    policy,
-    units,
-    stages,
-    deliverables,
-  };
 }
 
+interface Stages {
+  stages: StageDef[];
+  /** Every stage id given, valid stage or not, with the index of its first stage. */
+  stageIds: Map<string, number>;
+}
+
+function parseStages(c: Checker, raw: Json): Stages {
+  const found: Stages = { stages: [], stageIds: new Map() };
+  (c.list(['stages'], raw) ?? []).forEach((s, i) => parseStage(c, s, i, found));
+  if (found.stages.length === 0 && raw !== undefined && c.issues.length === 0) c.error(['stages'], 'a campaign needs at least one stage');
+  return found;
+}
+
+function parseStage(c: Checker, raw: Json, i: number, { stages, stageIds }: Stages): void {
+  const p: Path = ['stages', i];
+  const s = c.obj(p, raw);
+  if (!s) return;
+  c.unknownKeys(p, s, ['id', 'name', 'start', 'end']);
+  const id = c.id([...p, 'id'], s.id);
+  const name = c.str([...p, 'name'], s.name);
+  const start = c.date([...p, 'start'], s.start);
+  const end = c.date([...p, 'end'], s.end);
+  if (start && end && end < start) c.error([...p, 'end'], `${end} is before the stage's start ${start}`);
+  if (id !== undefined) {
+    if (stageIds.has(id)) c.error([...p, 'id'], `duplicate stage id ${JSON.stringify(id)} (first at stages[${stageIds.get(id)}])`);
+    else stageIds.set(id, i);
+  }
+  if (id && name && start && end) stages.push({ id, name, start, end });
+}
+
+/** What a deliverable is checked against. */
+interface DeliverableContext extends Units, Stages {
+  policy: NoticePolicy;
+}
+
+function parseDeliverables(c: Checker, raw: Json, ctx: DeliverableContext): DeliverableDef[] {
+  const deliverables: DeliverableDef[] = [];
+  const deliverableIds = new Map<string, number>();
+  (c.list(['deliverables'], raw) ?? []).forEach((d, i) => {
+    const parsed = parseDeliverable(c, d, i, ctx, deliverableIds);
+    if (parsed) deliverables.push(parsed);
+  });
+  if (deliverables.length === 0 && raw !== undefined && c.issues.length === 0) c.error(['deliverables'], 'a campaign needs at least one deliverable');
+  return deliverables;
+}
+
+function parseDeliverable(c: Checker, raw: Json, i: number, ctx: DeliverableContext, deliverableIds: Map<string, number>): DeliverableDef | undefined {
+  const p: Path = ['deliverables', i];
+  const d = c.obj(p, raw);
+  if (!d) return undefined;
+  c.unknownKeys(p, d, ['id', 'name', 'stage', 'owedBy', 'due', 'dueFor', 'submitTo', 'policy']);
+  const id = c.id([...p, 'id'], d.id);
+  const name = c.str([...p, 'name'], d.name);
+  const stageId = c.id([...p, 'stage'], d.stage);
+  const stage = ctx.stages.find((s) => s.id === stageId);
+  if (stageId && !stage && ctx.stageIds.size === ctx.stages.length) c.error([...p, 'stage'], `unknown stage ${JSON.stringify(stageId)}`);
+  const owedBy = parseOwedBy(c, p, d.owedBy, ctx);
+  const { due, dueFor } = parseDeadlines(c, p, d, stage, ctx);
+  const submitTo = (c.list([...p, 'submitTo'], d.submitTo, false) ?? ['office']).map((v, j) => {
+    if (v !== 'office' && v !== 'lead_departments') c.error([...p, 'submitTo', j], `must be office or lead_departments, got ${JSON.stringify(v)}`);
+    return v as SubmitTarget;
+  });
+  const policy = parsePolicy(c, [...p, 'policy'], d.policy, ctx.policy);
+  if (id !== undefined) {
+    if (deliverableIds.has(id)) c.error([...p, 'id'], `duplicate deliverable id ${JSON.stringify(id)} (first at deliverables[${deliverableIds.get(id)}])`);
+    else deliverableIds.set(id, i);
+  }
+  checkOwing(c, p, { owedBy, dueFor, submitTo }, ctx);
+  if (id && name && stage && due && owedBy.length > 0) return { id, name, stage: stage.id, owedBy, due, dueFor, submitTo, policy };
+  return undefined;
+}
+
+const ownerKnown = (v: string, { unitIds }: Units) => UNIT_TYPES.includes(v as UnitType) || unitIds.has(v);
+
+function parseOwedBy(c: Checker, p: Path, raw: Json, units: Units): string[] {
+  return (c.list([...p, 'owedBy'], raw) ?? [])
+    .map((v, j) => {
+      const s = c.str([...p, 'owedBy', j], v);
+      if (s !== undefined && !ownerKnown(s, units)) {
+        c.error([...p, 'owedBy', j], `${JSON.stringify(s)} is neither a unit type (${UNIT_TYPES.join(', ')}) nor a unit id`);
+        return undefined;
+      }
+      return s;
+    })
+    .filter((v): v is string => v !== undefined);
+}
+
+function parseDeadlines(
+  c: Checker,
+  p: Path,
+  d: Record<string, Json>,
+  stage: StageDef | undefined,
+  units: Units,
+): { due: CivilDate | undefined; dueFor: Record<string, CivilDate> } {
+  const inStage = (path: Path, date: CivilDate | undefined) => {
+    if (date && stage && (date < stage.start || date > stage.end))
+      c.error(path, `deadline ${date} is outside stage ${stage.id} (${stage.start} to ${stage.end})`);
+    return date;
+  };
+  const due = inStage([...p, 'due'], c.date([...p, 'due'], d.due, false)) ?? stage?.end;
+  const dueFor: Record<string, CivilDate> = {};
+  const dueForRaw = c.obj([...p, 'dueFor'], d.dueFor, false) ?? {};
+  for (const [key, v] of Object.entries(dueForRaw)) {
+    if (!ownerKnown(key, units)) c.error([...p, 'dueFor', key], `${JSON.stringify(key)} is neither a unit type nor a unit id`);
+    const date = inStage([...p, 'dueFor', key], c.date([...p, 'dueFor', key], v));
+    if (date) dueFor[key] = date;
+  }
+  return { due, dueFor };
+}
+
+/** The units that owe a deliverable: someone must, dueFor may name only them, and each must have somewhere to submit. */
+function checkOwing(c: Checker, p: Path, d: Pick<DeliverableDef, 'owedBy' | 'dueFor' | 'submitTo'>, { units, unitIds }: Units): void {
+  const owing = units.filter((u) => d.owedBy.includes(u.type) || d.owedBy.includes(u.id));
+  if (d.owedBy.length > 0 && owing.length === 0) c.error([...p, 'owedBy'], `no unit of the campaign owes it (owedBy: ${d.owedBy.join(', ')})`);
+  for (const key of Object.keys(d.dueFor)) {
+    if (!UNIT_TYPES.includes(key as UnitType) && unitIds.has(key) && !owing.some((u) => u.id === key))
+      c.error([...p, 'dueFor', key], `unit ${JSON.stringify(key)} does not owe this deliverable (see owedBy)`);
+  }
+  if (!d.submitTo.includes('office')) {
+    const nowhere = owing.filter((u) => u.reportsTo.length === 0).map((u) => u.id);
+    if (nowhere.length)
+      c.error([...p, 'submitTo'], `units with no lead department (reportsTo) would have nowhere to submit: ${nowhere.slice(0, 5).join(', ')}${nowhere.length > 5 ? ' …' : ''}; add office`);
+  }
+}
+
+/** The campaign's identity is checked last, so its issues follow those of the deliverables. */
+function definition(
+  c: Checker,
+  file: string,
+  header: CampaignHeader,
+  parts: Pick<CampaignDefinition, 'policy' | 'units' | 'stages' | 'deliverables'>,
+): CampaignDefinition {
+  const officeName = c.str(['campaign', 'office', 'name'], header.office.name);
+  const officeEmail = c.email(['campaign', 'office', 'email'], header.office.email);
+  const id = c.id(['campaign', 'id'], header.campaign.id);
+  const title = c.str(['campaign', 'title'], header.campaign.title);
+  if (c.issues.length > 0 || !id || !title || !officeName || !officeEmail) {
+    throw new DubanError('INVALID_DEFINITION', `${file} has ${c.issues.length} problem(s); nothing was launched`, c.issues.map(formatIssue));
+  }
+  return { id, title, office: { name: officeName, email: officeEmail }, timeZone: header.timeZone, calendar: header.calendar, ...parts };
+}
