@@ -642,11 +642,7 @@ describe('a deliverable nobody owes', () => {
     );
     const line = text.split('\n').findIndex((l) => l.includes('owedBy: [lead_department]')) + 1;
     expect(line).toBeGreaterThan(0);
-    try {
-      parseCampaignDefinition(text, 'nobody.yaml');
-      expect.unreachable('should have thrown');
-    } catch (err) {
-      expect((err as { details: string[] }).details).toContainEqual(expect.stringMatching(new RegExp(`^nobody\\.yaml:${line}:\\d+: deliverables\\[0\\]\\.owedBy: no unit of the campaign owes it`)));
-    }
+    const err = refusal(() => parseCampaignDefinition(text, 'nobody.yaml'));
+    expect(err.details).toContainEqual(expect.stringMatching(new RegExp(`^nobody\\.yaml:${line}:\\d+: deliverables\\[0\\]\\.owedBy: no unit of the campaign owes it`)));
   });
 });
