@@ -1,6 +1,6 @@
 // The campaign definition file (YAML): parsing and validation with errors that name file, line and field.
 // Pure: the caller reads the file. The format is documented in docs/campaign-format.md.
-import { LineCounter, type YAMLError, isMap, parseDocument, type Document } from 'yaml';
+import { CST, LineCounter, Parser, type YAMLError, isMap, parseDocument, type Document } from 'yaml';
 import { type CivilDate, isCivilDate } from './calendar';
 import { DubanError } from './errors';
 import { DEFAULT_POLICY, ESCALATION_LADDER, type EscalationStep, type NoticePolicy } from './policy';
@@ -230,15 +230,37 @@ function parseYaml(text: string, file: string): { doc: Document; lines: LineCoun
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
   if (doc.errors.length > 0) {
-    const issues = doc.errors.map((e) => formatIssue(yamlIssue(file, lines, e)));
+    const issues = doc.errors.map((e) => formatIssue(yamlIssue(text, file, lines, e)));
     throw new DubanError('INVALID_DEFINITION', `${file} is not valid YAML`, issues);
   }
   return { doc, lines };
 }
 
-function yamlIssue(file: string, lines: LineCounter, e: YAMLError): DefinitionIssue {
-  const pos = lines.linePos(e.pos[0]);
-  return { file, line: pos.line, column: pos.col, field: '(yaml)', message: e.message.split('\n')[0] };
+function yamlIssue(text: string, file: string, lines: LineCounter, e: YAMLError): DefinitionIssue {
+  const unclosed = unclosedQuote(text, e);
+  const pos = lines.linePos(unclosed?.offset ?? e.pos[0]);
+  const message = unclosed ? `unterminated quoted string starting here (missing closing ${unclosed.quote})` : e.message.split('\n')[0];
+  return { file, line: pos.line, column: pos.col, field: '(yaml)', message };
+}
+
+const MISSING_QUOTE_RE = /^Missing closing (["'])quote/;
+
+/**
+ * yaml reports a missing closing quote where the string's token ends, which is often the end of the
+ * file: find the quoted scalar ending there, and so the offset of its opening quote.
+ */
+function unclosedQuote(text: string, e: YAMLError): { offset: number; quote: string } | undefined {
+  const quote = e.code === 'MISSING_CHAR' ? MISSING_QUOTE_RE.exec(e.message)?.[1] : undefined;
+  if (!quote) return undefined;
+  const type = quote === '"' ? 'double-quoted-scalar' : 'single-quoted-scalar';
+  let offset: number | undefined;
+  for (const token of new Parser().parse(text)) {
+    if (token.type !== 'document') continue;
+    CST.visit(token, ({ key, value }) => {
+      for (const t of [key, value]) if (t?.type === type && t.offset + t.source.length === e.pos[0]) offset = t.offset;
+    });
+  }
+  return offset === undefined ? undefined : { offset, quote };
 }
 
 // ── The file's parts, in the order their issues are listed ────────────────────────────────────

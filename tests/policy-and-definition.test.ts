@@ -418,6 +418,43 @@ describe('parseCampaignDefinition: bad input names file, line, column and field'
     expect(found[0]).toMatchObject({ field: '(yaml)', line: lineOf(bad, 'name: 教育局') });
   });
 
+  it('an unclosed double quote is reported where it opens, not at the end of the file', () => {
+    const bad = edit(LEIZHOU, '  title: 雷州', '  title: "雷州');
+    expect(lineOf(bad, '"雷州')).toBe(6);
+    expect(issues(bad)).toEqual([
+      { file: 'bad.yaml', line: 6, column: columnOf(bad, '"雷州'), field: '(yaml)', message: 'unterminated quoted string starting here (missing closing ")' },
+    ]);
+  });
+
+  it('an unclosed single quote likewise', () => {
+    const bad = edit(LEIZHOU, '  title: 雷州', "  title: '雷州");
+    expect(issues(bad)).toEqual([
+      { file: 'bad.yaml', line: 6, column: columnOf(bad, "'雷州"), field: '(yaml)', message: "unterminated quoted string starting here (missing closing ')" },
+    ]);
+  });
+
+  it('an unclosed quote inside a flow mapping, with a closed quote further down the file', () => {
+    const bad = edit(TAONAN, 'escalate: { urge: 1, notice: 3, circulate: 5', 'escalate: { urge: 1, notice: "3, circulate: 5');
+    expect(issues(bad)[0]).toEqual({
+      file: 'bad.yaml',
+      line: lineOf(bad, 'notice: "3'),
+      column: columnOf(bad, '"3, circulate'),
+      field: '(yaml)',
+      message: 'unterminated quoted string starting here (missing closing ")',
+    });
+  });
+
+  it('other YAML errors stay where the parser reports them, even right after a closed quote', () => {
+    const duplicate = edit(LEIZHOU, '    name: 市教育局\n', '    name: 市教育局\n    name: 教育局\n');
+    expect(issues(duplicate)).toEqual([
+      { file: 'bad.yaml', line: lineOf(duplicate, 'name: 教育局'), column: 5, field: '(yaml)', message: 'Map keys must be unique' },
+    ]);
+    const comment = edit(LEIZHOU, '  title: 雷州市安全生产专项整治三年行动总结评估\n', '  title: "雷州市安全生产专项整治三年行动总结评估"#备注\n');
+    expect(issues(comment)).toEqual([
+      { file: 'bad.yaml', line: 6, column: columnOf(comment, '#备注'), field: '(yaml)', message: 'Comments must be separated from other tokens by white space characters' },
+    ]);
+  });
+
   it('an unknown unit type', () => {
     const bad = edit(LEIZHOU, '    type: town\n    email: xihu@', '    type: village\n    email: xihu@');
     expect(issues(bad)).toEqual([
