@@ -1,8 +1,11 @@
-// Every activity the worker registers, built from injected dependencies.
+// Every activity the worker registers, built from injected dependencies (createActivities(deps)).
 import type { Client } from '@temporalio/client';
+import { DubanError } from '../domain/errors';
+import type { Mailer } from '../mail/mailer';
+import type { DubanActivities } from '../shared/contract';
+import { permanentFailure } from '../shared/failures';
 import type { Db } from '../store/db';
 import { createLaunchActivities } from './launch';
-import type { Mailer } from '../mail/mailer';
 import { createNoticeActivities } from './notices';
 import { createObligationActivities } from './obligations';
 
@@ -17,12 +20,32 @@ export interface ActivityDeps {
   mailFrom?: string;
 }
 
-export function createActivities(deps: ActivityDeps) {
-  return {
+/**
+ * A DubanError is permanent (an unknown campaign, a missing or malformed record): retrying cannot change
+ * it, so it leaves the activity as a non-retryable failure carrying its code. Anything else (an SMTP
+ * refusal, a busy database, a lost connection) stays retryable.
+ */
+function failingPermanently<A extends object>(activities: A): A {
+  return Object.fromEntries(
+    Object.entries(activities).map(([name, fn]: [string, (...args: unknown[]) => Promise<unknown>]) => [
+      name,
+      {
+        async [name](...args: unknown[]) {
+          try {
+            return await fn(...args);
+          } catch (err) {
+            throw err instanceof DubanError ? permanentFailure(err) : err;
+          }
+        },
+      }[name],
+    ]),
+  ) as A;
+}
+
+export function createActivities(deps: ActivityDeps): DubanActivities {
+  return failingPermanently({
     ...createNoticeActivities(deps),
     ...createObligationActivities(deps),
     ...createLaunchActivities(deps),
-  };
+  } satisfies DubanActivities);
 }
-
-export type Activities = ReturnType<typeof createActivities>;

@@ -4,10 +4,10 @@ import { Context } from '@temporalio/activity';
 import { type Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { WorkflowIdReusePolicy } from '@temporalio/common';
 import { initialState } from '../domain/policy';
-import { SEARCH_ATTRIBUTES, obligationWorkflowId } from '../shared/contract';
-import type { ObligationInput } from '../workflows/obligation';
-import { loadSettings } from '../store/campaigns';
+import { type ObligationInput, SEARCH_ATTRIBUTES, type StartBatchInput, obligationWorkflowId } from '../shared/contract';
+import { loadCampaign, scheduleContext } from '../store/campaigns';
 import type { Db } from '../store/db';
+import { obligationWorkflow } from '../workflows/obligation';
 
 /** Concurrent start requests within one batch. */
 const START_CONCURRENCY = 16;
@@ -19,9 +19,9 @@ export function createLaunchActivities(deps: { db: Db; client: Client; taskQueue
     return db.obligation.count({ where: { campaignId } });
   }
 
-  async function startObligationWorkflows(args: { campaignId: string; offset: number; limit: number }): Promise<number> {
+  async function startObligationWorkflows(args: StartBatchInput): Promise<number> {
     const { campaignId } = args;
-    const settings = await loadSettings(db, campaignId);
+    const { settings } = await loadCampaign(db, campaignId);
     const rows = await db.obligation.findMany({
       where: { campaignId }, // stable pagination: every row, closed ones skipped below
       orderBy: [{ unitId: 'asc' }, { deliverableId: 'asc' }],
@@ -37,12 +37,12 @@ export function createLaunchActivities(deps: { db: Db; client: Client; taskQueue
         unitId: o.unitId,
         deliverableId: o.deliverableId,
         stageId: o.stageId,
-        ctx: { policy: settings.deliverables[o.deliverableId].policy, calendar: settings.calendar, timeZone: settings.timeZone },
+        ctx: scheduleContext(settings, campaignId, o.deliverableId),
         state: initialState(o.due, o.opensAt.getTime()),
         clockOffsetMs: settings.clockOffsetMs,
       };
       try {
-        await client.workflow.start('obligationWorkflow', {
+        await client.workflow.start(obligationWorkflow, {
           workflowId: obligationWorkflowId(campaignId, o.unitId, o.deliverableId),
           taskQueue: deps.taskQueue,
           args: [input],

@@ -1,21 +1,11 @@
-// Keeping the database's view of an obligation in step with its workflow, and recording who did what.
+// recordObligationAction: the database learns of an operator's action (and who took it) before the
+// obligation's workflow applies it.
 import type { ObligationEvent, ObligationState } from '../domain/policy';
 import { formatInstant } from '../domain/zoned-time';
-import { type AuditKind, appendAudit } from '../store/audit';
+import type { RecordActionInput } from '../shared/contract';
+import { requireCampaign } from '../store/campaigns';
 import type { Db } from '../store/db';
-
-export interface RecordActionInput {
-  campaignId: string;
-  unitId: string;
-  deliverableId: string;
-  /** Unique per action within the workflow run: a retried activity records once. */
-  actionKey: string;
-  event: ObligationEvent;
-  actor: string;
-  at: number;
-  before: ObligationState;
-  after: ObligationState;
-}
+import { recordObligationAction as record } from '../store/obligations';
 
 function describe(e: ObligationEvent, before: ObligationState, after: ObligationState, when: string): string {
   switch (e.kind) {
@@ -36,35 +26,9 @@ export function createObligationActivities(deps: { db: Db }) {
   const { db } = deps;
 
   async function recordObligationAction(input: RecordActionInput): Promise<void> {
-    const { campaignId, unitId, deliverableId, event, before, after } = input;
-    const key = { campaignId_unitId_deliverableId: { campaignId, unitId, deliverableId } };
-    const campaign = await db.campaign.findUniqueOrThrow({ where: { id: campaignId }, select: { timeZone: true } });
-    const when = formatInstant(input.at, campaign.timeZone);
-    await db.$transaction(async (tx) => {
-      await tx.obligation.update({
-        where: key,
-        data: {
-          status: after.status,
-          due: after.deadline,
-          submittedAt: event.kind === 'submit' ? new Date(input.at) : event.kind === 'return' ? null : undefined,
-          lateWorkingDays: event.kind === 'submit' ? (after.lateWorkingDays ?? 0) : event.kind === 'return' ? null : undefined,
-          submittedFile: event.kind === 'submit' ? (event.file ?? null) : undefined,
-          extended: event.kind === 'extend' ? true : undefined,
-          returned: event.kind === 'return' ? true : undefined,
-        },
-      });
-      await appendAudit(tx, {
-        eventKey: input.actionKey,
-        campaignId,
-        unitId,
-        deliverableId,
-        at: new Date(input.at),
-        kind: `obligation.${event.kind}` as AuditKind,
-        actor: input.actor,
-        summary: describe(event, before, after, when),
-        detail: { event, deadlineBefore: before.deadline, deadlineAfter: after.deadline, escalation: before.escalation },
-      });
-    });
+    const campaign = await requireCampaign(deps.db, input.campaignId);
+    const summary = describe(input.event, input.before, input.after, formatInstant(input.at, campaign.timeZone));
+    await record(db, input, input.before, input.after, summary);
   }
 
   return { recordObligationAction };

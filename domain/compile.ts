@@ -2,7 +2,7 @@
 // the calendar snapshot the workflows will use, and warnings an operator must read before launching.
 import { type CivilDate, type WorkCalendar, addDays, missingYears, yearOf } from './calendar';
 import type { CampaignDefinition, DeliverableDef, UnitDef } from './definition';
-import { noticeSchedule } from './policy';
+import { type ScheduleContext, noticeSchedule } from './policy';
 import { STATE_COUNCIL_YEARS, stateCouncilDays } from './state-council-calendar';
 import { civilDateOf, startOfDate } from './zoned-time';
 
@@ -47,6 +47,12 @@ export function campaignCalendar(def: CampaignDefinition): WorkCalendar {
   };
 }
 
+/** Without an explicit launch time, `plan` and `simulate` launch at the start of the first stage. */
+export function defaultLaunchAt(def: CampaignDefinition): number {
+  const first = def.stages.map((s) => s.start).sort()[0];
+  return startOfDate(first, def.timeZone);
+}
+
 export function compileCampaign(def: CampaignDefinition, launchAt: number): CompiledCampaign {
   const calendar = campaignCalendar(def);
   const obligations: Obligation[] = [];
@@ -67,26 +73,70 @@ export function compileCampaign(def: CampaignDefinition, launchAt: number): Comp
   return { definition: def, calendar, launchAt, obligations, warnings: calendarWarnings(def, calendar, obligations) };
 }
 
+/** Days after a deadline's last notice that the calendar must still know: late submissions are counted in working days. */
+export const COVERAGE_MARGIN_DAYS = 14;
+
+/** The last day on which `deadline` can produce a notice. */
+function lastNoticeDate(ctx: ScheduleContext, deadline: CivilDate): CivilDate {
+  const schedule = noticeSchedule(ctx, deadline);
+  return schedule.length ? civilDateOf(schedule[schedule.length - 1].at, ctx.timeZone) : deadline;
+}
+
+/** Years from `from` to past the last notice of `deadline` (plus the margin) that the calendar does not know. */
+export function uncoveredYears(ctx: ScheduleContext, from: CivilDate, deadline: CivilDate): number[] {
+  const start = from < deadline ? from : deadline;
+  return missingYears(ctx.calendar, start, addDays(lastNoticeDate(ctx, deadline), COVERAGE_MARGIN_DAYS));
+}
+
+/** The warning an operator must read when a deadline moves into years the calendar does not know. */
+export function newDeadlineCoverageWarning(ctx: ScheduleContext, deadline: CivilDate): string | undefined {
+  const missing = uncoveredYears(ctx, deadline, deadline);
+  if (missing.length === 0) return undefined;
+  return (
+    `the campaign's holiday calendar does not cover ${missing.join(', ')}: working days after ${deadline} are counted as plain weekdays, ` +
+    `without statutory holidays or 调休`
+  );
+}
+
+/** One (deliverable, deadline) pair per distinct schedule, with its context. */
+function distinctSchedules(def: CampaignDefinition, calendar: WorkCalendar, obligations: Obligation[]) {
+  const seen = new Map<string, { ctx: ScheduleContext; due: CivilDate; opensAt: number }>();
+  for (const o of obligations) {
+    const key = `${o.due}|${o.deliverableId}|${o.opensAt}`;
+    if (seen.has(key)) continue;
+    const deliverable = def.deliverables.find((d) => d.id === o.deliverableId)!;
+    seen.set(key, { ctx: { policy: deliverable.policy, calendar, timeZone: def.timeZone }, due: o.due, opensAt: o.opensAt });
+  }
+  return [...seen.values()];
+}
+
 /** The campaign's own dates, from its first stage to its last possible notice, must lie in known years. */
 function calendarWarnings(def: CampaignDefinition, calendar: WorkCalendar, obligations: Obligation[]): string[] {
-  let first = [...def.stages].map((s) => s.start).sort()[0];
-  let last = first;
-  const seen = new Set<string>();
-  for (const o of obligations) {
-    const deliverable = def.deliverables.find((d) => d.id === o.deliverableId)!;
-    const key = `${o.due}|${o.deliverableId}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    const schedule = noticeSchedule({ policy: deliverable.policy, calendar, timeZone: def.timeZone }, o.due);
-    const lastNotice = schedule.length ? civilDateOf(schedule[schedule.length - 1].at, def.timeZone) : o.due;
-    if (lastNotice > last) last = lastNotice;
-    if (o.due < first) first = o.due;
+  const first = [...def.stages].map((s) => s.start).sort()[0];
+  const missing = new Set<number>();
+  for (const { ctx, due } of distinctSchedules(def, calendar, obligations)) {
+    for (const year of uncoveredYears(ctx, first, due)) missing.add(year);
   }
-  const missing = missingYears(calendar, first, addDays(last, 14));
-  if (missing.length === 0) return [];
+  if (missing.size === 0) return [];
   return [
-    `the holiday calendar does not cover ${missing.join(', ')}: in those years every weekday counts as a working day ` +
+    `the holiday calendar does not cover ${[...missing].sort().join(', ')}: in those years every weekday counts as a working day ` +
       `and no 调休 make-up day is known. Add the State Council's dates under campaign.calendar (holidays, workdays) ` +
       `and list the year under campaign.calendar.years to confirm it.`,
   ];
+}
+
+/**
+ * A launch that can never send anything: every deadline and every escalation step lies before the
+ * obligations open (usually a typo in the year). Returns the refusal to show, or undefined.
+ */
+export function nothingToChase(compiled: CompiledCampaign): string | undefined {
+  const def = compiled.definition;
+  const schedules = distinctSchedules(def, compiled.calendar, compiled.obligations);
+  if (schedules.some(({ ctx, due, opensAt }) => noticeSchedule(ctx, due).some((n) => n.at >= opensAt))) return undefined;
+  const latest = schedules.map((s) => s.due).sort().pop();
+  return (
+    `every deadline of ${def.id} (the latest is ${latest}) and every step of its ladder lies before the launch on ` +
+    `${civilDateOf(compiled.launchAt, def.timeZone)}: launched now it would send nothing. Check the years in the file; ` +
+    `to record it anyway, launch with --allow-past`
+  );
 }

@@ -1,19 +1,28 @@
 // One error type for every refusal duban makes; `code` is stable, `message` is for the operator.
-export type DubanErrorCode =
-  | 'INVALID_DEFINITION'
-  | 'INVALID_ARGUMENT'
-  | 'UNKNOWN_CAMPAIGN'
-  | 'UNKNOWN_UNIT'
-  | 'UNKNOWN_DELIVERABLE'
-  | 'UNKNOWN_OBLIGATION'
-  | 'ALREADY_SUBMITTED'
-  | 'ALREADY_WAIVED'
-  | 'NOT_SUBMITTED'
-  | 'DATE_IN_PAST'
-  | 'DATE_NOT_LATER'
-  | 'OBLIGATION_CLOSED'
-  | 'ALREADY_LAUNCHED'
-  | 'CONFIG';
+export const DUBAN_ERROR_CODES = [
+  'INVALID_DEFINITION',
+  'INVALID_ARGUMENT',
+  'UNKNOWN_CAMPAIGN',
+  'UNKNOWN_UNIT',
+  'UNKNOWN_DELIVERABLE',
+  'UNKNOWN_OBLIGATION',
+  'ALREADY_SUBMITTED',
+  'ALREADY_WAIVED',
+  'NOT_SUBMITTED',
+  'DATE_IN_PAST',
+  'DATE_NOT_LATER',
+  'OBLIGATION_CLOSED',
+  'ALREADY_LAUNCHED',
+  'NOTHING_TO_CHASE',
+  'CORRUPT_RECORD',
+  'CONFIG',
+] as const;
+
+export type DubanErrorCode = (typeof DUBAN_ERROR_CODES)[number];
+
+export function isDubanErrorCode(value: unknown): value is DubanErrorCode {
+  return typeof value === 'string' && (DUBAN_ERROR_CODES as readonly string[]).includes(value);
+}
 
 export class DubanError extends Error {
   constructor(

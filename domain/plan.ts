@@ -2,7 +2,7 @@
 // obligation through the same state machine its workflow runs (domain/policy), on a virtual clock.
 import type { CompiledCampaign } from './compile';
 import { DubanError } from './errors';
-import { type ObligationEvent, type ScheduleContext, applyEvent, checkEvent, initialState, markSent, nextNotice } from './policy';
+import { type ObligationEvent, type ScheduleContext, applyEvent, checkEvent, initialState, markSent, nextNotice, noticeDecision } from './policy';
 import type { NoticeAction } from './policy';
 import { formatInstant } from './zoned-time';
 
@@ -61,8 +61,10 @@ export function planCampaign(compiled: CompiledCampaign, assumptions: Assumption
         continue;
       }
       if (!next) break;
-      out.push({ unit: o.unitId, deliverable: o.deliverableId, action: next.action, at: formatInstant(next.at, def.timeZone) });
-      state = markSent(state, next);
+      // the notice's timer fires on time here, so sendNotice sees the record as the workflow left it
+      const decision = noticeDecision(ctx, state, next, next.at);
+      if (decision.send) out.push({ unit: o.unitId, deliverable: o.deliverableId, action: next.action, at: formatInstant(next.at, def.timeZone) });
+      state = markSent(state, next, decision.send);
     }
   }
   return out.sort(comparePlanned);

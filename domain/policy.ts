@@ -10,6 +10,20 @@ export type NoticeAction = 'reminder' | EscalationStep;
 export const ESCALATION_LADDER: readonly EscalationStep[] = ['urge', 'notice', 'circulate', 'interview'];
 export const NOTICE_ACTIONS: readonly NoticeAction[] = ['reminder', ...ESCALATION_LADDER];
 
+/** The document each action sends: 提醒 / 提醒敦促函 / 督办通知 / 通报 / 约谈通知. */
+export const INSTRUMENT_NAMES: Record<NoticeAction, string> = {
+  reminder: '提醒',
+  urge: '提醒敦促函',
+  notice: '督办通知',
+  circulate: '通报',
+  interview: '约谈通知',
+};
+
+/** The higher of two escalation levels: the level reached never goes down. */
+export function higherEscalation(reached: EscalationStep | 'none', step: EscalationStep | 'none'): EscalationStep | 'none' {
+  return ESCALATION_LADDER.indexOf(step as EscalationStep) > ESCALATION_LADDER.indexOf(reached as EscalationStep) ? step : reached;
+}
+
 export interface NoticePolicy {
   /** Local time (HH:mm) at which every notice goes out. */
   sendAt: string;
@@ -103,12 +117,38 @@ export function nextNotice(ctx: ScheduleContext, state: ObligationState): Schedu
   return noticeSchedule(ctx, state.deadline).find((n) => n.at >= state.notBefore && !state.sent.includes(n.key));
 }
 
-export function markSent(state: ObligationState, notice: ScheduledNotice): ObligationState {
-  const escalation =
-    notice.action !== 'reminder' && ESCALATION_LADDER.indexOf(notice.action) > ESCALATION_LADDER.indexOf(state.escalation as EscalationStep)
-      ? notice.action
-      : state.escalation;
+/** A due notice has been dealt with: sent, or skipped (see noticeDecision). Only a sent one raises the level. */
+export function markSent(state: ObligationState, notice: ScheduledNotice, delivered = true): ObligationState {
+  const escalation = delivered && notice.action !== 'reminder' ? higherEscalation(state.escalation, notice.action) : state.escalation;
   return { ...state, sent: [...state.sent, notice.key], escalation };
+}
+
+/** What the record says about an obligation when its notice is about to go out. */
+export interface ObligationRecord {
+  status: ObligationStatus;
+  deadline: CivilDate;
+}
+
+export type NoticeDecision = { send: true } | { send: false; reason: string };
+
+/**
+ * Whether a due notice is sent at campaign time `now`. The record learns of a submission, waiver or new
+ * deadline before the workflow acts on it, so a notice for a state that no longer holds is skipped even
+ * if its timer already fired; a reminder delayed past its deadline (an outage) is not sent "by" a past day.
+ */
+export function noticeDecision(ctx: ScheduleContext, record: ObligationRecord, notice: ScheduledNotice, now: number): NoticeDecision {
+  if (record.status !== 'open') return { send: false, reason: `obligation is ${record.status}` };
+  if (record.deadline !== notice.deadline) return { send: false, reason: `deadline is now ${record.deadline}` };
+  if (notice.action === 'reminder' && civilDateOf(now, ctx.timeZone) > notice.deadline) {
+    return { send: false, reason: `reminder for ${notice.deadline} is stale` };
+  }
+  return { send: true };
+}
+
+/** The new time limit a 督办通知 sets: the last working day before the ladder's next step fires. */
+export function supervisionTimeLimit(ctx: ScheduleContext, notice: ScheduledNotice): CivilDate | undefined {
+  const next = noticeSchedule(ctx, notice.deadline).find((n) => n.action !== 'reminder' && n.at > notice.at);
+  return next ? new WorkingDays(ctx.calendar).nthWorkingDayBefore(civilDateOf(next.at, ctx.timeZone), 1) : undefined;
 }
 
 export type ObligationEvent =
@@ -191,4 +231,25 @@ export function applyEvent(ctx: ScheduleContext, state: ObligationState, event: 
 export function returnWindowEnds(ctx: ScheduleContext, state: ObligationState): number | undefined {
   if (state.status !== 'submitted' || state.closedAt === undefined) return undefined;
   return state.closedAt + ctx.policy.returnWindowDays * 86_400_000;
+}
+
+/** The facts the database keeps about an obligation, enough to judge an action once its workflow has ended. */
+export interface ClosedObligationRecord extends ObligationRecord {
+  opensAt: number;
+  escalation: EscalationStep | 'none';
+  submittedAt?: number;
+  lateWorkingDays?: number | null;
+}
+
+export function stateFromRecord(r: ClosedObligationRecord): ObligationState {
+  return {
+    deadline: r.deadline,
+    status: r.status,
+    notBefore: r.opensAt,
+    opensAt: r.opensAt,
+    sent: [],
+    escalation: r.escalation,
+    closedAt: r.status === 'submitted' ? r.submittedAt : undefined,
+    lateWorkingDays: r.lateWorkingDays ?? undefined,
+  };
 }

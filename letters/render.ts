@@ -1,6 +1,6 @@
 // The words of every notice, in the office's register. Pure: the facts come in, the letter goes out.
 import { type CivilDate, WorkingDays, type WorkCalendar } from '../domain/calendar';
-import type { NoticeAction } from '../domain/policy';
+import { INSTRUMENT_NAMES, type NoticeAction } from '../domain/policy';
 import { chineseDate, civilDateOf } from '../domain/zoned-time';
 
 export interface Addressee {
@@ -21,8 +21,8 @@ export interface NoticeFacts {
   sentAt: number;
   timeZone: string;
   calendar: WorkCalendar;
-  /** The next rung's date, for the supervision notice's new time limit. */
-  nextStepDate?: CivilDate;
+  /** The supervision notice's new time limit (domain/policy supervisionTimeLimit). */
+  timeLimit?: CivilDate;
   /** Every unit of the campaign, for a circulation. */
   allUnits: Addressee[];
 }
@@ -36,13 +36,6 @@ export interface RenderedNotice {
   cc: string[];
 }
 
-const INSTRUMENT: Record<NoticeAction, string> = {
-  reminder: '提醒',
-  urge: '提醒敦促函',
-  notice: '督办通知',
-  circulate: '通报',
-  interview: '约谈通知',
-};
 
 function uniq(list: string[]): string[] {
   return [...new Set(list)];
@@ -55,7 +48,7 @@ export function renderNotice(f: NoticeFacts): RenderedNotice {
   const to = f.submitTo.join('、');
   const item = `《${f.deliverableName}》`;
   const sign = `\n\n${f.office.name}\n${chineseDate(today)}\n`;
-  const instrument = INSTRUMENT[f.action];
+  const instrument = INSTRUMENT_NAMES[f.action];
   switch (f.action) {
     case 'reminder':
       return {
@@ -79,7 +72,7 @@ export function renderNotice(f: NoticeFacts): RenderedNotice {
         cc: [],
       };
     case 'notice': {
-      const limit = f.nextStepDate ? `请于${chineseDate(f.nextStepDate)}前完成报送，逾期仍未报送的，将予以通报。` : '请立即完成报送。';
+      const limit = f.timeLimit ? `请于${chineseDate(f.timeLimit)}前完成报送，逾期仍未报送的，将予以通报。` : '请立即完成报送。';
       return {
         instrument,
         subject: `【督办通知】关于督促${f.unit.name}限期报送${item}的督办通知`,

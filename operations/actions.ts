@@ -1,51 +1,58 @@
-// `duban submit | extend | waive | return`: an operator's action, sent to the obligation's workflow as an
+// An operator's action on one obligation (submit, extend, waive, return), sent to its workflow as an
 // Update so the workflow itself accepts or refuses it against its current state.
-import { type Client, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
-import { requireCampaign } from '../store/campaigns';
-import type { Db } from '../store/db';
-import { type DubanErrorCode, DubanError } from '../domain/errors';
-import type { ObligationEvent, ObligationState } from '../domain/policy';
+import { type Client, WorkflowNotFoundError } from '@temporalio/client';
+import { newDeadlineCoverageWarning } from '../domain/compile';
+import { DubanError } from '../domain/errors';
+import { type ObligationEvent, type ObligationState, checkEvent, stateFromRecord } from '../domain/policy';
 import { obligationActionUpdate } from '../shared/contract';
+import { dubanErrorOf } from '../shared/failures';
+import { loadCampaign, requireObligation, scheduleContext } from '../store/campaigns';
+import type { Db } from '../store/db';
+import { obligationFacts } from '../store/obligations';
 
-export async function findObligation(db: Db, campaignId: string, unitId: string, deliverableId: string) {
-  await requireCampaign(db, campaignId);
-  const unit = await db.unit.findUnique({ where: { campaignId_unitId: { campaignId, unitId } } });
-  if (!unit) throw new DubanError('UNKNOWN_UNIT', `campaign ${campaignId} has no unit ${JSON.stringify(unitId)}`);
-  const obligation = await db.obligation.findUnique({ where: { campaignId_unitId_deliverableId: { campaignId, unitId, deliverableId } } });
-  if (!obligation) {
-    const owed = await db.obligation.findMany({ where: { campaignId, unitId }, select: { deliverableId: true } });
-    throw new DubanError(
-      'UNKNOWN_DELIVERABLE',
-      `unit ${unitId} owes no deliverable ${JSON.stringify(deliverableId)} in ${campaignId} (it owes: ${owed.map((o) => o.deliverableId).join(', ') || 'nothing'})`,
-    );
-  }
-  return obligation;
+export interface ObligationActionArgs {
+  campaignId: string;
+  unitId: string;
+  deliverableId: string;
+  event: ObligationEvent;
+  actor: string;
 }
 
-export async function actOnObligation(
-  deps: { client: Client; db: Db },
-  args: { campaignId: string; unitId: string; deliverableId: string; event: ObligationEvent; actor: string },
-): Promise<ObligationState> {
-  const obligation = await findObligation(deps.db, args.campaignId, args.unitId, args.deliverableId);
+export async function actOnObligation(deps: { client: Client; db: Db }, args: ObligationActionArgs): Promise<ObligationState> {
+  const obligation = await requireObligation(deps.db, args.campaignId, args.unitId, args.deliverableId);
   const handle = deps.client.workflow.getHandle(obligation.workflowId);
   try {
     return await handle.executeUpdate(obligationActionUpdate, { args: [{ event: args.event, actor: args.actor }] });
   } catch (err) {
-    if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
-      throw new DubanError((err.cause.type ?? 'INVALID_ARGUMENT') as DubanErrorCode, err.cause.message);
-    }
+    const refusal = dubanErrorOf(err);
+    if (refusal) throw refusal;
     if (err instanceof WorkflowNotFoundError || (err instanceof Error && /workflow execution already completed/i.test(err.message))) {
-      const now = await findObligation(deps.db, args.campaignId, args.unitId, args.deliverableId);
-      if (now.status === 'waived') throw new DubanError('ALREADY_WAIVED', `${args.unitId}/${args.deliverableId} was waived; nothing more can be recorded for it`);
-      if (now.status === 'submitted' && args.event.kind !== 'return') {
-        throw new DubanError('ALREADY_SUBMITTED', `${args.unitId}/${args.deliverableId} was already submitted and accepted`);
-      }
-      throw new DubanError(
-        'OBLIGATION_CLOSED',
-        `${args.unitId}/${args.deliverableId} is closed (${obligation.status}); the time to return it for revision has passed`,
-      );
+      throw await refusalOfClosed(deps.db, args);
     }
     throw err;
   }
+}
+
+/** The obligation's workflow has ended: the record says why the action cannot be taken. */
+async function refusalOfClosed(db: Db, args: ObligationActionArgs): Promise<DubanError> {
+  const row = await requireObligation(db, args.campaignId, args.unitId, args.deliverableId);
+  const { settings, clock } = await loadCampaign(db, args.campaignId);
+  const ctx = scheduleContext(settings, args.campaignId, args.deliverableId);
+  const now = Date.now();
+  try {
+    checkEvent(ctx, stateFromRecord(obligationFacts(row)), args.event, clock.current(now, () => now));
+  } catch (err) {
+    if (err instanceof DubanError) return err;
+    throw err;
+  }
+  return new DubanError('OBLIGATION_CLOSED', `${args.unitId}/${args.deliverableId} is closed (${row.status}); its workflow has ended`);
+}
+
+/** What the operator must know about an accepted action: a deadline moved into years the calendar does not know. */
+export async function actionWarnings(db: Db, args: Pick<ObligationActionArgs, 'campaignId' | 'deliverableId' | 'event'>): Promise<string[]> {
+  if (!('to' in args.event)) return [];
+  // the calendar was fixed at launch: a deadline moved into a year it does not know is counted on plain weekdays
+  const { settings } = await loadCampaign(db, args.campaignId);
+  const warning = newDeadlineCoverageWarning(scheduleContext(settings, args.campaignId, args.deliverableId), args.event.to);
+  return warning ? [warning] : [];
 }

@@ -2,24 +2,26 @@
 // submissions, operator actions and who took them) with the Temporal events of the workflows behind it.
 import type { Client } from '@temporalio/client';
 import proto from '@temporalio/proto';
-import type { Db } from '../store/db';
-import { requireCampaign, settingsOf } from '../store/campaigns';
-import { DubanError } from '../domain/errors';
+import type { CampaignClock } from '../domain/clock';
 import { formatInstant } from '../domain/zoned-time';
+import { type ReadAuditDetail, readAuditDetail } from '../store/audit';
+import { loadCampaign, requireUnit } from '../store/campaigns';
+import type { Db } from '../store/db';
 
 const { EventType } = proto.temporal.api.enums.v1;
 
-export interface TimelineEntry {
+interface EntryBase {
   at: string;
-  source: 'duban' | 'temporal';
   unit?: string;
   deliverable?: string;
-  kind: string;
   summary: string;
   actor?: string;
-  /** Notices: the reason it fired and the letter as sent. */
-  detail?: Record<string, unknown>;
 }
+
+/** duban's own record; `detail` is checked against the shape recorded for its kind (notices: the reason and the letter). */
+export type RecordEntry = EntryBase & { source: 'duban' } & ReadAuditDetail;
+export type TemporalEntry = EntryBase & { source: 'temporal'; kind: string };
+export type TimelineEntry = RecordEntry | TemporalEntry;
 
 function ms(ts: { seconds?: unknown; nanos?: number | null } | null | undefined): number {
   if (!ts) return 0;
@@ -38,9 +40,9 @@ function decodePayloads(p: { payloads?: { data?: Uint8Array | null }[] | null } 
 
 type HistoryEvent = proto.temporal.api.history.v1.IHistoryEvent;
 
-function describeEvent(e: HistoryEvent, zone: string, offset: number): { kind: string; summary: string } | undefined {
+function describeEvent(e: HistoryEvent, zone: string, clock: CampaignClock): { kind: string; summary: string } | undefined {
   const type = e.eventType ?? 0;
-  const at = ms(e.eventTime) + offset;
+  const at = clock.at(ms(e.eventTime));
   switch (type) {
     case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED: {
       const [input] = decodePayloads(e.workflowExecutionStartedEventAttributes?.input) as [{ state?: { deadline?: string } } | undefined];
@@ -86,12 +88,9 @@ export async function campaignHistory(
   args: { campaignId: string; unitId?: string },
 ): Promise<{ entries: TimelineEntry[]; warnings: string[] }> {
   const { db } = deps;
-  const campaign = await requireCampaign(db, args.campaignId);
-  if (args.unitId && !(await db.unit.findUnique({ where: { campaignId_unitId: { campaignId: args.campaignId, unitId: args.unitId } } }))) {
-    throw new DubanError('UNKNOWN_UNIT', `campaign ${args.campaignId} has no unit ${JSON.stringify(args.unitId)}`);
-  }
+  const { campaign, clock } = await loadCampaign(db, args.campaignId);
+  if (args.unitId) await requireUnit(db, args.campaignId, args.unitId);
   const zone = campaign.timeZone;
-  const settings = settingsOf(campaign);
   const audit = await db.auditEvent.findMany({
     where: { campaignId: args.campaignId, ...(args.unitId ? { OR: [{ unitId: args.unitId }, { unitId: null }] } : {}) },
     orderBy: [{ at: 'asc' }, { id: 'asc' }],
@@ -100,13 +99,12 @@ export async function campaignHistory(
     t: a.at.getTime(),
     seq: i,
     at: formatInstant(a.at.getTime(), zone),
-    source: 'duban',
+    source: 'duban' as const,
     unit: a.unitId ?? undefined,
     deliverable: a.deliverableId ?? undefined,
-    kind: a.kind,
     summary: a.summary,
     actor: a.actor,
-    detail: JSON.parse(a.detail) as Record<string, unknown>,
+    ...readAuditDetail(a),
   }));
   const warnings: string[] = [];
   if (deps.client) {
@@ -121,9 +119,9 @@ export async function campaignHistory(
       try {
         const history = await deps.client.workflow.getHandle(w.id).fetchHistory();
         for (const e of history.events ?? []) {
-          const d = describeEvent(e, zone, settings.clockOffsetMs);
+          const d = describeEvent(e, zone, clock);
           if (!d) continue;
-          const t = ms(e.eventTime) + settings.clockOffsetMs;
+          const t = clock.at(ms(e.eventTime));
           entries.push({ t, seq: 1e9 + Number(e.eventId ?? 0), at: formatInstant(t, zone), source: 'temporal', unit: w.unit, deliverable: w.deliverable, ...d });
         }
       } catch (err) {

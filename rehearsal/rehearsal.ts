@@ -9,6 +9,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker, WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { type Db, createDb } from '../store/db';
 import { type Mailer, createMailer } from '../mail/mailer';
+import { CampaignClock } from '../domain/clock';
 import { TASK_QUEUE } from '../shared/contract';
 import { bundleWorkflows, createDubanWorker } from '../worker/worker';
 import { type LaunchResult, launchCampaign } from '../operations/launch';
@@ -24,6 +25,8 @@ export interface Rehearsal {
   catcher?: MailCatcher;
   worker: Worker;
   taskQueue: string;
+  /** The campaign clock (server time + offset), fixed by the first launch. */
+  clock(): CampaignClock;
   /** Campaign time minus server time, fixed by the first launch. */
   offsetMs(): number;
   /** The campaign clock now. */
@@ -71,7 +74,7 @@ export async function startRehearsal(opts: { smtpUrl?: string; workflowBundle?: 
     throw err;
   }
   const running = worker.run();
-  let offset: number | undefined;
+  let clock: CampaignClock | undefined;
 
   const rehearsal: Rehearsal = {
     env,
@@ -79,18 +82,21 @@ export async function startRehearsal(opts: { smtpUrl?: string; workflowBundle?: 
     catcher,
     worker,
     taskQueue,
+    clock() {
+      if (clock === undefined) throw new Error('no campaign launched in this rehearsal yet');
+      return clock;
+    },
     offsetMs() {
-      if (offset === undefined) throw new Error('no campaign launched in this rehearsal yet');
-      return offset;
+      return rehearsal.clock().offsetMs;
     },
     async now() {
-      return (await env.currentTimeMs()) + rehearsal.offsetMs();
+      return rehearsal.clock().at(await env.currentTimeMs());
     },
     async launch(file, launchAt, actor = 'rehearsal') {
-      offset ??= launchAt - (await env.currentTimeMs());
+      clock ??= new CampaignClock(launchAt - (await env.currentTimeMs()));
       const result = await launchCampaign(
         { client: env.client, db, taskQueue, searchAttributes: true },
-        { file, actor, launchAt, clockOffsetMs: offset },
+        { file, actor, launchAt, clockOffsetMs: clock.offsetMs },
       );
       // A plain client: waiting on it does not let the server skip time, so the campaign clock stays at
       // the launch until the caller advances it (the time-skipping client would skip while it waits).

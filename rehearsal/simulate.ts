@@ -24,16 +24,24 @@ export function rehearsalHorizon(compiled: CompiledCampaign, assumptions: Assump
   return horizon + 86_400_000;
 }
 
-/** Waits until no notice is mid-send and the count of sent notices stops changing. */
+const SETTLE_ROUNDS = 150;
+const SETTLE_INTERVAL_MS = 200;
+
+/** Waits until no notice is mid-send and the count of sent notices stops changing; fails loudly if it never does. */
 async function settle(r: Rehearsal, campaignId: string): Promise<void> {
   let last = -1;
-  for (let i = 0; i < 100; i++) {
-    const inFlight = await r.db.notice.count({ where: { campaignId, status: { not: 'sent' } } });
+  let inFlight = 0;
+  for (let i = 0; i < SETTLE_ROUNDS; i++) {
+    inFlight = await r.db.notice.count({ where: { campaignId, status: { not: 'sent' } } });
     const sent = await r.db.notice.count({ where: { campaignId, status: 'sent' } });
     if (inFlight === 0 && sent === last) return;
     last = sent;
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await new Promise((resolve) => setTimeout(resolve, SETTLE_INTERVAL_MS));
   }
+  throw new Error(
+    `the rehearsal of ${campaignId} did not settle within ${(SETTLE_ROUNDS * SETTLE_INTERVAL_MS) / 1000} s: ` +
+      `${inFlight} notice(s) still being sent, ${last} sent so far`,
+  );
 }
 
 export async function sentNotices(r: Rehearsal, campaignId: string, timeZone: string): Promise<PlannedNotice[]> {

@@ -1,34 +1,79 @@
-// The one way to write the append-only audit record (AuditEvent).
+// The append-only audit record (AuditEvent): one typed shape per kind, written only through appendAudit
+// and read back only through readAuditDetail, which checks the shape instead of trusting a cast.
+import { z } from 'zod';
+import { DubanError } from '../domain/errors';
+import { ESCALATION_LADDER, NOTICE_ACTIONS } from '../domain/policy';
 import type { Db } from './db';
 
-export type AuditKind =
-  | 'campaign.launched'
-  | 'notice.sent'
-  | 'obligation.submit'
-  | 'obligation.extend'
-  | 'obligation.return'
-  | 'obligation.waive'
-  | 'interview.created';
+const civilDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+const escalation = z.enum(['none', ...ESCALATION_LADDER]);
 
-export interface AuditEntry {
+const obligationEvent = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('submit'), file: z.string().optional() }),
+  z.object({ kind: z.literal('extend'), to: civilDate, reason: z.string() }),
+  z.object({ kind: z.literal('return'), to: civilDate, reason: z.string() }),
+  z.object({ kind: z.literal('waive'), reason: z.string() }),
+]);
+
+const obligationAction = z.object({ event: obligationEvent, deadlineBefore: civilDate, deadlineAfter: civilDate, escalation });
+
+export const AUDIT_DETAIL = {
+  'campaign.launched': z.object({ sourceFile: z.string(), definitionHash: z.string(), warnings: z.array(z.string()) }),
+  'notice.sent': z.object({
+    action: z.enum(NOTICE_ACTIONS as [string, ...string[]]),
+    scheduledAt: z.string(),
+    deadline: civilDate,
+    reason: z.string(),
+    to: z.array(z.string()),
+    cc: z.array(z.string()),
+    subject: z.string(),
+    text: z.string(),
+    messageId: z.string(),
+  }),
+  'obligation.submit': obligationAction,
+  'obligation.extend': obligationAction,
+  'obligation.return': obligationAction,
+  'obligation.waive': obligationAction,
+  'interview.created': z.object({ noticeKey: z.string() }),
+} as const;
+
+export type AuditKind = keyof typeof AUDIT_DETAIL;
+export type AuditDetail<K extends AuditKind> = z.infer<(typeof AUDIT_DETAIL)[K]>;
+
+export function isAuditKind(kind: string): kind is AuditKind {
+  return Object.hasOwn(AUDIT_DETAIL, kind);
+}
+
+export interface AuditEntry<K extends AuditKind> {
   /** Idempotency key: the same key is recorded once, however often a retried step writes it. */
   eventKey: string;
   campaignId: string;
   unitId?: string;
   deliverableId?: string;
   at: Date;
-  kind: AuditKind;
+  kind: K;
   actor: string;
   summary: string;
-  detail: Record<string, unknown>;
+  detail: AuditDetail<K>;
 }
 
 type Tx = Pick<Db, 'auditEvent'>;
 
-export async function appendAudit(db: Tx, e: AuditEntry): Promise<void> {
+export async function appendAudit<K extends AuditKind>(db: Tx, e: AuditEntry<K>): Promise<void> {
+  const detail = AUDIT_DETAIL[e.kind].parse(e.detail);
   await db.auditEvent.upsert({
     where: { eventKey: e.eventKey },
-    create: { ...e, detail: JSON.stringify(e.detail) },
+    create: { ...e, detail: JSON.stringify(detail) },
     update: {},
   });
+}
+
+export type ReadAuditDetail = { [K in AuditKind]: { kind: K; detail: AuditDetail<K> } }[AuditKind];
+
+/** An audit row's detail, checked against its kind's shape; a row that fails the check is reported, not trusted. */
+export function readAuditDetail(row: { id: number; kind: string; detail: string }): ReadAuditDetail {
+  if (!isAuditKind(row.kind)) throw new DubanError('CORRUPT_RECORD', `audit event ${row.id} has an unknown kind ${JSON.stringify(row.kind)}`);
+  const parsed = AUDIT_DETAIL[row.kind].safeParse(JSON.parse(row.detail));
+  if (!parsed.success) throw new DubanError('CORRUPT_RECORD', `audit event ${row.id} (${row.kind}) does not have the recorded shape: ${parsed.error.message}`);
+  return { kind: row.kind, detail: parsed.data } as ReadAuditDetail;
 }

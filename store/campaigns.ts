@@ -1,40 +1,110 @@
-// Campaigns, units and obligations in the database: written once at launch, read by activities and the CLI.
+// Campaigns, units and obligations in the database: written once at launch, read by activities and clients.
 import { createHash } from 'node:crypto';
-import type { WorkCalendar } from '../domain/calendar';
+import { z } from 'zod';
+import { CampaignClock } from '../domain/clock';
 import type { CompiledCampaign } from '../domain/compile';
 import type { SubmitTarget } from '../domain/definition';
 import { DubanError } from '../domain/errors';
-import type { NoticePolicy } from '../domain/policy';
+import { ESCALATION_LADDER, type NoticePolicy, type ScheduleContext } from '../domain/policy';
 import { campaignWorkflowId, obligationWorkflowId } from '../shared/contract';
+import type { Campaign } from '../generated/prisma/client';
 import { appendAudit } from './audit';
 import type { Db } from './db';
 
+const civilDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+const policySchema = z.object({
+  sendAt: z.string().regex(/^\d{2}:\d{2}$/),
+  remindBefore: z.array(z.number().int().min(0)),
+  escalate: z.object(Object.fromEntries(ESCALATION_LADDER.map((s) => [s, z.number().int().min(1).nullable()])) as Record<
+    (typeof ESCALATION_LADDER)[number],
+    z.ZodNullable<z.ZodNumber>
+  >),
+  returnWindowDays: z.number().int().min(0),
+}) satisfies z.ZodType<NoticePolicy>;
+
+const settingsSchema = z.object({
+  timeZone: z.string(),
+  calendar: z.object({ holidays: z.array(civilDate), workdays: z.array(civilDate), knownYears: z.array(z.number().int()) }),
+  deliverables: z.record(
+    z.string(),
+    z.object({ name: z.string(), submitTo: z.array(z.enum(['office', 'lead_departments'] satisfies SubmitTarget[])), policy: policySchema }),
+  ),
+  /** The campaign clock's offset; non-zero only in a `duban simulate` rehearsal. */
+  clockOffsetMs: z.number().int(),
+});
+
 /** What workflows and notices need beyond the rows: fixed at launch. */
-export interface CampaignSettings {
-  timeZone: string;
-  calendar: WorkCalendar;
-  deliverables: Record<string, { name: string; submitTo: SubmitTarget[]; policy: NoticePolicy }>;
-  /** Campaign time minus server time; non-zero only in a `duban simulate` rehearsal. */
-  clockOffsetMs: number;
-}
+export type CampaignSettings = z.infer<typeof settingsSchema>;
 
 export function definitionHash(yamlText: string): string {
   return createHash('sha256').update(yamlText).digest('hex');
 }
 
 /** The campaign row, or a DubanError naming the campaign that was never launched. */
-export async function requireCampaign(db: Db, campaignId: string) {
+export async function requireCampaign(db: Db, campaignId: string): Promise<Campaign> {
   const c = await db.campaign.findUnique({ where: { id: campaignId } });
   if (!c) throw new DubanError('UNKNOWN_CAMPAIGN', `no campaign ${JSON.stringify(campaignId)} has been launched`);
   return c;
 }
 
-export function settingsOf(campaign: { settings: string }): CampaignSettings {
-  return JSON.parse(campaign.settings) as CampaignSettings;
+/** A campaign's settings, checked against their recorded shape. */
+export function settingsOf(campaign: Pick<Campaign, 'id' | 'settings'>): CampaignSettings {
+  const parsed = settingsSchema.safeParse(JSON.parse(campaign.settings));
+  if (!parsed.success) {
+    throw new DubanError('CORRUPT_RECORD', `the settings recorded for campaign ${campaign.id} do not have the expected shape: ${parsed.error.message}`);
+  }
+  return parsed.data;
 }
 
-export async function loadSettings(db: Db, campaignId: string): Promise<CampaignSettings> {
-  return settingsOf(await requireCampaign(db, campaignId));
+export interface LoadedCampaign {
+  campaign: Campaign;
+  settings: CampaignSettings;
+  clock: CampaignClock;
+}
+
+export async function loadCampaign(db: Db, campaignId: string): Promise<LoadedCampaign> {
+  const campaign = await requireCampaign(db, campaignId);
+  const settings = settingsOf(campaign);
+  return { campaign, settings, clock: new CampaignClock(settings.clockOffsetMs) };
+}
+
+/** The policy, calendar and zone that decide a deliverable's notices. */
+export function scheduleContext(settings: CampaignSettings, campaignId: string, deliverableId: string): ScheduleContext {
+  const deliverable = settings.deliverables[deliverableId];
+  if (!deliverable) throw new DubanError('UNKNOWN_DELIVERABLE', `campaign ${campaignId} has no deliverable ${JSON.stringify(deliverableId)}`);
+  return { policy: deliverable.policy, calendar: settings.calendar, timeZone: settings.timeZone };
+}
+
+export const obligationKey = (campaignId: string, unitId: string, deliverableId: string) => ({
+  campaignId_unitId_deliverableId: { campaignId, unitId, deliverableId },
+});
+
+export async function requireUnit(db: Pick<Db, 'unit'>, campaignId: string, unitId: string) {
+  const unit = await db.unit.findUnique({ where: { campaignId_unitId: { campaignId, unitId } } });
+  if (!unit) throw new DubanError('UNKNOWN_UNIT', `campaign ${campaignId} has no unit ${JSON.stringify(unitId)}`);
+  return unit;
+}
+
+/** One obligation, or a DubanError naming what is unknown: the campaign, the unit, or the deliverable it owes. */
+export async function requireObligation(db: Db, campaignId: string, unitId: string, deliverableId: string) {
+  await requireCampaign(db, campaignId);
+  await requireUnit(db, campaignId, unitId);
+  const obligation = await db.obligation.findUnique({ where: obligationKey(campaignId, unitId, deliverableId) });
+  if (!obligation) {
+    const owed = await db.obligation.findMany({ where: { campaignId, unitId }, select: { deliverableId: true } });
+    throw new DubanError(
+      'UNKNOWN_DELIVERABLE',
+      `unit ${unitId} owes no deliverable ${JSON.stringify(deliverableId)} in ${campaignId} (it owes: ${owed.map((o) => o.deliverableId).join(', ') || 'nothing'})`,
+    );
+  }
+  return obligation;
+}
+
+/** The lead departments (牵头部门) a unit reports to, as recorded at launch. */
+export function reportsToOf(unit: { campaignId: string; unitId: string; reportsTo: string }): string[] {
+  const parsed = z.array(z.string()).safeParse(JSON.parse(unit.reportsTo));
+  if (!parsed.success) throw new DubanError('CORRUPT_RECORD', `unit ${unit.campaignId}/${unit.unitId} has a malformed reportsTo`);
+  return parsed.data;
 }
 
 /**
@@ -45,7 +115,7 @@ export async function storeCampaign(
   db: Db,
   args: { compiled: CompiledCampaign; yamlText: string; sourceFile: string; actor: string; clockOffsetMs: number },
 ): Promise<boolean> {
-  const { compiled, yamlText, sourceFile, actor, clockOffsetMs } = args;
+  const { compiled, clockOffsetMs } = args;
   const def = compiled.definition;
   if (await db.campaign.findUnique({ where: { id: def.id }, select: { id: true } })) return false;
   const settings: CampaignSettings = {
@@ -55,7 +125,7 @@ export async function storeCampaign(
     clockOffsetMs,
   };
   try {
-    await insertCampaign(db, def, compiled, settings, { yamlText, sourceFile, actor });
+    await insertCampaign(db, compiled, settingsSchema.parse(settings), args);
   } catch (err) {
     // a concurrent launch of the same campaign won the race
     if ((err as { code?: string }).code === 'P2002') return false;
@@ -66,12 +136,12 @@ export async function storeCampaign(
 
 async function insertCampaign(
   db: Db,
-  def: CompiledCampaign['definition'],
   compiled: CompiledCampaign,
   settings: CampaignSettings,
   args: { yamlText: string; sourceFile: string; actor: string },
 ): Promise<void> {
   const { yamlText, sourceFile, actor } = args;
+  const def = compiled.definition;
   const launchedAt = new Date(compiled.launchAt);
   const names = new Map(def.deliverables.map((d) => [d.id, d.name]));
   await db.$transaction(async (tx) => {

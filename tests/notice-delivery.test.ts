@@ -5,11 +5,12 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MockActivityEnvironment } from '@temporalio/testing';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storeCampaign } from '../store/campaigns';
 import { type Db, createDb } from '../store/db';
 import { type Mailer, createMailer } from '../mail/mailer';
-import { createNoticeActivities, type SendNoticeInput, type SendNoticeResult } from '../activities/notices';
+import { createNoticeActivities } from '../activities/notices';
+import type { SendNoticeInput, SendNoticeResult } from '../shared/contract';
 import { migrateDatabase } from '../store/migrate';
 import { readDefinitionFile } from '../operations/definition-file';
 import { type MailCatcher, startMailCatcher } from '../mail/catcher';
@@ -42,18 +43,21 @@ afterAll(async () => {
   await db?.$disconnect();
 });
 
-let n = 0;
+// Each test chases its own unit (same deadline), so no test sees another's notices.
 let input: SendNoticeInput;
-beforeEach(() => {
-  // each test its own notice: a different unit, same deadline
-  const unitId = ['jiaoyu', 'gongan', 'minzheng', 'shuiwu', 'wenlv', 'weijian', 'shijian'][n++];
-  input = { campaignId: 'leizhou-2022-assessment', unitId, deliverableId: 'assessment-report', notice: schedule.find((s) => s.action === 'urge')!, clockOffsetMs: 0 };
+const urgeFor = (unitId: string): SendNoticeInput => ({
+  campaignId: 'leizhou-2022-assessment',
+  unitId,
+  deliverableId: 'assessment-report',
+  notice: schedule.find((s) => s.action === 'urge')!,
+  clockOffsetMs: 0,
 });
 const forInput = () => catcher.messages().filter((m) => m.headers['x-duban-key']?.includes(`/${input.unitId}/`));
 const run = () => new MockActivityEnvironment().run(notices.sendNotice, input) as Promise<SendNoticeResult>;
 
 describe('sendNotice', () => {
   it('sends once when the SMTP server fails and then recovers', async () => {
+    input = urgeFor('jiaoyu');
     catcher.failNext(2);
     await expect(run()).rejects.toThrow(/451|temporary/);
     await expect(run()).rejects.toThrow(/451|temporary/);
@@ -67,6 +71,7 @@ describe('sendNotice', () => {
   });
 
   it('sends nothing the second time when a completed activity runs again', async () => {
+    input = urgeFor('gongan');
     const first = await run();
     const again = await run();
     expect(first.outcome).toBe('sent');
@@ -80,6 +85,7 @@ describe('sendNotice', () => {
   });
 
   it('does not send while another attempt holds the claim, and resends with the same Message-ID once the claim lapses', async () => {
+    input = urgeFor('minzheng');
     catcher.failNext(1);
     await expect(run()).rejects.toThrow();
     const key = `${input.campaignId}/${input.unitId}/${input.deliverableId}/${input.notice.key}`;
@@ -97,6 +103,7 @@ describe('sendNotice', () => {
   });
 
   it('sends nothing for an obligation the database already shows as submitted', async () => {
+    input = urgeFor('shuiwu');
     const where = { campaignId_unitId_deliverableId: { campaignId: input.campaignId, unitId: input.unitId, deliverableId: input.deliverableId } };
     await db.obligation.update({ where, data: { status: 'submitted' } });
     expect(await run()).toMatchObject({ outcome: 'skipped', reason: 'obligation is submitted' });
@@ -105,6 +112,7 @@ describe('sendNotice', () => {
   });
 
   it('sends nothing for a deadline that has since been extended', async () => {
+    input = urgeFor('wenlv');
     const where = { campaignId_unitId_deliverableId: { campaignId: input.campaignId, unitId: input.unitId, deliverableId: input.deliverableId } };
     await db.obligation.update({ where, data: { due: '2022-10-20' } });
     expect(await run()).toMatchObject({ outcome: 'skipped', reason: 'deadline is now 2022-10-20' });
@@ -112,6 +120,7 @@ describe('sendNotice', () => {
   });
 
   it('drops a reminder delayed past its deadline, but still sends a delayed escalation dated the day it goes out', async () => {
+    input = urgeFor('weijian');
     // offset 0: the campaign clock is today's wall clock, years after the 2022 deadline
     input = { ...input, notice: schedule.find((s) => s.action === 'reminder')! };
     expect(await run()).toMatchObject({ outcome: 'skipped', reason: 'reminder for 2022-10-11 is stale' });

@@ -53,7 +53,7 @@ async function stopPlatform(): Promise<number | null> {
 
 async function duban(...args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
   try {
-    const { stdout, stderr } = await run(TSX, ['client/cli.ts', ...args], { env });
+    const { stdout, stderr } = await run(TSX, ['client/duban.ts', ...args], { env });
     return { stdout, stderr, code: 0 };
   } catch (err) {
     const e = err as { stdout: string; stderr: string; code: number };

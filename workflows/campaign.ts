@@ -1,20 +1,13 @@
 // Launches a campaign: starts one obligation workflow per unit × deliverable, in batches from an
 // activity, so a campaign of thousands of units never holds thousands of pending children.
 import { proxyActivities } from '@temporalio/workflow';
-import type { Activities } from '../activities';
+import type { CampaignInput, DubanActivities } from '../shared/contract';
 
-const { countObligations, startObligationWorkflows } = proxyActivities<Activities>({
+const { countObligations, startObligationWorkflows } = proxyActivities<DubanActivities>({
   startToCloseTimeout: '10 minutes',
   heartbeatTimeout: '1 minute',
   retry: { initialInterval: '2 seconds', maximumInterval: '1 minute' },
 });
-
-export interface CampaignInput {
-  campaignId: string;
-  batchSize: number;
-  /** Batches in flight at once. */
-  parallelism: number;
-}
 
 export async function campaignWorkflow(input: CampaignInput): Promise<{ obligations: number; started: number }> {
   const total = await countObligations(input.campaignId);

@@ -9,49 +9,38 @@ import {
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
+import { CampaignClock } from '../domain/clock';
 import { DubanError } from '../domain/errors';
 import {
   type ObligationState,
-  type ScheduleContext,
   applyEvent,
   checkEvent,
   markSent,
   nextNotice,
   returnWindowEnds,
 } from '../domain/policy';
-import type { Activities } from '../activities';
-import { type ObligationAction, obligationActionUpdate, obligationStateQuery } from '../shared/contract';
+import { type DubanActivities, type ObligationAction, type ObligationInput, obligationActionUpdate } from '../shared/contract';
+import { permanentFailure } from '../shared/failures';
 
-const { sendNotice, recordObligationAction } = proxyActivities<Activities>({
+const { sendNotice, recordObligationAction } = proxyActivities<DubanActivities>({
   // below the notice claim (10 minutes): a timed-out attempt's claim is still held when the retry comes
   startToCloseTimeout: '5 minutes',
   retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },
 });
 
-export interface ObligationInput {
-  campaignId: string;
-  unitId: string;
-  deliverableId: string;
-  stageId: string;
-  ctx: ScheduleContext;
-  state: ObligationState;
-  /** Campaign time minus workflow time: 0 in production, the rehearsal's shift in `duban simulate`. */
-  clockOffsetMs: number;
-}
-
 function refusal(err: unknown): ApplicationFailure {
-  if (err instanceof DubanError) return ApplicationFailure.create({ type: err.code, message: err.message, nonRetryable: true });
+  if (err instanceof DubanError) return permanentFailure(err);
   return ApplicationFailure.create({ type: 'INVALID_ARGUMENT', message: String(err), nonRetryable: true });
 }
 
 export async function obligationWorkflow(input: ObligationInput): Promise<ObligationState> {
   const { campaignId, unitId, deliverableId, ctx, clockOffsetMs } = input;
-  const now = () => Date.now() + clockOffsetMs;
+  const clock = new CampaignClock(clockOffsetMs);
+  const now = () => clock.at(Date.now());
   let state = input.state;
   let version = 0;
   let acting = false;
 
-  setHandler(obligationStateQuery, () => state);
   setHandler(
     obligationActionUpdate,
     async ({ event, actor }: ObligationAction) => {
@@ -117,8 +106,8 @@ export async function obligationWorkflow(input: ObligationInput): Promise<Obliga
     }
     const wait = next.at - now();
     if (wait > 0 && (await condition(changed, wait))) continue;
-    await sendNotice({ campaignId, unitId, deliverableId, notice: next, clockOffsetMs });
-    state = markSent(state, next);
+    const { outcome } = await sendNotice({ campaignId, unitId, deliverableId, notice: next, clockOffsetMs });
+    state = markSent(state, next, outcome !== 'skipped');
   }
   await condition(allHandlersFinished);
   return state;
