@@ -1,4 +1,4 @@
-// Entry point of `npm run duban -- …` and `npx duban …`.
+// Entry point of the CLI (built into dist/duban.mjs; run by bin/duban.mjs, `npm run duban -- …`, `npx duban …`).
 import { runCli } from './cli';
 
 runCli();

@@ -4,7 +4,10 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Client } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
+import { createActivities } from '../activities';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storeCampaign } from '../store/campaigns';
 import { type Db, createDb } from '../store/db';
@@ -131,5 +134,19 @@ describe('sendNotice', () => {
     const today = new Date().toLocaleDateString('zh-CN', { timeZone: 'Asia/Shanghai', year: 'numeric', month: 'numeric', day: 'numeric' });
     const [y, m, d] = today.split('/');
     expect(mails[0].text).toContain(`${y}年${m}月${d}日`);
+  });
+
+  it('fails permanently, with its code, for a campaign the database does not know; an SMTP refusal stays retryable', async () => {
+    input = urgeFor('shijian');
+    const activities = createActivities({ db, mailer, client: new Client(), taskQueue: 'unused', searchAttributes: false });
+    const send = (i: SendNoticeInput) => new MockActivityEnvironment().run(activities.sendNotice, i).then(() => undefined, (e: unknown) => e);
+    const unknown = await send({ ...input, campaignId: 'nosuch' });
+    expect(unknown).toBeInstanceOf(ApplicationFailure);
+    expect(unknown).toMatchObject({ type: 'UNKNOWN_CAMPAIGN', nonRetryable: true });
+    catcher.failNext(1);
+    const refused = await send(input);
+    expect(refused).toBeInstanceOf(Error);
+    expect(refused).not.toBeInstanceOf(ApplicationFailure);
+    expect(forInput()).toHaveLength(0);
   });
 });

@@ -85,6 +85,18 @@ describe('operator actions', () => {
   });
 });
 
+describe('launching a campaign whose every deadline has passed', () => {
+  it('is refused with the reason and records nothing, unless the operator says --allow-past', async () => {
+    const file = join(tmpdir(), 'duban-taonan-late.yaml');
+    writeFileSync(file, readFileSync(FILE, 'utf8').replace(`id: ${CAMPAIGN}`, 'id: taonan-late'));
+    const deps = { client: r.env.client, db: r.db, taskQueue: r.taskQueue, searchAttributes: true };
+    const args = { file, actor: 'li', launchAt: at('2023-06-01T10:00:00+08:00'), clockOffsetMs: r.offsetMs() };
+    await expect(launchCampaign(deps, args)).rejects.toMatchObject({ code: 'NOTHING_TO_CHASE', message: expect.stringContaining('the latest is 2022-11-30') });
+    expect(await r.db.campaign.findUnique({ where: { id: 'taonan-late' } })).toBeNull();
+    expect(await launchCampaign(deps, { ...args, allowPast: true })).toMatchObject({ outcome: 'launched', obligations: 40 });
+  });
+});
+
 describe('starting obligation workflows', () => {
   it('never starts a submitted or waived obligation again, whatever Temporal remembers', async () => {
     const text = readFileSync(FILE, 'utf8').replace(`id: ${CAMPAIGN}`, 'id: taonan-copy');

@@ -6,9 +6,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { readDefinitionFile } from '../operations/definition-file';
 import { simulateCampaign } from '../rehearsal/simulate';
 import { parseAssumptions } from '../domain/assumptions';
-import { compileCampaign } from '../domain/compile';
+import { compileCampaign, defaultLaunchAt } from '../domain/compile';
 import { planCampaign } from '../domain/plan';
-import { parseInstant, startOfDate } from '../domain/zoned-time';
+import { parseInstant } from '../domain/zoned-time';
 import { bundleWorkflows } from '../worker/worker';
 
 let bundle: WorkflowBundleWithSourceMap;
@@ -22,8 +22,7 @@ describe.each(examples)('examples/%s', (name) => {
   it('simulate equals plan when no unit submits', async () => {
     const file = `examples/${name}`;
     const { def } = readDefinitionFile(file);
-    const launchAt = startOfDate([...def.stages].sort((a, b) => (a.start < b.start ? -1 : 1))[0].start, def.timeZone);
-    const compiled = compileCampaign(def, launchAt);
+    const compiled = compileCampaign(def, defaultLaunchAt(def));
     const planned = planCampaign(compiled);
     expect(planned.length).toBeGreaterThan(compiled.obligations.length);
     const simulated = await simulateCampaign({ file, compiled, assumptions: [], workflowBundle: bundle });
