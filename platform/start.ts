@@ -1,8 +1,11 @@
 // `npm start`: the whole platform on embedded defaults — Temporal dev server (persisted in ./data), the
 // application database (SQLite), a mail catcher with a web inbox, and the worker. Ctrl-C stops it all;
-// the next start resumes every running campaign where it was.
-import { type ChildProcess, spawn } from 'node:child_process';
+// the next start resumes every running campaign where it was. The `start` script `exec`s tsx: npm forwards
+// SIGINT/SIGTERM to its child only, and a `sh -c` left in between would ignore or die of them, orphaning us.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdirSync, openSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
@@ -18,11 +21,10 @@ import { temporalCliPath } from './tools';
 
 const log = (msg: string) => process.stdout.write(`[duban] ${msg}\n`);
 
-async function connectWithRetry(address: string, deadlineMs: number, gaveUp: () => string | undefined): Promise<Connection> {
+async function connectWithRetry(address: string, deadlineMs: number, stopping: AbortSignal): Promise<Connection> {
   const until = Date.now() + deadlineMs;
   for (;;) {
-    const reason = gaveUp();
-    if (reason) throw new Error(reason);
+    stopping.throwIfAborted();
     try {
       const connection = await Connection.connect({ address, connectTimeout: '2 seconds' });
       await connection.workflowService.getSystemInfo({});
@@ -40,7 +42,21 @@ function portHint(err: unknown, what: string, variable: string): Error {
   return err instanceof Error ? err : new Error(String(err));
 }
 
-function startDevServer(config: ReturnType<typeof loadConfig>): ChildProcess {
+/** Fails, naming the variable to change, when another program (another Temporal server, say) listens on the port. */
+async function requireFreePort(port: number, variable: string): Promise<void> {
+  const probe = createServer();
+  const inUse = await new Promise<boolean>((resolve, reject) => {
+    probe.once('error', (err: NodeJS.ErrnoException) => (err.code === 'EADDRINUSE' ? resolve(true) : reject(err)));
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(false)));
+  });
+  if (inUse) throw new Error(`port ${port} is in use by another program (another Temporal server?); stop it or set ${variable} to a free port`);
+}
+
+interface DevServer {
+  stop(): Promise<void>;
+}
+
+function startDevServer(config: ReturnType<typeof loadConfig>, onExit: (reason: Error) => void): DevServer {
   const args = [
     'server',
     'start-dev',
@@ -62,23 +78,42 @@ function startDevServer(config: ReturnType<typeof loadConfig>): ChildProcess {
     'warn',
     ...(config.searchAttributes ? devServerSearchAttributeFlags() : []),
   ];
-  const logFd = openSync(join(config.dataDir, 'temporal.log'), 'a');
+  const logFile = join(config.dataDir, 'temporal.log');
+  const logFd = openSync(logFile, 'a');
   const child = spawn(temporalCliPath(), args, { stdio: ['ignore', logFd, logFd] });
-  child.on('exit', (code, signal) => {
-    if (!stopping) {
-      log(`the Temporal dev server exited unexpectedly (${signal ?? code}); stopping`);
-      process.exitCode = 1;
-      void stop();
-    }
+  let stopping = false;
+  child.once('error', (err) => onExit(new Error(`the Temporal dev server could not run: ${err.message}`)));
+  child.once('exit', (code, signal) => {
+    if (!stopping) onExit(new Error(`the Temporal dev server exited unexpectedly (${signal ?? code}); see ${logFile}`));
   });
-  return child;
+  return {
+    async stop() {
+      stopping = true;
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = once(child, 'exit');
+      child.kill('SIGTERM');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000).unref())]);
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    },
+  };
 }
-
-let stopping = false;
-let stop: () => Promise<void> = async () => {};
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  // Ctrl-C, SIGTERM or the dev server exiting abandons start-up, or stops the worker once it runs.
+  const stopping = new AbortController();
+  const stop = (reason: Error, exitCode: number) => {
+    if (stopping.signal.aborted) return;
+    process.exitCode = exitCode;
+    stopping.abort(reason);
+  };
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => stop(new Error(`interrupted (${signal})`), 0));
+  // A start-up step raced against `abandoned` fails as soon as stopping begins; whatever it still starts
+  // afterwards goes down with the process (main's catch exits).
+  const abandoned = new Promise<never>((_, reject) => stopping.signal.addEventListener('abort', () => reject(stopping.signal.reason)));
+  abandoned.catch(() => {}); // rejects also when no step is waiting on it
+  const step = <T>(work: Promise<T>): Promise<T> => Promise.race([work, abandoned]);
+
   mkdirSync(config.dataDir, { recursive: true });
   migrateDatabase(config.databaseUrl);
   log(`database: ${config.databaseUrl}`);
@@ -86,7 +121,6 @@ async function main(): Promise<void> {
   // Everything started so far, stopped in reverse order however start-up or the run ends.
   const cleanups: (() => Promise<void> | void)[] = [];
   const cleanUp = async () => {
-    stopping = true;
     for (const fn of cleanups.reverse()) {
       try {
         await fn();
@@ -96,42 +130,35 @@ async function main(): Promise<void> {
     }
   };
   try {
-    const devServer = config.temporalAddress ? undefined : startDevServer(config);
-    if (devServer) {
-      cleanups.push(async () => {
-        if (devServer.exitCode !== null || devServer.signalCode !== null) return;
-        const exited = new Promise((r) => devServer.once('exit', r));
-        devServer.kill('SIGTERM');
-        await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
-        if (devServer.exitCode === null && devServer.signalCode === null) devServer.kill('SIGKILL');
-      });
+    if (!config.temporalAddress) {
+      await step(requireFreePort(config.temporalPort, 'DUBAN_TEMPORAL_PORT'));
+      await step(requireFreePort(config.temporalUiPort, 'DUBAN_TEMPORAL_UI_PORT'));
+      const devServer = startDevServer(config, (reason) => stop(reason, 1));
+      cleanups.push(() => devServer.stop());
     }
     const address = temporalAddress(config);
-    const connection = await connectWithRetry(address, 60_000, () =>
-      devServer && devServer.exitCode !== null
-        ? `the Temporal dev server exited with code ${devServer.exitCode}; see ${join(config.dataDir, 'temporal.log')} ` +
-          `(is port ${config.temporalPort} or ${config.temporalUiPort} in use? set DUBAN_TEMPORAL_PORT / DUBAN_TEMPORAL_UI_PORT)`
-        : undefined,
-    );
+    const connection = await connectWithRetry(address, 60_000, stopping.signal);
     cleanups.push(() => connection.close());
     if (config.temporalAddress && config.searchAttributes) {
       try {
-        await registerSearchAttributes(connection, config.namespace);
+        await step(registerSearchAttributes(connection, config.namespace));
       } catch (err) {
+        stopping.signal.throwIfAborted();
         log(`could not register the Duban* search attributes (${(err as Error).message}); register them on the cluster or set DUBAN_SEARCH_ATTRIBUTES=off`);
       }
     }
     log(
-      devServer
-        ? `Temporal dev server: ${address} (data in ${join(config.dataDir, 'temporal.db')}, log ${join(config.dataDir, 'temporal.log')}), Web UI http://127.0.0.1:${config.temporalUiPort}`
-        : `Temporal: ${address}`,
+      config.temporalAddress
+        ? `Temporal: ${address}`
+        : `Temporal dev server: ${address} (data in ${join(config.dataDir, 'temporal.db')}, log ${join(config.dataDir, 'temporal.log')}), Web UI http://127.0.0.1:${config.temporalUiPort}`,
     );
 
     let catcher: Awaited<ReturnType<typeof startMailCatcher>> | undefined;
     if (!config.smtpUrl) {
       try {
-        catcher = await startMailCatcher({ smtpPort: config.smtpPort, webPort: config.mailWebPort, storeDir: join(config.dataDir, 'mail') });
+        catcher = await step(startMailCatcher({ smtpPort: config.smtpPort, webPort: config.mailWebPort, storeDir: join(config.dataDir, 'mail') }));
       } catch (err) {
+        stopping.signal.throwIfAborted();
         throw portHint(err, 'the mail catcher could not start', 'DUBAN_SMTP_PORT / DUBAN_MAIL_WEB_PORT');
       }
       const c = catcher;
@@ -143,33 +170,32 @@ async function main(): Promise<void> {
     cleanups.push(() => db.$disconnect());
     const mailer = createMailer(smtpUrl(config));
     cleanups.push(() => mailer.close());
-    const nativeConnection = await NativeConnection.connect({ address });
+    const nativeConnection = await step(NativeConnection.connect({ address }));
     cleanups.push(() => nativeConnection.close());
-    const worker = await createDubanWorker({
-      connection: nativeConnection,
-      namespace: config.namespace,
-      taskQueue: TASK_QUEUE,
-      client: new Client({ connection, namespace: config.namespace }),
-      db,
-      mailer,
-      searchAttributes: config.searchAttributes,
-      mailFrom: config.mailFrom,
-    });
+    const worker = await step(
+      createDubanWorker({
+        connection: nativeConnection,
+        namespace: config.namespace,
+        taskQueue: TASK_QUEUE,
+        client: new Client({ connection, namespace: config.namespace }),
+        db,
+        mailer,
+        searchAttributes: config.searchAttributes,
+        mailFrom: config.mailFrom,
+      }),
+    );
     log(`worker: task queue ${TASK_QUEUE} on namespace ${config.namespace}`);
     log('ready (Ctrl-C stops everything). Launch a campaign: npm run duban -- launch FILE');
     if (catcher) {
       log(`rehearse an example into this inbox: npm run duban -- simulate examples/leizhou-2022-assessment.yaml --smtp ${catcher.smtpUrl}`);
     }
 
-    stop = async () => {
-      if (stopping) return;
-      stopping = true;
-      log('stopping…');
+    const running = worker.run();
+    stopping.signal.addEventListener('abort', () => {
+      log(`${(stopping.signal.reason as Error).message}; stopping…`);
       if (worker.getState() === 'RUNNING') worker.shutdown();
-    };
-    process.once('SIGINT', () => void stop());
-    process.once('SIGTERM', () => void stop());
-    await worker.run();
+    });
+    await running;
   } finally {
     await cleanUp();
   }

@@ -1,7 +1,7 @@
 // The platform as a user runs it: `npm start` (real Temporal dev server, SQLite, mail catcher, worker) and
 // the `duban` CLI as separate processes. A restart resumes running campaigns where they were.
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +10,7 @@ import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays } from '../domain/calendar';
 import { civilDateOf } from '../domain/zoned-time';
+import { temporalCliPath } from '../platform/tools';
 
 const run = promisify(execFile);
 const TSX = join('node_modules', '.bin', 'tsx');
@@ -27,6 +28,49 @@ async function freePort(): Promise<number> {
       s.close(() => resolve(port));
     });
   });
+}
+
+async function canListen(port: number): Promise<boolean> {
+  const probe = createServer();
+  return new Promise((resolve) => {
+    probe.once('error', () => resolve(false));
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
+  });
+}
+
+async function waitFor(what: string, ready: () => boolean | Promise<boolean>, ms: number): Promise<void> {
+  const until = Date.now() + ms;
+  while (!(await ready())) {
+    if (Date.now() > until) throw new Error(`timed out after ${ms / 1000}s waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** An environment for a second `npm start` next to the one under test: its own data directory and free ports. */
+async function separateEnv(): Promise<NodeJS.ProcessEnv> {
+  return {
+    ...env,
+    DUBAN_DATA_DIR: mkdtempSync(join(tmpdir(), 'duban-start-')),
+    DUBAN_TEMPORAL_PORT: String(await freePort()),
+    DUBAN_TEMPORAL_UI_PORT: String(await freePort()),
+    DUBAN_SMTP_PORT: String(await freePort()),
+    DUBAN_MAIL_WEB_PORT: String(await freePort()),
+  };
+}
+
+/** Runs start.ts expecting it to fail; one that comes up instead is stopped with Ctrl-C after a minute. */
+async function failedStart(startEnv: NodeJS.ProcessEnv): Promise<{ code: number; output: string }> {
+  try {
+    const { stdout, stderr } = await run(TSX, ['platform/start.ts'], { env: startEnv, timeout: 60_000, killSignal: 'SIGINT' });
+    return { code: 0, output: stdout + stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, output: e.stdout + e.stderr };
+  }
+}
+
+async function expectPortsFree(startEnv: NodeJS.ProcessEnv, ...variables: string[]): Promise<void> {
+  for (const variable of variables) expect(await canListen(Number(startEnv[variable])), `${variable} is free`).toBe(true);
 }
 
 async function startPlatform(): Promise<void> {
@@ -183,5 +227,124 @@ describe('npm start when a port is taken', () => {
       probe.listen(temporalPort, '127.0.0.1', () => resolve());
     });
     probe.close();
+  });
+});
+
+describe('npm start next to another Temporal server', () => {
+  it.each(['DUBAN_TEMPORAL_PORT', 'DUBAN_TEMPORAL_UI_PORT'])('names %s when another program holds that port, and starts nothing', async (variable) => {
+    const startEnv = await separateEnv();
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(Number(startEnv[variable]), '127.0.0.1', () => resolve()));
+    try {
+      const { code, output } = await failedStart(startEnv);
+      expect(code).toBe(1);
+      expect(output).toContain(`port ${startEnv[variable]} is in use`);
+      expect(output).toContain(`set ${variable} to a free port`);
+      expect(output).not.toContain('mail catcher:');
+    } finally {
+      blocker.close();
+    }
+    await expectPortsFree(startEnv, 'DUBAN_TEMPORAL_PORT', 'DUBAN_TEMPORAL_UI_PORT', 'DUBAN_SMTP_PORT', 'DUBAN_MAIL_WEB_PORT');
+  });
+
+  it('refuses to attach its worker to a Temporal server it did not start', async () => {
+    const startEnv = { ...(await separateEnv()), DUBAN_TEMPORAL_PORT: env.DUBAN_TEMPORAL_PORT }; // the platform's dev server
+    const { code, output } = await failedStart(startEnv);
+    expect(code).toBe(1);
+    expect(output).not.toContain('[duban] ready');
+    expect(output).toContain(`port ${env.DUBAN_TEMPORAL_PORT} is in use`);
+    expect(output).toContain('set DUBAN_TEMPORAL_PORT to a free port');
+    await expectPortsFree(startEnv, 'DUBAN_TEMPORAL_UI_PORT', 'DUBAN_SMTP_PORT', 'DUBAN_MAIL_WEB_PORT');
+  });
+
+  it('gives up when its dev server exits during start-up, even with another server answering on the port', async () => {
+    // The port is free when npm start checks it. This stand-in for the temporal CLI then starts the real dev
+    // server as somebody else's (it outlives the stand-in), and exits with 1 once npm start has connected to
+    // it and started the mail catcher.
+    const startEnv = await separateEnv();
+    const standIn = join(startEnv.DUBAN_DATA_DIR!, 'temporal.mjs');
+    writeFileSync(
+      standIn,
+      `#!/usr/bin/env node
+import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
+const other = spawn(${JSON.stringify(temporalCliPath())}, process.argv.slice(2), { detached: true, stdio: 'ignore' });
+other.unref();
+writeFileSync(${JSON.stringify(join(startEnv.DUBAN_DATA_DIR!, 'other.pid'))}, String(other.pid));
+const exitOnceSmtpAnswers = () => {
+  const socket = connect(${startEnv.DUBAN_SMTP_PORT}, '127.0.0.1');
+  socket.once('connect', () => process.exit(1));
+  socket.once('error', () => setTimeout(exitOnceSmtpAnswers, 50));
+};
+exitOnceSmtpAnswers();
+setTimeout(() => process.exit(2), 60_000);
+`,
+    );
+    chmodSync(standIn, 0o755);
+    try {
+      const { code, output } = await failedStart({ ...startEnv, DUBAN_TEMPORAL_CLI: standIn });
+      expect(output).toContain('mail catcher:');
+      expect(output).not.toContain('[duban] ready');
+      expect(output).toContain('the Temporal dev server exited unexpectedly (1)');
+      expect(code).toBe(1);
+      await expectPortsFree(startEnv, 'DUBAN_SMTP_PORT', 'DUBAN_MAIL_WEB_PORT');
+    } finally {
+      process.kill(Number(readFileSync(join(startEnv.DUBAN_DATA_DIR!, 'other.pid'), 'utf8')), 'SIGTERM');
+      await waitFor('the other Temporal server to stop', () => canListen(Number(startEnv.DUBAN_TEMPORAL_PORT)), 20_000);
+    }
+  });
+});
+
+describe('npm start, stopped by a signal to the npm process alone', () => {
+  /** The live processes under `pid` (zombies count as gone). */
+  async function descendants(pid: number): Promise<number[]> {
+    const { stdout } = await run('ps', ['-A', '-o', 'pid=,ppid=,stat=']);
+    const rows = stdout
+      .trim()
+      .split('\n')
+      .map((l) => l.trim().split(/\s+/))
+      .filter(([, , stat]) => !stat.startsWith('Z'))
+      .map(([p, pp]) => ({ pid: Number(p), ppid: Number(pp) }));
+    const found: number[] = [];
+    for (let parents = [pid]; parents.length; ) {
+      parents = rows.filter((r) => parents.includes(r.ppid)).map((r) => r.pid);
+      found.push(...parents);
+    }
+    return found;
+  }
+
+  async function alive(pids: number[]): Promise<number[]> {
+    const { stdout } = await run('ps', ['-A', '-o', 'pid=,stat=']);
+    const live = new Set(
+      stdout
+        .trim()
+        .split('\n')
+        .map((l) => l.trim().split(/\s+/))
+        .filter(([, stat]) => !stat.startsWith('Z'))
+        .map(([p]) => Number(p)),
+    );
+    return pids.filter((p) => live.has(p));
+  }
+
+  it.each(['SIGINT', 'SIGTERM'] as const)('stops the worker, the dev server and the mail catcher on %s', async (signal) => {
+    const startEnv = { ...(await separateEnv()), npm_config_update_notifier: 'false' };
+    const npm = spawn('npm', ['start'], { env: startEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    npm.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    npm.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    let tree = [npm.pid!];
+    try {
+      await waitFor('[duban] ready', () => out.includes('[duban] ready') || npm.exitCode !== null, 90_000);
+      expect(out).toContain('[duban] ready');
+      tree = [npm.pid!, ...(await descendants(npm.pid!))];
+      expect(tree.length).toBeGreaterThanOrEqual(3); // npm, the platform, the dev server
+      npm.kill(signal);
+      await waitFor(`the processes of npm start to end after ${signal}`, async () => (await alive(tree)).length === 0, 20_000);
+      expect(out).toContain('[duban] stopped');
+      await expectPortsFree(startEnv, 'DUBAN_TEMPORAL_PORT', 'DUBAN_TEMPORAL_UI_PORT', 'DUBAN_SMTP_PORT', 'DUBAN_MAIL_WEB_PORT');
+    } finally {
+      for (const pid of await alive(tree)) process.kill(pid, 'SIGKILL');
+    }
   });
 });
