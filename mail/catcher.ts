@@ -1,6 +1,7 @@
 // A local SMTP server that keeps every message and shows them in a web inbox. It is the embedded
 // default for `npm start`, the sink of `duban simulate`, and the real SMTP peer in the tests.
-import { mkdirSync, writeFileSync } from 'node:fs';
+// With a storeDir, every message is also a numbered .eml file there, and a restart shows them again.
+import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -35,6 +36,53 @@ function addresses(field: ParsedMail['to']): string[] {
   return list.flatMap((a) => a.value.map((v) => v.address ?? '')).filter(Boolean);
 }
 
+function caughtMail(parsed: ParsedMail, seq: number, receivedAt: Date, envelope: { from: string; to: string[] }): CaughtMail {
+  const headers: Record<string, string> = {};
+  for (const [k, v] of parsed.headers) headers[k] = typeof v === 'string' ? v : JSON.stringify(v);
+  return {
+    seq,
+    receivedAt,
+    envelopeFrom: envelope.from,
+    envelopeTo: envelope.to,
+    messageId: parsed.messageId ?? '',
+    subject: parsed.subject ?? '',
+    text: parsed.text ?? '',
+    headers,
+    to: addresses(parsed.to),
+    cc: addresses(parsed.cc),
+  };
+}
+
+const STORED = /^(\d+)\.eml$/;
+
+/** The messages of earlier runs; the .eml files keep no envelope, so it is read from the headers. */
+async function loadStored(storeDir: string): Promise<CaughtMail[]> {
+  const files = readdirSync(storeDir)
+    .map((name) => ({ name, seq: Number(STORED.exec(name)?.[1]) }))
+    .filter((f) => Number.isSafeInteger(f.seq))
+    .sort((a, b) => a.seq - b.seq);
+  const mails: CaughtMail[] = [];
+  for (const { name, seq } of files) {
+    const path = join(storeDir, name);
+    const parsed = await simpleParser(readFileSync(path));
+    const envelope = { from: addresses(parsed.from)[0] ?? '', to: [...addresses(parsed.to), ...addresses(parsed.cc), ...addresses(parsed.bcc)] };
+    mails.push(caughtMail(parsed, seq, statSync(path).mtime, envelope));
+  }
+  return mails;
+}
+
+/** Writes the message under the first free number from `seq` on (never over an existing file); returns that number. */
+function store(storeDir: string, seq: number, raw: Buffer): number {
+  for (;; seq++) {
+    try {
+      writeFileSync(join(storeDir, `${String(seq).padStart(6, '0')}.eml`), raw, { flag: 'wx' });
+      return seq;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+  }
+}
+
 function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
@@ -56,9 +104,11 @@ function inboxPage(mails: CaughtMail[]): string {
 
 export async function startMailCatcher(opts: { smtpPort?: number; webPort?: number; host?: string; storeDir?: string } = {}): Promise<MailCatcher> {
   const host = opts.host ?? '127.0.0.1';
-  const mails: CaughtMail[] = [];
+  const storeDir = opts.storeDir;
+  if (storeDir) mkdirSync(storeDir, { recursive: true });
+  const mails: CaughtMail[] = storeDir ? await loadStored(storeDir) : [];
+  let nextSeq = (mails.at(-1)?.seq ?? 0) + 1;
   let failures = 0;
-  if (opts.storeDir) mkdirSync(opts.storeDir, { recursive: true });
 
   const smtp = new SMTPServer({
     authOptional: true,
@@ -78,22 +128,10 @@ export async function startMailCatcher(opts: { smtpPort?: number; webPort?: numb
         const raw = Buffer.concat(chunks);
         simpleParser(raw)
           .then((parsed) => {
-            const seq = mails.length + 1;
-            const headers: Record<string, string> = {};
-            for (const [k, v] of parsed.headers) headers[k] = typeof v === 'string' ? v : JSON.stringify(v);
-            mails.push({
-              seq,
-              receivedAt: new Date(),
-              envelopeFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
-              envelopeTo: session.envelope.rcptTo.map((r) => r.address),
-              messageId: parsed.messageId ?? '',
-              subject: parsed.subject ?? '',
-              text: parsed.text ?? '',
-              headers,
-              to: addresses(parsed.to),
-              cc: addresses(parsed.cc),
-            });
-            if (opts.storeDir) writeFileSync(join(opts.storeDir, `${String(seq).padStart(6, '0')}.eml`), raw);
+            const seq = storeDir ? store(storeDir, nextSeq, raw) : nextSeq;
+            nextSeq = seq + 1;
+            const envelope = { from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to: session.envelope.rcptTo.map((r) => r.address) };
+            mails.push(caughtMail(parsed, seq, new Date(), envelope));
             callback();
           })
           .catch(callback);

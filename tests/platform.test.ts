@@ -1,15 +1,17 @@
 // The platform as a user runs it: `npm start` (real Temporal dev server, SQLite, mail catcher, worker) and
 // the `duban` CLI as separate processes. A restart resumes running campaigns where they were.
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
+import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays } from '../domain/calendar';
 import { civilDateOf } from '../domain/zoned-time';
+import { type MailCatcher, startMailCatcher } from '../mail/catcher';
 import { temporalCliPath } from '../platform/tools';
 
 const run = promisify(execFile);
@@ -346,5 +348,62 @@ describe('npm start, stopped by a signal to the npm process alone', () => {
     } finally {
       for (const pid of await alive(tree)) process.kill(pid, 'SIGKILL');
     }
+  });
+});
+
+describe('the mail catcher of npm start', () => {
+  async function send(catcher: MailCatcher, subject: string): Promise<void> {
+    const transport = nodemailer.createTransport({ url: catcher.smtpUrl });
+    try {
+      await transport.sendMail({ from: 'office@county.example', to: 'a@county.example', cc: 'a.head@county.example', subject, text: `${subject}\n` });
+    } finally {
+      transport.close();
+    }
+  }
+
+  it('keeps the mail of earlier runs, shows it, and numbers on after it', async () => {
+    const storeDir = join(mkdtempSync(join(tmpdir(), 'duban-mail-')), 'mail');
+    const first = await startMailCatcher({ storeDir });
+    await send(first, '提醒一');
+    await send(first, '提醒二');
+    await first.close();
+    const earlier = ['000001.eml', '000002.eml'].map((f) => readFileSync(join(storeDir, f)));
+
+    const second = await startMailCatcher({ storeDir });
+    try {
+      expect(second.messages().map((m) => [m.seq, m.subject])).toEqual([
+        [1, '提醒一'],
+        [2, '提醒二'],
+      ]);
+      expect(second.messages()[0]).toMatchObject({ to: ['a@county.example'], cc: ['a.head@county.example'], text: '提醒一\n' });
+      await send(second, '督办通知');
+      expect(readdirSync(storeDir).sort()).toEqual(['000001.eml', '000002.eml', '000003.eml']);
+      expect(['000001.eml', '000002.eml'].map((f) => readFileSync(join(storeDir, f)))).toEqual(earlier);
+      expect(second.messages().map((m) => [m.seq, m.subject])).toEqual([
+        [1, '提醒一'],
+        [2, '提醒二'],
+        [3, '督办通知'],
+      ]);
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('never overwrites a stored message, even when two catchers share the directory', async () => {
+    const storeDir = mkdtempSync(join(tmpdir(), 'duban-mail-'));
+    const a = await startMailCatcher({ storeDir });
+    const b = await startMailCatcher({ storeDir });
+    try {
+      await send(a, 'to a');
+      await send(b, 'to b');
+    } finally {
+      await a.close();
+      await b.close();
+    }
+    const stored = readdirSync(storeDir)
+      .sort()
+      .map((f) => readFileSync(join(storeDir, f), 'utf8').match(/^Subject: (.*)$/m)?.[1]);
+    expect(stored).toEqual(['to a', 'to b']);
+    expect(b.messages().map((m) => [m.seq, m.subject])).toEqual([[2, 'to b']]);
   });
 });
