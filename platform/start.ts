@@ -1,40 +1,20 @@
 // `npm start`: the whole platform on embedded defaults — Temporal dev server (persisted in ./data), the
 // application database (SQLite), a mail catcher with a web inbox, and the worker. Ctrl-C stops it all;
-// the next start resumes every running campaign where it was. The `start` script `exec`s tsx: npm forwards
+// the next start resumes every running campaign where it was. The `start` script `exec`s node: npm forwards
 // SIGINT/SIGTERM to its child only, and a `sh -c` left in between would ignore or die of them, orphaning us.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdirSync, openSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
-import { createDb } from '../store/db';
-import { createMailer } from '../mail/mailer';
 import { TASK_QUEUE } from '../shared/contract';
-import { createDubanWorker } from '../worker/worker';
-import { loadConfig, smtpUrl, temporalAddress } from './config';
+import { redact } from '../store/db';
+import { loadConfig, temporalAddress } from './config';
 import { migrateDatabase } from '../store/migrate';
 import { startMailCatcher } from '../mail/catcher';
-import { devServerSearchAttributeFlags, registerSearchAttributes } from './search-attributes';
+import { devServerSearchAttributeFlags } from './search-attributes';
 import { temporalCliPath } from './tools';
-
-const log = (msg: string) => process.stdout.write(`[duban] ${msg}\n`);
-
-async function connectWithRetry(address: string, deadlineMs: number, stopping: AbortSignal): Promise<Connection> {
-  const until = Date.now() + deadlineMs;
-  for (;;) {
-    stopping.throwIfAborted();
-    try {
-      const connection = await Connection.connect({ address, connectTimeout: '2 seconds' });
-      await connection.workflowService.getSystemInfo({});
-      return connection;
-    } catch (err) {
-      if (Date.now() > until) throw new Error(`Temporal at ${address} did not answer within ${deadlineMs / 1000}s: ${(err as Error).message}`);
-      await new Promise((r) => setTimeout(r, 500));
-    }
-  }
-}
+import { type Cleanups, connectWithRetry, createWorkerProcess, log, registerOnCluster, runCleanups, runUntilStopped, stopSignals } from './worker-process';
 
 function portHint(err: unknown, what: string, variable: string): Error {
   const e = err as { code?: string; message?: string };
@@ -101,34 +81,13 @@ function startDevServer(config: ReturnType<typeof loadConfig>, onExit: (reason: 
 async function main(): Promise<void> {
   const config = loadConfig();
   // Ctrl-C, SIGTERM or the dev server exiting abandons start-up, or stops the worker once it runs.
-  const stopping = new AbortController();
-  const stop = (reason: Error, exitCode: number) => {
-    if (stopping.signal.aborted) return;
-    process.exitCode = exitCode;
-    stopping.abort(reason);
-  };
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => stop(new Error(`interrupted (${signal})`), 0));
-  // A start-up step raced against `abandoned` fails as soon as stopping begins; whatever it still starts
-  // afterwards goes down with the process (main's catch exits).
-  const abandoned = new Promise<never>((_, reject) => stopping.signal.addEventListener('abort', () => reject(stopping.signal.reason)));
-  abandoned.catch(() => {}); // rejects also when no step is waiting on it
-  const step = <T>(work: Promise<T>): Promise<T> => Promise.race([work, abandoned]);
+  const { signal: stopping, stop, step } = stopSignals();
 
   mkdirSync(config.dataDir, { recursive: true });
-  migrateDatabase(config.databaseUrl);
-  log(`database: ${config.databaseUrl}`);
+  await migrateDatabase(config.databaseUrl);
+  log(`database: ${redact(config.databaseUrl)}`);
 
-  // Everything started so far, stopped in reverse order however start-up or the run ends.
-  const cleanups: (() => Promise<void> | void)[] = [];
-  const cleanUp = async () => {
-    for (const fn of cleanups.reverse()) {
-      try {
-        await fn();
-      } catch (err) {
-        log(`while stopping: ${(err as Error).message}`);
-      }
-    }
-  };
+  const cleanups: Cleanups = [];
   try {
     if (!config.temporalAddress) {
       await step(requireFreePort(config.temporalPort, 'DUBAN_TEMPORAL_PORT'));
@@ -137,16 +96,9 @@ async function main(): Promise<void> {
       cleanups.push(() => devServer.stop());
     }
     const address = temporalAddress(config);
-    const connection = await connectWithRetry(address, 60_000, stopping.signal);
+    const connection = await connectWithRetry(address, 60_000, stopping);
     cleanups.push(() => connection.close());
-    if (config.temporalAddress && config.searchAttributes) {
-      try {
-        await step(registerSearchAttributes(connection, config.namespace));
-      } catch (err) {
-        stopping.signal.throwIfAborted();
-        log(`could not register the Duban* search attributes (${(err as Error).message}); register them on the cluster or set DUBAN_SEARCH_ATTRIBUTES=off`);
-      }
-    }
+    if (config.temporalAddress) await step(registerOnCluster(connection, config, stopping));
     log(
       config.temporalAddress
         ? `Temporal: ${address}`
@@ -158,7 +110,7 @@ async function main(): Promise<void> {
       try {
         catcher = await step(startMailCatcher({ smtpPort: config.smtpPort, webPort: config.mailWebPort, storeDir: join(config.dataDir, 'mail') }));
       } catch (err) {
-        stopping.signal.throwIfAborted();
+        stopping.throwIfAborted();
         throw portHint(err, 'the mail catcher could not start', 'DUBAN_SMTP_PORT / DUBAN_MAIL_WEB_PORT');
       }
       const c = catcher;
@@ -166,38 +118,15 @@ async function main(): Promise<void> {
     }
     log(catcher ? `mail catcher: SMTP ${catcher.smtpUrl}, inbox ${catcher.webUrl}` : `SMTP: ${config.smtpUrl}`);
 
-    const db = createDb(config.databaseUrl);
-    cleanups.push(() => db.$disconnect());
-    const mailer = createMailer(smtpUrl(config));
-    cleanups.push(() => mailer.close());
-    const nativeConnection = await step(NativeConnection.connect({ address }));
-    cleanups.push(() => nativeConnection.close());
-    const worker = await step(
-      createDubanWorker({
-        connection: nativeConnection,
-        namespace: config.namespace,
-        taskQueue: TASK_QUEUE,
-        client: new Client({ connection, namespace: config.namespace }),
-        db,
-        mailer,
-        searchAttributes: config.searchAttributes,
-        mailFrom: config.mailFrom,
-      }),
-    );
+    const worker = await createWorkerProcess(config, connection, address, cleanups, step);
     log(`worker: task queue ${TASK_QUEUE} on namespace ${config.namespace}`);
     log('ready (Ctrl-C stops everything). Launch a campaign: npm run duban -- launch FILE');
     if (catcher) {
       log(`rehearse an example into this inbox: npm run duban -- simulate examples/leizhou-2022-assessment.yaml --smtp ${catcher.smtpUrl}`);
     }
-
-    const running = worker.run();
-    stopping.signal.addEventListener('abort', () => {
-      log(`${(stopping.signal.reason as Error).message}; stopping…`);
-      if (worker.getState() === 'RUNNING') worker.shutdown();
-    });
-    await running;
+    await runUntilStopped(worker, stopping);
   } finally {
-    await cleanUp();
+    await runCleanups(cleanups);
   }
   log('stopped');
 }

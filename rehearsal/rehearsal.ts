@@ -37,10 +37,18 @@ export interface Rehearsal {
   close(): Promise<void>;
 }
 
-export async function startRehearsal(opts: { smtpUrl?: string; workflowBundle?: WorkflowBundleWithSourceMap } = {}): Promise<Rehearsal> {
-  const dir = mkdtempSync(join(tmpdir(), 'duban-rehearsal-'));
-  const databaseUrl = `file:${join(dir, 'duban.db')}`;
-  migrateDatabase(databaseUrl);
+export interface RehearsalOptions {
+  /** Where the letters go; by default an SMTP sink the rehearsal starts itself. */
+  smtpUrl?: string;
+  /** An empty database to use (the caller drops it); by default a fresh SQLite file, removed on close. */
+  databaseUrl?: string;
+  workflowBundle?: WorkflowBundleWithSourceMap;
+}
+
+export async function startRehearsal(opts: RehearsalOptions = {}): Promise<Rehearsal> {
+  const dir = opts.databaseUrl ? undefined : mkdtempSync(join(tmpdir(), 'duban-rehearsal-'));
+  const databaseUrl = opts.databaseUrl ?? `file:${join(dir!, 'duban.db')}`;
+  await migrateDatabase(databaseUrl);
   const db = createDb(databaseUrl);
   const catcher = opts.smtpUrl ? undefined : await startMailCatcher();
   const mailer: Mailer = createMailer(opts.smtpUrl ?? catcher!.smtpUrl);
@@ -53,7 +61,7 @@ export async function startRehearsal(opts: { smtpUrl?: string; workflowBundle?: 
     mailer.close();
     await catcher?.close();
     await db.$disconnect();
-    rmSync(dir, { recursive: true, force: true });
+    if (dir) rmSync(dir, { recursive: true, force: true });
   };
   let worker: Worker;
   try {

@@ -56,13 +56,15 @@ export async function simulateCampaign(args: {
   compiled: CompiledCampaign;
   assumptions: Assumption[];
   smtpUrl?: string;
+  /** An empty database to rehearse in (the caller drops it); by default a temporary SQLite file. */
+  databaseUrl?: string;
   workflowBundle?: WorkflowBundleWithSourceMap;
   onProgress?: (line: string) => void;
 }): Promise<PlannedNotice[]> {
   const { compiled, assumptions } = args;
   const def = compiled.definition;
   planCampaign(compiled, assumptions); // refuses a bad assumption (unknown unit, double submission) before any server starts
-  const r = await startRehearsal({ smtpUrl: args.smtpUrl, workflowBundle: args.workflowBundle });
+  const r = await startRehearsal({ smtpUrl: args.smtpUrl, databaseUrl: args.databaseUrl, workflowBundle: args.workflowBundle });
   try {
     await r.launch(args.file, compiled.launchAt, 'simulate');
     for (const a of [...assumptions].sort((x, y) => x.at - y.at)) {

@@ -1,4 +1,4 @@
-// Builds the CLI and `npm start` once (at install), so a command starts in a fraction of a second instead
+// Builds the CLI, `npm start` and `npm run worker` once (at install), so a command starts in a fraction of a second instead
 // of compiling TypeScript on every run. Packages stay external; the project's own code and the bundled
 // holiday calendar (a JSON module) go into dist/. Workflows are not part of it: the worker bundles them
 // from workflows/ with Temporal's own bundler.
@@ -21,7 +21,7 @@ const inlineJson = {
 export async function buildEntryPoints() {
   await build({
     absWorkingDir: root,
-    entryPoints: { duban: 'client/duban.ts', start: 'platform/start.ts' },
+    entryPoints: { duban: 'client/duban.ts', start: 'platform/start.ts', worker: 'platform/worker.ts' },
     outdir: 'dist',
     outExtension: { '.js': '.mjs' },
     bundle: true,

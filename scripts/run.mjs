@@ -1,0 +1,8 @@
+// `npm start`, `npm run worker`, `npm run duban`: runs an entry point built at install (dist/NAME.mjs),
+// rebuilding it first when a source file is newer, so nobody runs stale code.
+import { ensureBuilt } from './build.mjs';
+
+const name = process.argv[2];
+process.argv.splice(2, 1); // the entry point sees its own arguments only
+await ensureBuilt(name);
+await import(`../dist/${name}.mjs`);
