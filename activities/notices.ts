@@ -4,17 +4,28 @@ import { Context } from '@temporalio/activity';
 import { createHash } from 'node:crypto';
 import { DubanError } from '../domain/errors';
 import { type ScheduleContext, noticeDecision, supervisionTimeLimit } from '../domain/policy';
-import { chineseDateTime, formatInstant } from '../domain/zoned-time';
+import { chineseDateTime } from '../domain/zoned-time';
 import { type RenderedNotice, renderNotice } from '../letters/render';
 import type { Mailer } from '../mail/mailer';
 import { type SendNoticeInput, type SendNoticeResult, noticeBusinessKey } from '../shared/contract';
 import { type LoadedCampaign, loadCampaign, obligationKey, reportsToOf, requireUnit, scheduleContext } from '../store/campaigns';
 import type { Db } from '../store/db';
-import { type NoticeClaim, claimNotice, noticeWasSent, recordNoticeSent, releaseNotice } from '../store/notices';
+import {
+  NOTICE_LEASE,
+  type NoticeLease,
+  type NoticeClaim,
+  claimNotice,
+  markNoticeSent,
+  noticeWasSent,
+  recordNoticeOutcome,
+  releaseNotice,
+  renewClaim,
+} from '../store/notices';
 import { obligationFacts } from '../store/obligations';
 
-export function createNoticeActivities(deps: { db: Db; mailer: Mailer; mailFrom?: string }) {
+export function createNoticeActivities(deps: { db: Db; mailer: Mailer; mailFrom?: string; noticeLease?: NoticeLease }) {
   const { db, mailer } = deps;
+  const lease = deps.noticeLease ?? NOTICE_LEASE;
 
   /** The letter as it will be sent at campaign time `sendingAt`, with its recipients. */
   async function composeLetter(input: SendNoticeInput, loaded: LoadedCampaign, ctx: ScheduleContext, sendingAt: number): Promise<RenderedNotice> {
@@ -66,8 +77,14 @@ export function createNoticeActivities(deps: { db: Db; mailer: Mailer; mailFrom?
     };
   }
 
+  /** Talks to the SMTP server, keeping the claim (and Temporal's heartbeat) alive while the conversation lasts. */
   async function deliver(claim: NoticeClaim, from: string): Promise<void> {
-    Context.current().heartbeat();
+    const activity = Context.current();
+    activity.heartbeat();
+    const keepAlive = setInterval(() => {
+      activity.heartbeat();
+      renewClaim(db, claim.businessKey, lease).catch((err: unknown) => activity.log.warn(`could not renew the claim of ${claim.businessKey}: ${String(err)}`));
+    }, lease.renewMs);
     try {
       await mailer.send({
         from,
@@ -81,15 +98,17 @@ export function createNoticeActivities(deps: { db: Db; mailer: Mailer; mailFrom?
     } catch (err) {
       await releaseNotice(db, claim.businessKey);
       throw err;
+    } finally {
+      clearInterval(keepAlive);
     }
   }
 
   async function sendNotice(input: SendNoticeInput): Promise<SendNoticeResult> {
     const { campaignId, unitId, deliverableId, notice } = input;
     const businessKey = noticeBusinessKey(input);
-    if (await noticeWasSent(db, businessKey)) return { businessKey, outcome: 'already-sent' };
-
     const loaded = await loadCampaign(db, campaignId);
+    if (await noticeWasSent(db, businessKey)) return alreadySent(businessKey, loaded.settings.timeZone);
+
     const ctx = scheduleContext(loaded.settings, campaignId, deliverableId);
     const sendingAt = loaded.clock.current(Date.now(), () => Context.current().info.currentAttemptScheduledTimestampMs);
     const row = await db.obligation.findUnique({ where: obligationKey(campaignId, unitId, deliverableId) });
@@ -99,16 +118,18 @@ export function createNoticeActivities(deps: { db: Db; mailer: Mailer; mailFrom?
 
     const rendered = await composeLetter(input, loaded, ctx, sendingAt);
     const claim = claimFor(input, rendered, ctx.timeZone);
-    if ((await claimNotice(db, claim)) === 'already-sent') return { businessKey, outcome: 'already-sent' };
+    if ((await claimNotice(db, claim, lease)) === 'already-sent') return alreadySent(businessKey, ctx.timeZone);
     const { campaign } = loaded;
     await deliver(claim, deps.mailFrom ?? `"${campaign.officeName}" <${campaign.officeEmail}>`);
-    await recordNoticeSent(db, {
-      ...claim,
-      sentAt: new Date(sendingAt),
-      instrument: rendered.instrument,
-      scheduledAtText: formatInstant(notice.at, ctx.timeZone),
-    });
+    await markNoticeSent(db, businessKey, new Date(sendingAt));
+    await recordNoticeOutcome(db, businessKey, ctx.timeZone);
     return { businessKey, outcome: 'sent' };
+  }
+
+  /** Sent by an earlier attempt, which may have died before recording all that follows from it. */
+  async function alreadySent(businessKey: string, timeZone: string): Promise<SendNoticeResult> {
+    await recordNoticeOutcome(db, businessKey, timeZone);
+    return { businessKey, outcome: 'already-sent' };
   }
 
   return { sendNotice };

@@ -27,6 +27,8 @@ export interface MailCatcher {
   messages(): CaughtMail[];
   /** Refuse the next n messages with a temporary SMTP error (451), as a failing server would. */
   failNext(n: number): void;
+  /** Answer the next n messages only after `ms`, as a slow server would. */
+  delayNext(n: number, ms: number): void;
   close(): Promise<void>;
 }
 
@@ -109,6 +111,7 @@ export async function startMailCatcher(opts: { smtpPort?: number; webPort?: numb
   const mails: CaughtMail[] = storeDir ? await loadStored(storeDir) : [];
   let nextSeq = (mails.at(-1)?.seq ?? 0) + 1;
   let failures = 0;
+  let delays = { count: 0, ms: 0 };
 
   const smtp = new SMTPServer({
     authOptional: true,
@@ -119,6 +122,12 @@ export async function startMailCatcher(opts: { smtpPort?: number; webPort?: numb
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('end', () => {
+        const delay = delays.count > 0 ? delays.ms : 0;
+        if (delay) delays = { ...delays, count: delays.count - 1 };
+        if (delay) setTimeout(answer, delay);
+        else answer();
+      });
+      const answer = () => {
         if (failures > 0) {
           failures--;
           const err = Object.assign(new Error('mail catcher: temporary failure (test)'), { responseCode: 451 });
@@ -135,7 +144,7 @@ export async function startMailCatcher(opts: { smtpPort?: number; webPort?: numb
             callback();
           })
           .catch(callback);
-      });
+      };
     },
   });
   await new Promise<void>((resolve, reject) => {
@@ -166,6 +175,9 @@ export async function startMailCatcher(opts: { smtpPort?: number; webPort?: numb
     smtpUrl: `smtp://${host}:${smtpPort}`,
     webUrl: webPort ? `http://${host}:${webPort}/` : undefined,
     messages: () => [...mails],
+    delayNext(count, ms) {
+      delays = { count, ms };
+    },
     failNext(n) {
       failures = n;
     },

@@ -12,6 +12,7 @@ import { type Mailer, createMailer } from '../mail/mailer';
 import { createNoticeActivities } from '../activities/notices';
 import type { SendNoticeInput, SendNoticeResult } from '../shared/contract';
 import { migrateDatabase } from '../store/migrate';
+
 import { readDefinitionFile } from '../operations/definition-file';
 import { type MailCatcher, startMailCatcher } from '../mail/catcher';
 import { compileCampaign } from '../domain/compile';
@@ -150,6 +151,33 @@ describe.each(TEST_DATABASES)('on %s', (kind) => {
       expect(refused).toBeInstanceOf(Error);
       expect(refused).not.toBeInstanceOf(ApplicationFailure);
       expect(forInput()).toHaveLength(0);
+    });
+
+    it('completes the record, and sends nothing, after an attempt that died between the server accepting and the record', async () => {
+      input = urgeFor('ziranziyuan');
+      const first = await run();
+      expect(first.outcome).toBe('sent');
+      // the state such a crash leaves: the notice marked sent, nothing that follows from it recorded yet
+      await db.auditEvent.deleteMany({ where: { eventKey: first.businessKey } });
+      await db.obligation.updateMany({ where: { campaignId: input.campaignId, unitId: input.unitId }, data: { escalation: 'none' } });
+      expect(await run()).toEqual({ businessKey: first.businessKey, outcome: 'already-sent' });
+      expect(forInput()).toHaveLength(1);
+      expect(await db.auditEvent.count({ where: { eventKey: first.businessKey, kind: 'notice.sent' } })).toBe(1);
+      const o = await db.obligation.findFirstOrThrow({ where: { campaignId: input.campaignId, unitId: input.unitId } });
+      expect(o.escalation).toBe('urge');
+    });
+
+    it('keeps its claim through a slow SMTP conversation, so no other attempt sends meanwhile', async () => {
+      input = urgeFor('jiaojing');
+      const lease = { leaseMs: 1_500, renewMs: 500 }; // the production lease, scaled down
+      const short = createNoticeActivities({ db, mailer, noticeLease: lease });
+      catcher.delayNext(1, lease.leaseMs + 4 * lease.renewMs);
+      const slow = new MockActivityEnvironment().run(short.sendNotice, input) as Promise<SendNoticeResult>;
+      await new Promise((resolve) => setTimeout(resolve, lease.leaseMs + 2 * lease.renewMs));
+      // past the first lease: only a renewed claim keeps a second attempt out
+      await expect(run()).rejects.toThrow(/being sent by another attempt/);
+      expect((await slow).outcome).toBe('sent');
+      expect(forInput()).toHaveLength(1);
     });
   });
 });

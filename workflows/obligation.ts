@@ -22,11 +22,17 @@ import {
 import { type DubanActivities, type ObligationAction, type ObligationInput, obligationActionUpdate } from '../shared/contract';
 import { permanentFailure } from '../shared/failures';
 
-const { sendNotice, recordObligationAction } = proxyActivities<DubanActivities>({
-  // below the notice claim (10 minutes): a timed-out attempt's claim is still held when the retry comes
+const RETRY = { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' } as const;
+
+const { sendNotice } = proxyActivities<DubanActivities>({
   startToCloseTimeout: '5 minutes',
-  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },
+  // sendNotice heartbeats while it holds a notice's claim: a worker that dies mid-send is noticed within this,
+  // after its claim has lapsed (store/notices NOTICE_LEASE_MS), so the retry may send at once
+  heartbeatTimeout: '20 seconds',
+  retry: RETRY,
 });
+
+const { recordObligationAction } = proxyActivities<DubanActivities>({ startToCloseTimeout: '1 minute', retry: RETRY });
 
 function refusal(err: unknown): ApplicationFailure {
   if (err instanceof DubanError) return permanentFailure(err);
