@@ -40,11 +40,16 @@ export function yearOf(date: CivilDate): number {
   return Number(date.slice(0, 4));
 }
 
-/** Index for repeated look-ups; built once per calendar. */
+/** How many results one memo keeps before it starts afresh. */
+const MAX_MEMO = 10_000;
+
+/** Index for repeated look-ups; built once per calendar (see workingDaysOf). */
 export class WorkingDays {
   private readonly holidays: Set<CivilDate>;
   private readonly workdays: Set<CivilDate>;
   private readonly known: Set<number>;
+  /** Results of step, by `${direction} ${n} ${date}`: pure, and asked again for every obligation. */
+  private readonly steps = new Map<string, CivilDate>();
 
   constructor(calendar: WorkCalendar) {
     this.holidays = new Set(calendar.holidays);
@@ -85,6 +90,17 @@ export class WorkingDays {
 
   private step(date: CivilDate, n: number, direction: 1 | -1): CivilDate {
     if (!Number.isInteger(n) || n < 1) throw new RangeError(`working-day count must be a positive integer, got ${n}`);
+    const key = `${direction} ${n} ${date}`;
+    let found = this.steps.get(key);
+    if (found === undefined) {
+      found = this.walk(date, n, direction); // throws for a malformed date: nothing is kept
+      if (this.steps.size >= MAX_MEMO) this.steps.clear();
+      this.steps.set(key, found);
+    }
+    return found;
+  }
+
+  private walk(date: CivilDate, n: number, direction: 1 | -1): CivilDate {
     let d = date;
     let found = 0;
     // A year has at least ~240 working days; 4n+30 calendar days always suffices.
@@ -94,6 +110,22 @@ export class WorkingDays {
     }
     throw new RangeError(`no ${n} working days found ${direction > 0 ? 'after' : 'before'} ${date}`);
   }
+}
+
+const indexes = new WeakMap<WorkCalendar, WorkingDays>();
+
+/**
+ * The index of `calendar`, built once per calendar object: hot paths (every obligation of `plan`, every step
+ * of a workflow) ask for it again and again. A calendar is a snapshot and is never changed once used.
+ */
+export function workingDaysOf(calendar: WorkCalendar): WorkingDays {
+  if (typeof calendar !== 'object' || calendar === null) return new WorkingDays(calendar); // fails as it always did
+  let days = indexes.get(calendar);
+  if (!days) {
+    days = new WorkingDays(calendar);
+    indexes.set(calendar, days);
+  }
+  return days;
 }
 
 /** Years in [from, to] that the calendar does not know. */

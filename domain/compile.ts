@@ -59,8 +59,9 @@ export function compileCampaign(def: CampaignDefinition, launchAt: number): Comp
   for (const deliverable of def.deliverables) {
     const stage = def.stages.find((s) => s.id === deliverable.stage)!;
     const stageOpens = startOfDate(stage.start, def.timeZone);
+    const owedBy = new Set(deliverable.owedBy); // owes(unit, deliverable), without a scan of owedBy per unit
     for (const unit of def.units) {
-      if (!owes(unit, deliverable)) continue;
+      if (!owedBy.has(unit.type) && !owedBy.has(unit.id)) continue;
       obligations.push({
         unitId: unit.id,
         deliverableId: deliverable.id,
@@ -101,10 +102,12 @@ export function newDeadlineCoverageWarning(ctx: ScheduleContext, deadline: Civil
 /** One (deliverable, deadline) pair per distinct schedule, with its context. */
 function distinctSchedules(def: CampaignDefinition, calendar: WorkCalendar, obligations: Obligation[]) {
   const seen = new Map<string, { ctx: ScheduleContext; due: CivilDate; opensAt: number }>();
+  const deliverables = new Map<string, DeliverableDef>(); // the first of each id, as find would give
+  for (const d of def.deliverables) if (!deliverables.has(d.id)) deliverables.set(d.id, d);
   for (const o of obligations) {
     const key = `${o.due}|${o.deliverableId}|${o.opensAt}`;
     if (seen.has(key)) continue;
-    const deliverable = def.deliverables.find((d) => d.id === o.deliverableId)!;
+    const deliverable = deliverables.get(o.deliverableId)!;
     seen.set(key, { ctx: { policy: deliverable.policy, calendar, timeZone: def.timeZone }, due: o.due, opensAt: o.opensAt });
   }
   return [...seen.values()];

@@ -350,9 +350,11 @@ function parseUnit(c: Checker, raw: Json, i: number, { units, unitIds }: Units):
 }
 
 function checkReportsTo(c: Checker, { units, unitIds }: Units): void {
+  const byId = new Map<string, UnitDef>(); // the first unit of each id, as units.find would give
+  for (const u of units) if (!byId.has(u.id)) byId.set(u.id, u);
   for (const [i, u] of units.entries()) {
     u.reportsTo.forEach((target, j) => {
-      const t = units.find((x) => x.id === target);
+      const t = byId.get(target);
       const p: Path = ['units', unitIds.get(u.id) ?? i, 'reportsTo', j];
       if (!t) c.error(p, `unknown unit ${JSON.stringify(target)}`);
       else if (t.type !== 'lead_department') c.error(p, `${JSON.stringify(target)} is a ${t.type}, not a lead_department`);
@@ -472,10 +474,12 @@ function parseDeadlines(
 
 /** The units that owe a deliverable: someone must, dueFor may name only them, and each must have somewhere to submit. */
 function checkOwing(c: Checker, p: Path, d: Pick<DeliverableDef, 'owedBy' | 'dueFor' | 'submitTo'>, { units, unitIds }: Units): void {
-  const owing = units.filter((u) => d.owedBy.includes(u.type) || d.owedBy.includes(u.id));
+  const owedBy = new Set(d.owedBy);
+  const owing = units.filter((u) => owedBy.has(u.type) || owedBy.has(u.id));
   if (d.owedBy.length > 0 && owing.length === 0) c.error([...p, 'owedBy'], `no unit of the campaign owes it (owedBy: ${d.owedBy.join(', ')})`);
+  const owingIds = new Set(owing.map((u) => u.id));
   for (const key of Object.keys(d.dueFor)) {
-    if (!UNIT_TYPES.includes(key as UnitType) && unitIds.has(key) && !owing.some((u) => u.id === key))
+    if (!UNIT_TYPES.includes(key as UnitType) && unitIds.has(key) && !owingIds.has(key))
       c.error([...p, 'dueFor', key], `unit ${JSON.stringify(key)} does not owe this deliverable (see owedBy)`);
   }
   if (!d.submitTo.includes('office')) {

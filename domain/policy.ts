@@ -1,6 +1,6 @@
 // The reminder/escalation policy and the obligation state machine, as pure functions.
 // The obligation workflow and `duban plan` both call exactly these, so they cannot disagree.
-import { type CivilDate, type WorkCalendar, WorkingDays, isCivilDate } from './calendar';
+import { type CivilDate, type WorkCalendar, isCivilDate, workingDaysOf } from './calendar';
 import { DubanError } from './errors';
 import { chineseDate, civilDateOf, instantAt } from './zoned-time';
 
@@ -65,7 +65,40 @@ const ordinal = (n: number) => `第${n}个工作日`;
 
 /** Every notice a deadline calls for, in time order, before any filtering by opening or submission. */
 export function noticeSchedule(ctx: ScheduleContext, deadline: CivilDate): ScheduledNotice[] {
-  const days = new WorkingDays(ctx.calendar);
+  return cachedSchedule(ctx, deadline).map((n) => ({ ...n }));
+}
+
+/** Schedules by calendar, policy (both by identity: snapshots, never changed once used), time zone and deadline. */
+const schedules = new WeakMap<WorkCalendar, WeakMap<NoticePolicy, Map<string, Map<CivilDate, readonly ScheduledNotice[]>>>>();
+
+/**
+ * noticeSchedule's result, computed once per context and deadline: `plan` asks for it at every step of
+ * every obligation, a workflow at every step of its own. Shared: callers hand out copies.
+ */
+function cachedSchedule(ctx: ScheduleContext, deadline: CivilDate): readonly ScheduledNotice[] {
+  if (!isObject(ctx.calendar) || !isObject(ctx.policy)) return computeSchedule(ctx, deadline); // fails as it always did
+  let byPolicy = schedules.get(ctx.calendar);
+  if (!byPolicy) schedules.set(ctx.calendar, (byPolicy = new WeakMap()));
+  let byZone = byPolicy.get(ctx.policy);
+  if (!byZone) byPolicy.set(ctx.policy, (byZone = new Map()));
+  let byDeadline = byZone.get(ctx.timeZone);
+  if (!byDeadline) byZone.set(ctx.timeZone, (byDeadline = new Map()));
+  let schedule = byDeadline.get(deadline);
+  if (!schedule) {
+    schedule = computeSchedule(ctx, deadline); // throws for a malformed deadline or zone: nothing is kept
+    if (byDeadline.size >= MAX_SCHEDULES) byDeadline.clear();
+    byDeadline.set(deadline, schedule);
+  }
+  return schedule;
+}
+
+/** How many deadlines' schedules one context keeps before it starts afresh. */
+const MAX_SCHEDULES = 10_000;
+
+const isObject = (v: unknown): v is object => typeof v === 'object' && v !== null;
+
+function computeSchedule(ctx: ScheduleContext, deadline: CivilDate): ScheduledNotice[] {
+  const days = workingDaysOf(ctx.calendar);
   const { policy, timeZone } = ctx;
   const out: ScheduledNotice[] = [];
   const push = (action: NoticeAction, date: CivilDate, reason: string) => {
@@ -114,7 +147,8 @@ export function initialState(due: CivilDate, opensAt: number): ObligationState {
 /** The next notice to send, or undefined when nothing more is due (submitted, waived, ladder exhausted). */
 export function nextNotice(ctx: ScheduleContext, state: ObligationState): ScheduledNotice | undefined {
   if (state.status !== 'open') return undefined;
-  return noticeSchedule(ctx, state.deadline).find((n) => n.at >= state.notBefore && !state.sent.includes(n.key));
+  const next = cachedSchedule(ctx, state.deadline).find((n) => n.at >= state.notBefore && !state.sent.includes(n.key));
+  return next && { ...next };
 }
 
 /** A due notice has been dealt with: sent, or skipped (see noticeDecision). Only a sent one raises the level. */
@@ -147,8 +181,8 @@ export function noticeDecision(ctx: ScheduleContext, record: ObligationRecord, n
 
 /** The new time limit a 督办通知 sets: the last working day before the ladder's next step fires. */
 export function supervisionTimeLimit(ctx: ScheduleContext, notice: ScheduledNotice): CivilDate | undefined {
-  const next = noticeSchedule(ctx, notice.deadline).find((n) => n.action !== 'reminder' && n.at > notice.at);
-  return next ? new WorkingDays(ctx.calendar).nthWorkingDayBefore(civilDateOf(next.at, ctx.timeZone), 1) : undefined;
+  const next = cachedSchedule(ctx, notice.deadline).find((n) => n.action !== 'reminder' && n.at > notice.at);
+  return next ? workingDaysOf(ctx.calendar).nthWorkingDayBefore(civilDateOf(next.at, ctx.timeZone), 1) : undefined;
 }
 
 export type ObligationEvent =
@@ -207,7 +241,7 @@ export function checkEvent(ctx: ScheduleContext, state: ObligationState, event: 
 export function applyEvent(ctx: ScheduleContext, state: ObligationState, event: ObligationEvent, now: number): ObligationState {
   switch (event.kind) {
     case 'submit': {
-      const late = new WorkingDays(ctx.calendar).workingDaysAfter(state.deadline, civilDateOf(now, ctx.timeZone));
+      const late = workingDaysOf(ctx.calendar).workingDaysAfter(state.deadline, civilDateOf(now, ctx.timeZone));
       return { ...state, status: 'submitted', closedAt: now, lateWorkingDays: late };
     }
     case 'waive':

@@ -35,9 +35,22 @@ export function startOfDate(date: CivilDate, zone: string): number {
   return zoned(date, zone).startOf('day').toMillis();
 }
 
-/** The civil date of an instant in `zone`. */
+const civilDateCache = new Map<string, Map<number, CivilDate>>();
+
+/** The civil date of an instant in `zone`. Memoised: pure, and asked for every reminder `plan` decides on. */
 export function civilDateOf(instant: number, zone: string): CivilDate {
-  return DateTime.fromMillis(instant, { zone }).toISODate() as CivilDate;
+  let byInstant = civilDateCache.get(zone);
+  if (!byInstant) {
+    if (civilDateCache.size >= 100) civilDateCache.clear();
+    civilDateCache.set(zone, (byInstant = new Map()));
+  }
+  let date = byInstant.get(instant);
+  if (date === undefined) {
+    date = DateTime.fromMillis(instant, { zone }).toISODate() as CivilDate;
+    if (byInstant.size > 10_000) byInstant.clear();
+    byInstant.set(instant, date);
+  }
+  return date;
 }
 
 /** ISO-8601 with the zone's offset, second precision: 2022-10-12T09:00:00+08:00. */
