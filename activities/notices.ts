@@ -8,7 +8,7 @@ import { chineseDateTime } from '../domain/zoned-time';
 import { type RenderedNotice, renderNotice } from '../letters/render';
 import type { Mailer } from '../mail/mailer';
 import { type SendNoticeInput, type SendNoticeResult, noticeBusinessKey } from '../shared/contract';
-import { type LoadedCampaign, loadCampaign, obligationKey, reportsToOf, requireUnit, scheduleContext } from '../store/campaigns';
+import { type LoadedCampaign, campaignCache, obligationKey, reportsToOf, requireUnit, scheduleContext } from '../store/campaigns';
 import type { Db } from '../store/db';
 import {
   NOTICE_LEASE,
@@ -26,6 +26,7 @@ import { obligationFacts } from '../store/obligations';
 export function createNoticeActivities(deps: { db: Db; mailer: Mailer; mailFrom?: string; noticeLease?: NoticeLease }) {
   const { db, mailer } = deps;
   const lease = deps.noticeLease ?? NOTICE_LEASE;
+  const loadCampaign = campaignCache(db);
 
   /** The letter as it will be sent at campaign time `sendingAt`, with its recipients. */
   async function composeLetter(input: SendNoticeInput, loaded: LoadedCampaign, ctx: ScheduleContext, sendingAt: number): Promise<RenderedNotice> {
@@ -106,7 +107,7 @@ export function createNoticeActivities(deps: { db: Db; mailer: Mailer; mailFrom?
   async function sendNotice(input: SendNoticeInput): Promise<SendNoticeResult> {
     const { campaignId, unitId, deliverableId, notice } = input;
     const businessKey = noticeBusinessKey(input);
-    const loaded = await loadCampaign(db, campaignId);
+    const loaded = await loadCampaign(campaignId);
     if (await noticeWasSent(db, businessKey)) return alreadySent(businessKey, loaded.settings.timeZone);
 
     const ctx = scheduleContext(loaded.settings, campaignId, deliverableId);

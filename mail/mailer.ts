@@ -1,4 +1,4 @@
-// Outgoing mail over SMTP (nodemailer). The transport is created once per worker.
+// Outgoing mail over SMTP (nodemailer). The transport, a connection pool, is created once per worker.
 import nodemailer from 'nodemailer';
 
 export interface OutgoingMail {
@@ -16,9 +16,20 @@ export interface Mailer {
   close(): void;
 }
 
+/** SMTP connections one worker keeps open to the server. */
+export const MAX_CONNECTIONS = 10;
+
 export function createMailer(smtpUrl: string): Mailer {
-  // Bounded conversations: an attempt must end well inside the notice claim (NOTICE_LEASE_MS, 10 minutes).
-  const transport = nodemailer.createTransport({ url: smtpUrl, connectionTimeout: 30_000, greetingTimeout: 30_000, socketTimeout: 120_000 });
+  // A pool of connections reused across letters (a burst at 09:00 would otherwise open one per letter), and
+  // bounded conversations: a stalled server fails the attempt, which Temporal retries.
+  const transport = nodemailer.createTransport({
+    url: smtpUrl,
+    pool: true,
+    maxConnections: MAX_CONNECTIONS,
+    connectionTimeout: 30_000,
+    greetingTimeout: 30_000,
+    socketTimeout: 120_000,
+  });
   return {
     async send(mail) {
       await transport.sendMail({ ...mail, to: mail.to, cc: mail.cc.length ? mail.cc : undefined });

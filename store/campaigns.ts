@@ -68,6 +68,24 @@ export async function loadCampaign(db: Db, campaignId: string): Promise<LoadedCa
   return { campaign, settings, clock: new CampaignClock(settings.clockOffsetMs) };
 }
 
+/**
+ * A worker reads the same campaigns for every notice; what it needs of them (settings, office, title) is
+ * fixed at launch, so each is read and checked once per process. A campaign not found is not remembered.
+ */
+export function campaignCache(db: Db, max = 200): (campaignId: string) => Promise<LoadedCampaign> {
+  const cache = new Map<string, Promise<LoadedCampaign>>();
+  return (campaignId) => {
+    let loaded = cache.get(campaignId);
+    if (!loaded) {
+      if (cache.size >= max) cache.delete(cache.keys().next().value!);
+      loaded = loadCampaign(db, campaignId);
+      cache.set(campaignId, loaded);
+      loaded.catch(() => cache.delete(campaignId));
+    }
+    return loaded;
+  };
+}
+
 /** The policy, calendar and zone that decide a deliverable's notices. */
 export function scheduleContext(settings: CampaignSettings, campaignId: string, deliverableId: string): ScheduleContext {
   const deliverable = settings.deliverables[deliverableId];
