@@ -220,7 +220,7 @@ function checkSamples(check: Check, m5k: LaunchMeasure): void {
 async function checkEveryObligationWorkflow(check: Check, r: Rehearsal, big: Generated): Promise<string[]> {
   const allIds = big.unitIds.map((u) => obligationWorkflowId(big.id, u, DELIVERABLE));
   const t = performance.now();
-  const scan = await describeAll(r, allIds);
+  const scan = await describeAll(r.env.client, allIds);
   const scanMs = performance.now() - t;
   check(
     scan.missing.length === 0 && scan.statuses.RUNNING === 5000 && scan.types.obligationWorkflow === 5000,
@@ -234,7 +234,7 @@ async function checkEveryObligationWorkflow(check: Check, r: Rehearsal, big: Gen
 
 /** Waits for `notRunYet` to run their first workflow task and reports it, the campaign clock, notices and memory; the wait, or undefined on timeout. */
 async function reportDrainAndNotices(r: Rehearsal, { m50, m5k }: Launches, notRunYet: string[]): Promise<number | undefined> {
-  const drainMs = await waitForFirstTasks(r, notRunYet, DRAIN_TIMEOUT_S * 1000);
+  const drainMs = await waitForFirstTasks(r.env.client, notRunYet, DRAIN_TIMEOUT_S * 1000);
   console.log(
     `\n    when launch returned, ${notRunYet.length} of 5,000 obligation workflows had not yet run their first workflow task; ` +
       `all had ${drainMs === undefined ? `NOT within ${DRAIN_TIMEOUT_S} s` : `${s(drainMs)} later`}`,

@@ -1,7 +1,8 @@
 // Measuring on a rehearsal: one launch (its time, the campaign workflow's history and batches, sampled
-// obligation workflows), counting and describing obligation workflows, waiting for their first tasks.
+// obligation workflows), counting obligation workflows; on any server (given its client): describing
+// workflows and waiting for their first tasks.
 import { performance } from 'node:perf_hooks';
-import { WorkflowNotFoundError } from '@temporalio/client';
+import { type Client, WorkflowNotFoundError } from '@temporalio/client';
 import type proto from '@temporalio/proto';
 import type { Rehearsal } from '../rehearsal/rehearsal';
 import { campaignWorkflowId, obligationWorkflowId } from '../shared/contract';
@@ -148,7 +149,7 @@ export async function countByVisibility(r: Rehearsal, campaignId: string): Promi
 }
 
 /** Describe every one of `ids` (16 at a time): which exist, their status, and which have not run a workflow task yet. */
-export async function describeAll(r: Rehearsal, ids: string[]) {
+export async function describeAll(client: Client, ids: string[]) {
   const missing: string[] = [];
   const notRunYet: string[] = [];
   const statuses = new Map<string, number>();
@@ -158,7 +159,7 @@ export async function describeAll(r: Rehearsal, ids: string[]) {
     while (next < ids.length) {
       const id = ids[next++];
       try {
-        const d = await r.env.client.workflow.getHandle(id).describe();
+        const d = await client.workflow.getHandle(id).describe();
         statuses.set(d.status.name, (statuses.get(d.status.name) ?? 0) + 1);
         types.set(d.type, (types.get(d.type) ?? 0) + 1);
         // Started + WorkflowTaskScheduled only: the worker has not completed its first task yet.
@@ -178,16 +179,16 @@ export async function describeAll(r: Rehearsal, ids: string[]) {
  * timeout. Polls a random sample of 50 (describing thousands at a time would compete with the worker
  * being measured), then confirms the whole set.
  */
-export async function waitForFirstTasks(r: Rehearsal, ids: string[], timeoutMs: number): Promise<number | undefined> {
+export async function waitForFirstTasks(client: Client, ids: string[], timeoutMs: number): Promise<number | undefined> {
   const t0 = performance.now();
   let pending = ids;
   while (pending.length) {
     const sample = [...pending].sort(() => Math.random() - 0.5).slice(0, 50);
-    for (let left = sample; left.length; left = (await describeAll(r, left)).notRunYet) {
+    for (let left = sample; left.length; left = (await describeAll(client, left)).notRunYet) {
       if (performance.now() - t0 > timeoutMs) return undefined;
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
-    pending = (await describeAll(r, pending)).notRunYet;
+    pending = (await describeAll(client, pending)).notRunYet;
   }
   return performance.now() - t0;
 }
