@@ -24,10 +24,6 @@ export interface CompiledCampaign {
   warnings: string[];
 }
 
-export function owes(unit: UnitDef, deliverable: DeliverableDef): boolean {
-  return deliverable.owedBy.includes(unit.type) || deliverable.owedBy.includes(unit.id);
-}
-
 export function dueFor(unit: UnitDef, deliverable: DeliverableDef): CivilDate {
   return deliverable.dueFor[unit.id] ?? deliverable.dueFor[unit.type] ?? deliverable.due;
 }
@@ -59,7 +55,7 @@ export function compileCampaign(def: CampaignDefinition, launchAt: number): Comp
   for (const deliverable of def.deliverables) {
     const stage = def.stages.find((s) => s.id === deliverable.stage)!;
     const stageOpens = startOfDate(stage.start, def.timeZone);
-    const owedBy = new Set(deliverable.owedBy); // owes(unit, deliverable), without a scan of owedBy per unit
+    const owedBy = new Set(deliverable.owedBy); // a unit owes it by its type or by its id
     for (const unit of def.units) {
       if (!owedBy.has(unit.type) && !owedBy.has(unit.id)) continue;
       obligations.push({
