@@ -16,6 +16,7 @@ import {
   type NoticeClaim,
   claimNotice,
   markNoticeSent,
+  findSentNotice,
   noticeWasSent,
   recordNoticeOutcome,
   releaseNotice,
@@ -122,14 +123,17 @@ export function createNoticeActivities(deps: { db: Db; mailer: Mailer; mailFrom?
     if ((await claimNotice(db, claim, lease)) === 'already-sent') return alreadySent(businessKey, ctx.timeZone);
     const { campaign } = loaded;
     await deliver(claim, deps.mailFrom ?? `"${campaign.officeName}" <${campaign.officeEmail}>`);
-    await markNoticeSent(db, businessKey, new Date(sendingAt));
-    await recordNoticeOutcome(db, businessKey, ctx.timeZone);
+    const sentAt = new Date(sendingAt);
+    await markNoticeSent(db, businessKey, sentAt);
+    await recordNoticeOutcome(db, { ...claim, sentAt }, ctx.timeZone);
     return { businessKey, outcome: 'sent' };
   }
 
   /** Sent by an earlier attempt, which may have died before recording all that follows from it. */
   async function alreadySent(businessKey: string, timeZone: string): Promise<SendNoticeResult> {
-    await recordNoticeOutcome(db, businessKey, timeZone);
+    const sent = await findSentNotice(db, businessKey);
+    if (!sent) throw new Error(`notice ${businessKey} is not recorded as sent`);
+    await recordNoticeOutcome(db, sent, timeZone);
     return { businessKey, outcome: 'already-sent' };
   }
 

@@ -19,6 +19,11 @@ export const INSTRUMENT_NAMES: Record<NoticeAction, string> = {
   interview: '约谈通知',
 };
 
+/** The levels a step raises an obligation from: those below it. */
+export function escalationsBelow(step: EscalationStep): (EscalationStep | 'none')[] {
+  return ['none', ...ESCALATION_LADDER.slice(0, ESCALATION_LADDER.indexOf(step))];
+}
+
 /** The higher of two escalation levels: the level reached never goes down. */
 export function higherEscalation(reached: EscalationStep | 'none', step: EscalationStep | 'none'): EscalationStep | 'none' {
   return ESCALATION_LADDER.indexOf(step as EscalationStep) > ESCALATION_LADDER.indexOf(reached as EscalationStep) ? step : reached;

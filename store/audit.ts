@@ -59,13 +59,18 @@ export interface AuditEntry<K extends AuditKind> {
 
 type Tx = Pick<Db, 'auditEvent'>;
 
-export async function appendAudit<K extends AuditKind>(db: Tx, e: AuditEntry<K>): Promise<void> {
+/** The write of one audit event, checked against its kind's shape, to await or to batch in a transaction. */
+export function auditWrite<K extends AuditKind>(db: Tx, e: AuditEntry<K>) {
   const detail = AUDIT_DETAIL[e.kind].parse(e.detail);
-  await db.auditEvent.upsert({
+  return db.auditEvent.upsert({
     where: { eventKey: e.eventKey },
     create: { ...e, detail: JSON.stringify(detail) },
     update: {},
   });
+}
+
+export async function appendAudit<K extends AuditKind>(db: Tx, e: AuditEntry<K>): Promise<void> {
+  await auditWrite(db, e);
 }
 
 export type ReadAuditDetail = { [K in AuditKind]: { kind: K; detail: AuditDetail<K> } }[AuditKind];

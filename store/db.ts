@@ -23,7 +23,16 @@ export function redact(url: string): string {
   return url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
 }
 
+/** How long a SQLite writer waits for another process's write (npm start and workers sharing one file). */
+const SQLITE_BUSY_TIMEOUT_MS = 10_000;
+
 export function createDb(url: string = databaseUrl()): Db {
-  if (databaseKind(url) === 'sqlite') return new PrismaClient({ adapter: new PrismaBetterSQLite3({ url }) });
+  if (databaseKind(url) === 'sqlite') {
+    const db = new PrismaClient({ adapter: new PrismaBetterSQLite3({ url, timeout: SQLITE_BUSY_TIMEOUT_MS }) });
+    // The file is in WAL mode (store/migrate.ts); NORMAL syncs the log at checkpoints, not at every commit:
+    // a commit survives a crash of the process, and only an OS crash or power loss can take the last ones.
+    db.$executeRawUnsafe('PRAGMA synchronous = NORMAL').catch(() => {});
+    return db;
+  }
   return new PostgresClient({ adapter: new PrismaPg({ connectionString: url }) }) as unknown as Db;
 }

@@ -50,6 +50,9 @@ function sqliteTarget(url: string): MigrationTarget {
   mkdirSync(dirname(file), { recursive: true });
   const db = new Database(file);
   db.pragma('busy_timeout = 10000');
+  // Readers and one writer at a time without blocking each other, one sync per checkpoint instead of several
+  // per commit; the mode is kept in the file, so every later connection has it.
+  db.pragma('journal_mode = WAL');
   return {
     async query(sql, params = []) {
       const stmt = db.prepare(sql);

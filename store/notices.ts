@@ -2,12 +2,11 @@
 // so that only one attempt at a time may send it, and marked sent (with the audit record) after.
 import { z } from 'zod';
 import { DubanError } from '../domain/errors';
-import { INSTRUMENT_NAMES, NOTICE_ACTIONS, type NoticeAction, higherEscalation } from '../domain/policy';
+import { INSTRUMENT_NAMES, NOTICE_ACTIONS, type NoticeAction, escalationsBelow } from '../domain/policy';
 import { formatInstant } from '../domain/zoned-time';
-import { appendAudit } from './audit';
+import { auditWrite } from './audit';
 import { obligationKey, requireUnit } from './campaigns';
 import type { Db } from './db';
-import { obligationFacts } from './obligations';
 
 /**
  * How long a claim holds without renewal. A live attempt renews it every `renewMs` while it talks
@@ -67,7 +66,7 @@ function content(letter: NoticeLetter) {
 /**
  * Takes the right to talk to the SMTP server about this notice: 'claimed' when this attempt holds it,
  * 'already-sent' when an earlier attempt delivered it. Throws (a retryable error) while another attempt's
- * lease is live.
+ * lease is live. A notice met for the first time (nearly always) costs one insert.
  */
 export async function claimNotice(
   db: Db,
@@ -76,25 +75,32 @@ export async function claimNotice(
   now: Date = new Date(),
 ): Promise<'claimed' | 'already-sent'> {
   const { businessKey, letter } = c;
-  await db.notice.upsert({
-    where: { businessKey },
-    create: {
-      businessKey,
-      campaignId: c.campaignId,
-      unitId: c.unitId,
-      deliverableId: c.deliverableId,
-      deadline: c.deadline,
-      action: c.action,
-      scheduledAt: c.scheduledAt,
-      status: 'claimed',
-      messageId: letter.messageId,
-      ...content(letter),
-    },
-    update: {},
-  });
+  const leaseUntil = new Date(now.getTime() + lease.leaseMs);
+  try {
+    await db.notice.create({
+      data: {
+        businessKey,
+        campaignId: c.campaignId,
+        unitId: c.unitId,
+        deliverableId: c.deliverableId,
+        deadline: c.deadline,
+        action: c.action,
+        scheduledAt: c.scheduledAt,
+        status: 'sending',
+        leaseUntil,
+        attempts: 1,
+        messageId: letter.messageId,
+        ...content(letter),
+      },
+    });
+    return 'claimed';
+  } catch (err) {
+    if ((err as { code?: string }).code !== 'P2002') throw err;
+  }
+  // the row exists: an earlier attempt's claim, released or lapsed, may be taken over (the guarded update)
   const claim = await db.notice.updateMany({
     where: { businessKey, OR: [{ status: 'claimed' }, { status: 'sending', leaseUntil: { lt: now } }] },
-    data: { status: 'sending', leaseUntil: new Date(now.getTime() + lease.leaseMs), attempts: { increment: 1 }, ...content(letter) },
+    data: { status: 'sending', leaseUntil, attempts: { increment: 1 }, ...content(letter) },
   });
   if (claim.count === 1) return 'claimed';
   const row = await db.notice.findUnique({ where: { businessKey } });
@@ -115,32 +121,49 @@ export async function markNoticeSent(db: Db, businessKey: string, sentAt: Date):
   await db.notice.updateMany({ where: { businessKey, status: { not: 'sent' } }, data: { status: 'sent', sentAt, leaseUntil: null } });
 }
 
+/** A sent notice as recorded in its row: what its outcome is recorded from. */
+export interface SentNotice extends NoticeClaim {
+  sentAt: Date;
+}
+
+/** The sent notice's row, read back (a retry after a crash); undefined when it is not recorded as sent. */
+export async function findSentNotice(db: Db, businessKey: string): Promise<SentNotice | undefined> {
+  const row = await db.notice.findUnique({ where: { businessKey } });
+  if (!row || row.status !== 'sent' || !row.sentAt) return undefined;
+  const recipients = recipientsSchema.parse(JSON.parse(row.recipients));
+  return {
+    businessKey,
+    campaignId: row.campaignId,
+    unitId: row.unitId,
+    deliverableId: row.deliverableId,
+    deadline: row.deadline,
+    action: checkedAction(row.action, businessKey),
+    scheduledAt: row.scheduledAt,
+    sentAt: row.sentAt,
+    letter: { reason: row.reason, to: recipients.to, cc: recipients.cc, subject: row.subject, text: row.body, messageId: row.messageId },
+  };
+}
+
 /**
- * What a sent notice brings about, from its row: the obligation's escalation level, the 约谈 record an
- * interview notice opens, and the audit events. Idempotent: a retry after a crash completes what is missing.
+ * What a sent notice brings about: the obligation's escalation level, the 约谈 record an interview notice
+ * opens, and the audit events, in one transaction. Idempotent: a retry after a crash completes what is missing.
  */
-export async function recordNoticeOutcome(db: Db, businessKey: string, timeZone: string): Promise<void> {
-  await db.$transaction(async (tx) => {
-    const notice = await tx.notice.findUnique({ where: { businessKey } });
-    if (!notice || notice.status !== 'sent' || !notice.sentAt) throw new Error(`notice ${businessKey} is not recorded as sent`);
-    const { campaignId, unitId, deliverableId, sentAt } = notice;
-    const action = checkedAction(notice.action, businessKey);
-    if (action !== 'reminder') {
-      const row = await tx.obligation.findUnique({ where: obligationKey(campaignId, unitId, deliverableId) });
-      if (!row) throw new DubanError('UNKNOWN_OBLIGATION', `no obligation ${campaignId}/${unitId}/${deliverableId} in the database`);
-      const reached = higherEscalation(obligationFacts(row).escalation, action);
-      if (reached !== row.escalation) {
-        await tx.obligation.update({ where: obligationKey(campaignId, unitId, deliverableId), data: { escalation: reached } });
-      }
-    }
-    if (action === 'interview') {
-      const unit = await requireUnit(tx, campaignId, unitId);
-      await tx.interview.upsert({
+export async function recordNoticeOutcome(db: Db, n: SentNotice, timeZone: string): Promise<void> {
+  const { businessKey, campaignId, unitId, deliverableId, action, sentAt, letter } = n;
+  const writes = [];
+  if (action !== 'reminder') {
+    const key = obligationKey(campaignId, unitId, deliverableId).campaignId_unitId_deliverableId;
+    writes.push(db.obligation.updateMany({ where: { ...key, escalation: { in: escalationsBelow(action) } }, data: { escalation: action } }));
+  }
+  if (action === 'interview') {
+    const unit = await requireUnit(db, campaignId, unitId);
+    writes.push(
+      db.interview.upsert({
         where: { noticeKey: businessKey },
         create: { noticeKey: businessKey, campaignId, unitId, deliverableId, principal: unit.principalName, status: 'to_schedule' },
         update: {},
-      });
-      await appendAudit(tx, {
+      }),
+      auditWrite(db, {
         eventKey: `${businessKey}/interview`,
         campaignId,
         unitId,
@@ -150,10 +173,11 @@ export async function recordNoticeOutcome(db: Db, businessKey: string, timeZone:
         actor: 'duban',
         summary: `约谈 ${unit.principalName} to be scheduled`,
         detail: { noticeKey: businessKey },
-      });
-    }
-    const recipients = recipientsSchema.parse(JSON.parse(notice.recipients));
-    await appendAudit(tx, {
+      }),
+    );
+  }
+  writes.push(
+    auditWrite(db, {
       eventKey: businessKey,
       campaignId,
       unitId,
@@ -161,20 +185,21 @@ export async function recordNoticeOutcome(db: Db, businessKey: string, timeZone:
       at: sentAt,
       kind: 'notice.sent',
       actor: 'duban',
-      summary: `${INSTRUMENT_NAMES[action]} sent: ${notice.subject}`,
+      summary: `${INSTRUMENT_NAMES[action]} sent: ${letter.subject}`,
       detail: {
         action,
-        scheduledAt: formatInstant(notice.scheduledAt.getTime(), timeZone),
-        deadline: notice.deadline,
-        reason: notice.reason,
-        to: recipients.to,
-        cc: recipients.cc,
-        subject: notice.subject,
-        text: notice.body,
-        messageId: notice.messageId,
+        scheduledAt: formatInstant(n.scheduledAt.getTime(), timeZone),
+        deadline: n.deadline,
+        reason: letter.reason,
+        to: letter.to,
+        cc: letter.cc,
+        subject: letter.subject,
+        text: letter.text,
+        messageId: letter.messageId,
       },
-    });
-  });
+    }),
+  );
+  await db.$transaction(writes);
 }
 
 const recipientsSchema = z.object({ to: z.array(z.string()), cc: z.array(z.string()) });

@@ -9,6 +9,7 @@ import { parseCampaignDefinition } from '../domain/definition';
 import {
   DEFAULT_POLICY,
   type ScheduleContext,
+  escalationsBelow,
   higherEscalation,
   initialState,
   markSent,
@@ -69,6 +70,10 @@ describe('escalation', () => {
     expect(higherEscalation('notice', 'urge')).toBe('notice');
     expect(higherEscalation('notice', 'interview')).toBe('interview');
     expect(higherEscalation('circulate', 'none')).toBe('circulate');
+  });
+  it('names the levels a step raises an obligation from', () => {
+    expect(escalationsBelow('urge')).toEqual(['none']);
+    expect(escalationsBelow('circulate')).toEqual(['none', 'urge', 'notice']);
   });
   it('raises the level for a delivered step only', () => {
     const state = initialState('2022-10-11', at('2022-10-08T10:00:00+08:00'));
