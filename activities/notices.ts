@@ -8,21 +8,27 @@ import { chineseDateTime } from '../domain/zoned-time';
 import { type RenderedNotice, renderNotice } from '../letters/render';
 import type { Mailer } from '../mail/mailer';
 import { type SendNoticeInput, type SendNoticeResult, noticeBusinessKey } from '../shared/contract';
-import { type LoadedCampaign, campaignCache, obligationKey, reportsToOf, requireUnit, scheduleContext } from '../store/campaigns';
+import { type CachedCampaign, campaignCache, obligationKey, reportsToOf, scheduleContext } from '../store/campaigns';
 import type { Db } from '../store/db';
 import {
   NOTICE_LEASE,
   type NoticeLease,
   type NoticeClaim,
   claimNotice,
-  markNoticeSent,
   findSentNotice,
   noticeWasSent,
   recordNoticeOutcome,
+  recordNoticeSent,
   releaseNotice,
   renewClaim,
 } from '../store/notices';
 import { obligationFacts } from '../store/obligations';
+
+function unitOf(loaded: CachedCampaign, campaignId: string, unitId: string) {
+  const unit = loaded.units.get(unitId);
+  if (!unit) throw new DubanError('UNKNOWN_UNIT', `campaign ${campaignId} has no unit ${JSON.stringify(unitId)}`);
+  return unit;
+}
 
 export function createNoticeActivities(deps: { db: Db; mailer: Mailer; mailFrom?: string; noticeLease?: NoticeLease }) {
   const { db, mailer } = deps;
@@ -30,17 +36,14 @@ export function createNoticeActivities(deps: { db: Db; mailer: Mailer; mailFrom?
   const loadCampaign = campaignCache(db);
 
   /** The letter as it will be sent at campaign time `sendingAt`, with its recipients. */
-  async function composeLetter(input: SendNoticeInput, loaded: LoadedCampaign, ctx: ScheduleContext, sendingAt: number): Promise<RenderedNotice> {
+  function composeLetter(input: SendNoticeInput, loaded: CachedCampaign, ctx: ScheduleContext, sendingAt: number): RenderedNotice {
     const { campaignId, unitId, deliverableId, notice } = input;
-    const { campaign, settings } = loaded;
-    const unit = await requireUnit(db, campaignId, unitId);
+    const { campaign, settings, units } = loaded;
+    const unit = unitOf(loaded, campaignId, unitId);
     const deliverable = settings.deliverables[deliverableId];
     const leadIds = deliverable.submitTo.includes('lead_departments') ? reportsToOf(unit) : [];
-    const leads = leadIds.length ? await db.unit.findMany({ where: { campaignId, unitId: { in: leadIds } }, select: { name: true } }) : [];
-    const allUnits =
-      notice.action === 'circulate'
-        ? await db.unit.findMany({ where: { campaignId }, select: { name: true, email: true }, orderBy: { unitId: 'asc' } })
-        : [];
+    const leads = leadIds.map((id) => unitOf(loaded, campaignId, id));
+    const allUnits = notice.action === 'circulate' ? [...units.values()] : [];
     return renderNotice({
       action: notice.action,
       campaignTitle: campaign.title,
@@ -118,14 +121,12 @@ export function createNoticeActivities(deps: { db: Db; mailer: Mailer; mailFrom?
     const decision = noticeDecision(ctx, obligationFacts(row), notice, sendingAt);
     if (!decision.send) return { businessKey, outcome: 'skipped', reason: decision.reason };
 
-    const rendered = await composeLetter(input, loaded, ctx, sendingAt);
+    const rendered = composeLetter(input, loaded, ctx, sendingAt);
     const claim = claimFor(input, rendered, ctx.timeZone);
     if ((await claimNotice(db, claim, lease)) === 'already-sent') return alreadySent(businessKey, ctx.timeZone);
     const { campaign } = loaded;
     await deliver(claim, deps.mailFrom ?? `"${campaign.officeName}" <${campaign.officeEmail}>`);
-    const sentAt = new Date(sendingAt);
-    await markNoticeSent(db, businessKey, sentAt);
-    await recordNoticeOutcome(db, { ...claim, sentAt }, ctx.timeZone);
+    await recordNoticeSent(db, { ...claim, sentAt: new Date(sendingAt) }, ctx.timeZone, unitOf(loaded, campaignId, unitId).principalName);
     return { businessKey, outcome: 'sent' };
   }
 

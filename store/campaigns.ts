@@ -7,7 +7,7 @@ import type { SubmitTarget } from '../domain/definition';
 import { DubanError } from '../domain/errors';
 import { ESCALATION_LADDER, type NoticePolicy, type ScheduleContext } from '../domain/policy';
 import { campaignWorkflowId, obligationWorkflowId } from '../shared/contract';
-import type { Campaign } from '../generated/prisma/client';
+import type { Campaign, Unit } from '../generated/prisma/client';
 import { appendAudit } from './audit';
 import type { Db } from './db';
 
@@ -68,17 +68,27 @@ export async function loadCampaign(db: Db, campaignId: string): Promise<LoadedCa
   return { campaign, settings, clock: new CampaignClock(settings.clockOffsetMs) };
 }
 
+export interface CachedCampaign extends LoadedCampaign {
+  units: Map<string, Unit>;
+}
+
 /**
- * A worker reads the same campaigns for every notice; what it needs of them (settings, office, title) is
- * fixed at launch, so each is read and checked once per process. A campaign not found is not remembered.
+ * A worker reads the same campaigns for every notice; what it needs of them (settings, office, title, the
+ * units and their addresses) is fixed at launch, so each is read and checked once per process. A campaign
+ * not found is not remembered. (Should units ever be edited after launch, this must learn of it.)
  */
-export function campaignCache(db: Db, max = 200): (campaignId: string) => Promise<LoadedCampaign> {
-  const cache = new Map<string, Promise<LoadedCampaign>>();
+export function campaignCache(db: Db, max = 50): (campaignId: string) => Promise<CachedCampaign> {
+  const cache = new Map<string, Promise<CachedCampaign>>();
+  const load = async (campaignId: string): Promise<CachedCampaign> => {
+    const loaded = await loadCampaign(db, campaignId);
+    const units = await db.unit.findMany({ where: { campaignId }, orderBy: { unitId: 'asc' } });
+    return { ...loaded, units: new Map(units.map((u) => [u.unitId, u])) };
+  };
   return (campaignId) => {
     let loaded = cache.get(campaignId);
     if (!loaded) {
       if (cache.size >= max) cache.delete(cache.keys().next().value!);
-      loaded = loadCampaign(db, campaignId);
+      loaded = load(campaignId);
       cache.set(campaignId, loaded);
       loaded.catch(() => cache.delete(campaignId));
     }

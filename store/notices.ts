@@ -113,14 +113,6 @@ export async function releaseNotice(db: Db, businessKey: string): Promise<void> 
   await db.notice.updateMany({ where: { businessKey, status: 'sending' }, data: { status: 'claimed', leaseUntil: null } });
 }
 
-/**
- * The SMTP server accepted the message: the one write that says so, right away. Everything that follows
- * from it (recordNoticeOutcome) can be redone by a retry; this cannot be recovered if it is lost.
- */
-export async function markNoticeSent(db: Db, businessKey: string, sentAt: Date): Promise<void> {
-  await db.notice.updateMany({ where: { businessKey, status: { not: 'sent' } }, data: { status: 'sent', sentAt, leaseUntil: null } });
-}
-
 /** A sent notice as recorded in its row: what its outcome is recorded from. */
 export interface SentNotice extends NoticeClaim {
   sentAt: Date;
@@ -146,9 +138,9 @@ export async function findSentNotice(db: Db, businessKey: string): Promise<SentN
 
 /**
  * What a sent notice brings about: the obligation's escalation level, the 约谈 record an interview notice
- * opens, and the audit events, in one transaction. Idempotent: a retry after a crash completes what is missing.
+ * opens (for the unit's principal), and the audit events. Every write is idempotent.
  */
-export async function recordNoticeOutcome(db: Db, n: SentNotice, timeZone: string): Promise<void> {
+function outcomeWrites(db: Db, n: SentNotice, timeZone: string, principal: string) {
   const { businessKey, campaignId, unitId, deliverableId, action, sentAt, letter } = n;
   const writes = [];
   if (action !== 'reminder') {
@@ -156,11 +148,10 @@ export async function recordNoticeOutcome(db: Db, n: SentNotice, timeZone: strin
     writes.push(db.obligation.updateMany({ where: { ...key, escalation: { in: escalationsBelow(action) } }, data: { escalation: action } }));
   }
   if (action === 'interview') {
-    const unit = await requireUnit(db, campaignId, unitId);
     writes.push(
       db.interview.upsert({
         where: { noticeKey: businessKey },
-        create: { noticeKey: businessKey, campaignId, unitId, deliverableId, principal: unit.principalName, status: 'to_schedule' },
+        create: { noticeKey: businessKey, campaignId, unitId, deliverableId, principal, status: 'to_schedule' },
         update: {},
       }),
       auditWrite(db, {
@@ -171,7 +162,7 @@ export async function recordNoticeOutcome(db: Db, n: SentNotice, timeZone: strin
         at: sentAt,
         kind: 'interview.created',
         actor: 'duban',
-        summary: `约谈 ${unit.principalName} to be scheduled`,
+        summary: `约谈 ${principal} to be scheduled`,
         detail: { noticeKey: businessKey },
       }),
     );
@@ -199,7 +190,24 @@ export async function recordNoticeOutcome(db: Db, n: SentNotice, timeZone: strin
       },
     }),
   );
-  await db.$transaction(writes);
+  return writes;
+}
+
+/**
+ * The SMTP server accepted the message: one transaction, sent to the database right away, marks the notice
+ * sent and records what follows from it. `principal`: the unit's 主要负责人, for an interview's record.
+ */
+export async function recordNoticeSent(db: Db, n: SentNotice, timeZone: string, principal: string): Promise<void> {
+  await db.$transaction([
+    db.notice.updateMany({ where: { businessKey: n.businessKey, status: { not: 'sent' } }, data: { status: 'sent', sentAt: n.sentAt, leaseUntil: null } }),
+    ...outcomeWrites(db, n, timeZone, principal),
+  ]);
+}
+
+/** Completes the record of a notice an earlier attempt sent (and may have died before recording). */
+export async function recordNoticeOutcome(db: Db, n: SentNotice, timeZone: string): Promise<void> {
+  const unit = await requireUnit(db, n.campaignId, n.unitId);
+  await db.$transaction(outcomeWrites(db, n, timeZone, unit.principalName));
 }
 
 const recipientsSchema = z.object({ to: z.array(z.string()), cc: z.array(z.string()) });
