@@ -8,7 +8,7 @@ import { chineseDateTime } from '../domain/zoned-time';
 import { type RenderedNotice, renderNotice } from '../letters/render';
 import type { Mailer } from '../mail/mailer';
 import { type SendNoticeInput, type SendNoticeResult, noticeBusinessKey } from '../shared/contract';
-import { type CachedCampaign, campaignCache, obligationKey, reportsToOf, scheduleContext } from '../store/campaigns';
+import { type CachedCampaign, campaignCache, obligationKey, scheduleContext } from '../store/campaigns';
 import type { Db } from '../store/db';
 import {
   NOTICE_LEASE,
@@ -41,7 +41,7 @@ export function createNoticeActivities(deps: { db: Db; mailer: Mailer; mailFrom?
     const { campaign, settings, units } = loaded;
     const unit = unitOf(loaded, campaignId, unitId);
     const deliverable = settings.deliverables[deliverableId];
-    const leadIds = deliverable.submitTo.includes('lead_departments') ? reportsToOf(unit) : [];
+    const leadIds = deliverable.submitTo.includes('lead_departments') ? loaded.reportsTo.get(unitId)! : [];
     const leads = leadIds.map((id) => unitOf(loaded, campaignId, id));
     const allUnits = notice.action === 'circulate' ? [...units.values()] : [];
     return renderNotice({
@@ -112,7 +112,8 @@ export function createNoticeActivities(deps: { db: Db; mailer: Mailer; mailFrom?
     const { campaignId, unitId, deliverableId, notice } = input;
     const businessKey = noticeBusinessKey(input);
     const loaded = await loadCampaign(campaignId);
-    if (await noticeWasSent(db, businessKey)) return alreadySent(businessKey, loaded.settings.timeZone);
+    // A first attempt finds no row of its own; a retry may find the letter sent by an attempt that died after.
+    if (Context.current().info.attempt > 1 && (await noticeWasSent(db, businessKey))) return alreadySent(businessKey, loaded.settings.timeZone);
 
     const ctx = scheduleContext(loaded.settings, campaignId, deliverableId);
     const sendingAt = loaded.clock.current(Date.now(), () => Context.current().info.currentAttemptScheduledTimestampMs);

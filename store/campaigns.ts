@@ -70,6 +70,8 @@ export async function loadCampaign(db: Db, campaignId: string): Promise<LoadedCa
 
 export interface CachedCampaign extends LoadedCampaign {
   units: Map<string, Unit>;
+  /** Each unit's lead departments (reportsTo), parsed. */
+  reportsTo: Map<string, string[]>;
 }
 
 /**
@@ -82,7 +84,7 @@ export function campaignCache(db: Db, max = 50): (campaignId: string) => Promise
   const load = async (campaignId: string): Promise<CachedCampaign> => {
     const loaded = await loadCampaign(db, campaignId);
     const units = await db.unit.findMany({ where: { campaignId }, orderBy: { unitId: 'asc' } });
-    return { ...loaded, units: new Map(units.map((u) => [u.unitId, u])) };
+    return { ...loaded, units: new Map(units.map((u) => [u.unitId, u])), reportsTo: new Map(units.map((u) => [u.unitId, reportsToOf(u)])) };
   };
   return (campaignId) => {
     let loaded = cache.get(campaignId);

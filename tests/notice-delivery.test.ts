@@ -179,5 +179,14 @@ describe.each(TEST_DATABASES)('on %s', (kind) => {
       expect((await slow).outcome).toBe('sent');
       expect(forInput()).toHaveLength(1);
     });
+
+    it('tells a retry that its letter went out, even after the obligation was submitted meanwhile', async () => {
+      input = urgeFor('yingji');
+      const first = await run();
+      await db.obligation.updateMany({ where: { campaignId: input.campaignId, unitId: input.unitId }, data: { status: 'submitted' } });
+      const retry = (await new MockActivityEnvironment({ attempt: 2 }).run(notices.sendNotice, input)) as SendNoticeResult;
+      expect(retry).toEqual({ businessKey: first.businessKey, outcome: 'already-sent' });
+      expect(forInput()).toHaveLength(1);
+    });
   });
 });
