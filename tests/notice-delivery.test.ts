@@ -181,8 +181,9 @@ describe.each(TEST_DATABASES)('on %s', (kind) => {
     });
 
     it('tells a retry that its letter went out, even after the obligation was submitted meanwhile', async () => {
-      input = urgeFor('yingji');
+      input = urgeFor('gongxiao');
       const first = await run();
+      expect(first.outcome).toBe('sent');
       await db.obligation.updateMany({ where: { campaignId: input.campaignId, unitId: input.unitId }, data: { status: 'submitted' } });
       const retry = (await new MockActivityEnvironment({ attempt: 2 }).run(notices.sendNotice, input)) as SendNoticeResult;
       expect(retry).toEqual({ businessKey: first.businessKey, outcome: 'already-sent' });
