@@ -3,7 +3,7 @@
 import { Context } from '@temporalio/activity';
 import { createHash } from 'node:crypto';
 import { DubanError } from '../domain/errors';
-import { type ScheduleContext, noticeDecision, supervisionTimeLimit } from '../domain/policy';
+import { type ScheduleContext, noticeDecision, supervisionTimeLimit, workingDaysLate } from '../domain/policy';
 import { chineseDateTime } from '../domain/zoned-time';
 import { type RenderedNotice, renderNotice } from '../letters/render';
 import type { Mailer } from '../mail/mailer';
@@ -54,7 +54,7 @@ export function createNoticeActivities(deps: { db: Db; mailer: Mailer; mailFrom?
       submitTo: [...(deliverable.submitTo.includes('office') ? [campaign.officeName] : []), ...leads.map((l) => l.name)],
       sentAt: sendingAt,
       timeZone: settings.timeZone,
-      calendar: settings.calendar,
+      lateWorkingDays: workingDaysLate(ctx, notice.deadline, sendingAt),
       timeLimit: notice.action === 'notice' ? supervisionTimeLimit(ctx, notice) : undefined,
       allUnits,
     });

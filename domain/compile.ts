@@ -2,7 +2,7 @@
 // the calendar snapshot the workflows will use, and warnings an operator must read before launching.
 import { type CivilDate, type WorkCalendar, addDays, missingYears, yearOf } from './calendar';
 import type { CampaignDefinition, DeliverableDef, UnitDef } from './definition';
-import { type ScheduleContext, noticeSchedule } from './policy';
+import { type ScheduleContext, lastNoticeAt, noticeSchedule } from './policy';
 import { STATE_COUNCIL_YEARS, stateCouncilDays } from './state-council-calendar';
 import { civilDateOf, startOfDate } from './zoned-time';
 
@@ -75,8 +75,8 @@ export const COVERAGE_MARGIN_DAYS = 14;
 
 /** The last day on which `deadline` can produce a notice. */
 function lastNoticeDate(ctx: ScheduleContext, deadline: CivilDate): CivilDate {
-  const schedule = noticeSchedule(ctx, deadline);
-  return schedule.length ? civilDateOf(schedule[schedule.length - 1].at, ctx.timeZone) : deadline;
+  const last = lastNoticeAt(ctx, deadline);
+  return last === undefined ? deadline : civilDateOf(last, ctx.timeZone);
 }
 
 /** Years from `from` to past the last notice of `deadline` (plus the margin) that the calendar does not know. */

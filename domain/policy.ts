@@ -19,6 +19,17 @@ export const INSTRUMENT_NAMES: Record<NoticeAction, string> = {
   interview: '约谈通知',
 };
 
+/** How many working days after `deadline` the instant `at` falls: 0 up to the end of the deadline day. */
+export function workingDaysLate(ctx: ScheduleContext, deadline: CivilDate, at: number): number {
+  return workingDaysOf(ctx.calendar).workingDaysAfter(deadline, civilDateOf(at, ctx.timeZone));
+}
+
+/** When the last notice `deadline` can produce goes out; undefined when its policy sends none. */
+export function lastNoticeAt(ctx: ScheduleContext, deadline: CivilDate): number | undefined {
+  const schedule = noticeSchedule(ctx, deadline);
+  return schedule.length ? schedule[schedule.length - 1].at : undefined;
+}
+
 /** The levels a step raises an obligation from: those below it. */
 export function escalationsBelow(step: EscalationStep): (EscalationStep | 'none')[] {
   return ['none', ...ESCALATION_LADDER.slice(0, ESCALATION_LADDER.indexOf(step))];
@@ -246,7 +257,7 @@ export function checkEvent(ctx: ScheduleContext, state: ObligationState, event: 
 export function applyEvent(ctx: ScheduleContext, state: ObligationState, event: ObligationEvent, now: number): ObligationState {
   switch (event.kind) {
     case 'submit': {
-      const late = workingDaysOf(ctx.calendar).workingDaysAfter(state.deadline, civilDateOf(now, ctx.timeZone));
+      const late = workingDaysLate(ctx, state.deadline, now);
       return { ...state, status: 'submitted', closedAt: now, lateWorkingDays: late };
     }
     case 'waive':

@@ -1,5 +1,5 @@
 // The words of every notice, in the office's register. Pure: the facts come in, the letter goes out.
-import { type CivilDate, WorkingDays, type WorkCalendar } from '../domain/calendar';
+import type { CivilDate } from '../domain/calendar';
 import { INSTRUMENT_NAMES, type NoticeAction } from '../domain/policy';
 import { chineseDate, civilDateOf } from '../domain/zoned-time';
 
@@ -20,7 +20,8 @@ export interface NoticeFacts {
   /** When the notice goes out (campaign time). */
   sentAt: number;
   timeZone: string;
-  calendar: WorkCalendar;
+  /** Working days the deadline has passed by on the day it goes out (domain/policy workingDaysLate). */
+  lateWorkingDays: number;
   /** The supervision notice's new time limit (domain/policy supervisionTimeLimit). */
   timeLimit?: CivilDate;
   /** Every unit of the campaign, for a circulation. */
@@ -44,7 +45,7 @@ function uniq(list: string[]): string[] {
 export function renderNotice(f: NoticeFacts): RenderedNotice {
   const due = chineseDate(f.deadline);
   const today = civilDateOf(f.sentAt, f.timeZone);
-  const lateDays = new WorkingDays(f.calendar).workingDaysAfter(f.deadline, today);
+  const lateDays = f.lateWorkingDays;
   const to = f.submitTo.join('、');
   const item = `《${f.deliverableName}》`;
   const sign = `\n\n${f.office.name}\n${chineseDate(today)}\n`;

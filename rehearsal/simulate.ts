@@ -3,7 +3,7 @@
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { CompiledCampaign } from '../domain/compile';
 import { comparePlanned, planCampaign, type Assumption, type PlannedNotice } from '../domain/plan';
-import { noticeSchedule } from '../domain/policy';
+import { lastNoticeAt } from '../domain/policy';
 import { formatInstant } from '../domain/zoned-time';
 import { actOnObligation } from '../operations/actions';
 import { type Rehearsal, startRehearsal } from './rehearsal';
@@ -16,8 +16,7 @@ export function rehearsalHorizon(compiled: CompiledCampaign, assumptions: Assump
     const policy = def.deliverables.find((d) => d.id === o.deliverableId)!.policy;
     const deadlines = [o.due, ...assumptions.filter((a) => a.unit === o.unitId && a.deliverable === o.deliverableId).flatMap((a) => ('to' in a.event ? [a.event.to] : []))];
     for (const d of new Set(deadlines)) {
-      const schedule = noticeSchedule({ policy, calendar: compiled.calendar, timeZone: def.timeZone }, d);
-      if (schedule.length) horizon = Math.max(horizon, schedule[schedule.length - 1].at);
+      horizon = Math.max(horizon, lastNoticeAt({ policy, calendar: compiled.calendar, timeZone: def.timeZone }, d) ?? horizon);
     }
   }
   for (const a of assumptions) horizon = Math.max(horizon, a.at);

@@ -10,6 +10,8 @@ import {
   DEFAULT_POLICY,
   type ScheduleContext,
   escalationsBelow,
+  lastNoticeAt,
+  workingDaysLate,
   higherEscalation,
   initialState,
   markSent,
@@ -61,6 +63,20 @@ describe('noticeDecision: what sendNotice does with a due notice', () => {
   });
   it('still sends a delayed escalation', () => {
     expect(noticeDecision(ctx, open, notice('notice'), at('2022-11-30T10:00:00+08:00'))).toEqual({ send: true });
+  });
+});
+
+describe('lateness and the last notice', () => {
+  it('counts working days late on the day an instant falls, in the campaign zone', () => {
+    expect(workingDaysLate(ctx, '2022-10-11', at('2022-10-11T23:59:00+08:00'))).toBe(0);
+    expect(workingDaysLate(ctx, '2022-10-11', at('2022-10-12T00:01:00+08:00'))).toBe(1);
+    // 10-15 and 10-16 are a weekend
+    expect(workingDaysLate(ctx, '2022-10-11', at('2022-10-17T09:00:00+08:00'))).toBe(4);
+  });
+  it('knows when a deadline’s last notice goes out, or that none does', () => {
+    expect(formatInstant(lastNoticeAt(ctx, '2022-10-11')!, ZONE)).toBe('2022-10-20T09:00:00+08:00');
+    const silent: ScheduleContext = { ...ctx, policy: { ...DEFAULT_POLICY, remindBefore: [], escalate: { urge: null, notice: null, circulate: null, interview: null } } };
+    expect(lastNoticeAt(silent, '2022-10-11')).toBeUndefined();
   });
 });
 
