@@ -3,17 +3,19 @@
 // are reported, never judged; only the checks decide the exit code.
 import { BURST_USAGE, burst } from './burst';
 import { launch5000 } from './launch-5000';
+import { LAUNCH_USAGE, launchScale } from './launch-scale';
 import { PLAN_USAGE, planScale } from './plan-scale';
 import { type Options, type Scenario, UsageError } from './scenario';
 
 const SCENARIOS: Record<string, Scenario> = {
   'launch-5000': async (o) => {
     if (o.args.length) throw new UsageError(`launch-5000 takes no arguments, got ${o.args.join(' ')}`);
-    if (o.profile) throw new UsageError('--profile applies to burst only');
+    if (o.profile) throw new UsageError('--profile does not apply to launch-5000');
     return launch5000(o);
   },
   burst,
   plan: planScale,
+  launch: launchScale,
 };
 
 /** Flags any scenario may be given; a scenario refuses those that do not apply to it. */
@@ -35,6 +37,8 @@ function usage(): string {
     ...BURST_USAGE,
     '',
     ...PLAN_USAGE,
+    '',
+    ...LAUNCH_USAGE,
   ].join('\n');
 }
 
