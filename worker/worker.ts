@@ -34,6 +34,9 @@ export async function createDubanWorker(o: DubanWorkerOptions): Promise<Worker> 
     taskQueue: o.taskQueue,
     workflowBundle: o.workflowBundle ?? (await bundleWorkflows()),
     maxCachedWorkflows: o.maxCachedWorkflows,
+    // As many workflow-task pollers on the shared queue as on this worker's sticky queue (the SDK's default
+    // puts 2 of 10 there): a launch's thousands of new workflows wait on the shared queue for their first task.
+    nonStickyToStickyPollRatio: 1,
     activities: createActivities({
       db: o.db,
       mailer: o.mailer,
