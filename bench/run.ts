@@ -2,6 +2,7 @@
 // when a check failed or the run broke, 2 for an unknown scenario or a malformed command line. Timings
 // are reported, never judged; only the checks decide the exit code.
 import { BURST_USAGE, burst } from './burst';
+import { CHAOS_USAGE, chaos } from './chaos';
 import { launch5000 } from './launch-5000';
 import { LAUNCH_USAGE, launchScale } from './launch-scale';
 import { PLAN_USAGE, planScale } from './plan-scale';
@@ -14,6 +15,7 @@ const SCENARIOS: Record<string, Scenario> = {
     return launch5000(o);
   },
   burst,
+  chaos,
   plan: planScale,
   launch: launchScale,
 };
@@ -35,6 +37,8 @@ function usage(): string {
     '                      measurements whenever the server is momentarily idle)',
     '',
     ...BURST_USAGE,
+    '',
+    ...CHAOS_USAGE,
     '',
     ...PLAN_USAGE,
     '',
