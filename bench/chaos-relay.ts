@@ -6,10 +6,8 @@ import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 
 export interface Accepted {
-  /** When the relay answered 250 (epoch ms). */
+  /** When the relay, having read the end of the message's data, answered 250 (epoch ms). */
   acceptedAt: number;
-  /** When the end of the message's data had been read (epoch ms); parsing comes between the two. */
-  dataEndAt: number;
   /** The SMTP connection it came on, and when that connection was opened (epoch ms). */
   session: string;
   connectedAt: number;
@@ -58,30 +56,28 @@ export async function startRelay(share: number): Promise<Relay> {
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('end', () => {
-        const dataEndAt = Date.now();
+        // The answer first, as a relay answers once it has queued the message; what the message was is
+        // read after, so that the recorded instant is that of the answer, not of the parsing.
+        const at = Date.now();
+        const refuseIt = Math.random() < refuse;
+        if (refuseIt) callback(Object.assign(new Error('relay busy, try again later (bench chaos)'), { responseCode: 451 }));
+        else callback();
+        const record = (messageId: string, key: string, action: string) => {
+          if (refuseIt) refused.push({ at, key });
+          else accepted.push({ acceptedAt: at, session: session.id, connectedAt: opened, messageId, key, action });
+        };
         simpleParser(Buffer.concat(chunks))
           .then((parsed) => {
             const header = (name: string) => {
               const v = parsed.headers.get(name);
               return typeof v === 'string' ? v : '';
             };
-            if (Math.random() < refuse) {
-              refused.push({ at: Date.now(), key: header('x-duban-key') });
-              callback(Object.assign(new Error('relay busy, try again later (bench chaos)'), { responseCode: 451 }));
-              return;
-            }
-            accepted.push({
-              acceptedAt: Date.now(),
-              dataEndAt,
-              session: session.id,
-              connectedAt: opened,
-              messageId: parsed.messageId ?? '',
-              key: header('x-duban-key'),
-              action: header('x-duban-action'),
-            });
-            callback();
+            record(parsed.messageId ?? '', header('x-duban-key'), header('x-duban-action'));
           })
-          .catch(callback);
+          .catch((err: unknown) => {
+            errors.push(`unparsable message: ${String(err)}`);
+            record('', '', '');
+          });
       });
     },
   });

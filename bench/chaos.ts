@@ -616,7 +616,7 @@ function report(r: Run): Analysis {
       const firstWhen = d.firstBeforeKill
         ? `accepted ${relMs(d.first.acceptedAt)}, before the kill`
         : d.firstFromKilledWorker
-          ? `accepted ${relMs(d.first.acceptedAt)}, after the kill, on a connection of a killed worker (its data ended ${relMs(d.first.dataEndAt)})`
+          ? `accepted ${relMs(d.first.acceptedAt)}, after the kill, on a connection of a killed worker (which had sent it all before it died)`
           : `accepted ${relMs(d.first.acceptedAt)}, after the kill, on a connection opened after it`;
       console.log(
         `  [${d.allowed ? 'allowed' : 'NOT ALLOWED'}] ${d.key}: first ${firstWhen}; copy ${rel(d.copy.acceptedAt)}${d.copyAfterKill ? '' : ' (on a connection opened before the kill)'}; ` +
