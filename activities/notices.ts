@@ -1,6 +1,7 @@
 // sendNotice: one notice, exactly once. Its business key is claimed in the database before the SMTP
 // conversation; a retry finds the claim (or the sent row) and never sends twice.
 import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
 import { createHash } from 'node:crypto';
 import { DubanError } from '../domain/errors';
 import { type ScheduleContext, noticeDecision, supervisionTimeLimit, workingDaysLate } from '../domain/policy';
@@ -11,14 +12,17 @@ import { type SendNoticeInput, type SendNoticeResult, noticeBusinessKey } from '
 import { type CachedCampaign, campaignCache, obligationKey, scheduleContext } from '../store/campaigns';
 import type { Db } from '../store/db';
 import {
+  ClaimHeldError,
+  type HeldClaim,
   NOTICE_LEASE,
   type NoticeLease,
   type NoticeClaim,
+  commitSentRecord,
+  prepareSentRecord,
   claimNotice,
   findSentNotice,
   noticeWasSent,
   recordNoticeOutcome,
-  recordNoticeSent,
   releaseNotice,
   renewClaim,
 } from '../store/notices';
@@ -83,12 +87,15 @@ export function createNoticeActivities(deps: { db: Db; mailer: Mailer; mailFrom?
   }
 
   /** Talks to the SMTP server, keeping the claim (and Temporal's heartbeat) alive while the conversation lasts. */
-  async function deliver(claim: NoticeClaim, from: string): Promise<void> {
+  async function deliver(claim: NoticeClaim, held: HeldClaim, from: string): Promise<void> {
     const activity = Context.current();
     activity.heartbeat();
     const keepAlive = setInterval(() => {
       activity.heartbeat();
-      renewClaim(db, claim.businessKey, lease).catch((err: unknown) => activity.log.warn(`could not renew the claim of ${claim.businessKey}: ${String(err)}`));
+      renewClaim(db, held, lease).then(
+        (renewed) => renewed || activity.log.warn(`the claim of ${claim.businessKey} is no longer this attempt's`),
+        (err: unknown) => activity.log.warn(`could not renew the claim of ${claim.businessKey}: ${String(err)}`),
+      );
     }, lease.renewMs);
     try {
       await mailer.send({
@@ -101,7 +108,7 @@ export function createNoticeActivities(deps: { db: Db; mailer: Mailer; mailFrom?
         headers: { 'X-Duban-Key': claim.businessKey, 'X-Duban-Action': claim.action },
       });
     } catch (err) {
-      await releaseNotice(db, claim.businessKey);
+      await releaseNotice(db, held);
       throw err;
     } finally {
       clearInterval(keepAlive);
@@ -120,15 +127,35 @@ export function createNoticeActivities(deps: { db: Db; mailer: Mailer; mailFrom?
     const row = await db.obligation.findUnique({ where: obligationKey(campaignId, unitId, deliverableId) });
     if (!row) throw new DubanError('UNKNOWN_OBLIGATION', `no obligation ${campaignId}/${unitId}/${deliverableId} in the database`);
     const decision = noticeDecision(ctx, obligationFacts(row), notice, sendingAt);
-    if (!decision.send) return { businessKey, outcome: 'skipped', reason: decision.reason };
+    if (!decision.send) {
+      // a workflow reset can ask again, on a first attempt, for a letter that did go out before the record changed
+      if (await noticeWasSent(db, businessKey)) return alreadySent(businessKey, ctx.timeZone);
+      return { businessKey, outcome: 'skipped', reason: decision.reason };
+    }
 
     const rendered = composeLetter(input, loaded, ctx, sendingAt);
     const claim = claimFor(input, rendered, ctx.timeZone);
-    if ((await claimNotice(db, claim, lease)) === 'already-sent') return alreadySent(businessKey, ctx.timeZone);
+    const record = prepareSentRecord(db, { ...claim, sentAt: new Date(sendingAt) }, ctx.timeZone, unitOf(loaded, campaignId, unitId).principalName);
+    const held = await claimOrRetryLater(claim);
+    if (held === 'already-sent') return alreadySent(businessKey, ctx.timeZone);
     const { campaign } = loaded;
-    await deliver(claim, deps.mailFrom ?? `"${campaign.officeName}" <${campaign.officeEmail}>`);
-    await recordNoticeSent(db, { ...claim, sentAt: new Date(sendingAt) }, ctx.timeZone, unitOf(loaded, campaignId, unitId).principalName);
+    await deliver(claim, held, deps.mailFrom ?? `"${campaign.officeName}" <${campaign.officeEmail}>`);
+    await commitSentRecord(db, record);
     return { businessKey, outcome: 'sent' };
+  }
+
+  /** The claim; while another attempt holds it, Temporal is asked to retry just after its lease ends. */
+  async function claimOrRetryLater(claim: NoticeClaim): Promise<HeldClaim | 'already-sent'> {
+    try {
+      return await claimNotice(db, claim, lease);
+    } catch (err) {
+      if (!(err instanceof ClaimHeldError)) throw err;
+      throw ApplicationFailure.create({
+        type: 'NOTICE_CLAIMED',
+        message: err.message,
+        nextRetryDelay: Math.max(1_000, err.until.getTime() - Date.now() + 500),
+      });
+    }
   }
 
   /** Sent by an earlier attempt, which may have died before recording all that follows from it. */

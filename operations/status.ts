@@ -27,7 +27,10 @@ export async function campaignStatus(db: Db, campaignId: string, serverNow: numb
   const zone = campaign.timeZone;
   const today = civilDateOf(clock.at(serverNow), zone);
   const units = new Map((await db.unit.findMany({ where: { campaignId } })).map((u) => [u.unitId, u.name]));
-  const obligations = await db.obligation.findMany({ where: { campaignId }, orderBy: [{ unitId: 'asc' }, { deliverableId: 'asc' }] });
+  const obligations = await db.obligation.findMany({ where: { campaignId } });
+  // sorted here, by code point: PostgreSQL's ORDER BY follows the server's locale, SQLite's compares bytes
+  const byCodePoint = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  obligations.sort((a, b) => byCodePoint(a.unitId, b.unitId) || byCodePoint(a.deliverableId, b.deliverableId));
   const rows = obligations.map((o): StatusRow => {
     const facts = obligationFacts(o);
     const { state, summary } = standingOn(facts, today);

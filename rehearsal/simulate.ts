@@ -6,6 +6,7 @@ import { comparePlanned, planCampaign, type Assumption, type PlannedNotice } fro
 import { lastNoticeAt } from '../domain/policy';
 import { formatInstant } from '../domain/zoned-time';
 import { actOnObligation } from '../operations/actions';
+import { checkedAction } from '../store/notices';
 import { type Rehearsal, startRehearsal } from './rehearsal';
 
 /** After the last notice any deadline could produce, plus a day. */
@@ -46,7 +47,7 @@ async function settle(r: Rehearsal, campaignId: string): Promise<void> {
 export async function sentNotices(r: Rehearsal, campaignId: string, timeZone: string): Promise<PlannedNotice[]> {
   const rows = await r.db.notice.findMany({ where: { campaignId, status: 'sent' } });
   return rows
-    .map((n) => ({ unit: n.unitId, deliverable: n.deliverableId, action: n.action as PlannedNotice['action'], at: formatInstant(n.scheduledAt.getTime(), timeZone) }))
+    .map((n) => ({ unit: n.unitId, deliverable: n.deliverableId, action: checkedAction(n.action, n.businessKey), at: formatInstant(n.scheduledAt.getTime(), timeZone) }))
     .sort(comparePlanned);
 }
 

@@ -20,7 +20,8 @@ clean() { sed -e '/^Loaded Prisma config/d' -e '/^npm warn/d' | sed -e '/./,$!d'
 mkdir -p "prisma/migrations/${stamp}_$name" "prisma/postgresql/migrations/${stamp}_$name"
 DATABASE_URL="file:$tmp/scratch.db" node "$prisma" migrate diff --from-schema-datamodel "$tmp/sqlite.prisma" \
   --to-schema-datamodel prisma/schema.prisma --script 2>&1 | clean > "prisma/migrations/${stamp}_$name/migration.sql"
-DATABASE_URL="postgresql://localhost:5432/unused" node "$prisma" migrate diff --config prisma/postgresql/prisma.config.ts \
+# the PostgreSQL adapter connects even to diff two schema files: any reachable server will do
+DATABASE_URL="${DUBAN_TEST_POSTGRES_URL:-postgresql://postgres@127.0.0.1:5432/postgres}" node "$prisma" migrate diff --config prisma/postgresql/prisma.config.ts \
   --from-schema-datamodel "$tmp/postgresql.prisma" --to-schema-datamodel prisma/postgresql/schema.prisma --script 2>&1 \
   | clean > "prisma/postgresql/migrations/${stamp}_$name/migration.sql"
 echo "wrote prisma/migrations/${stamp}_$name and prisma/postgresql/migrations/${stamp}_$name"

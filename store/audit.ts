@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { DubanError } from '../domain/errors';
 import { ESCALATION_LADDER, NOTICE_ACTIONS } from '../domain/policy';
 import type { Db } from './db';
+import { checkRecord, readRecord } from './records';
 
 const civilDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 const escalation = z.enum(['none', ...ESCALATION_LADDER]);
@@ -61,7 +62,7 @@ type Tx = Pick<Db, 'auditEvent'>;
 
 /** The write of one audit event, checked against its kind's shape, to await or to batch in a transaction. */
 export function auditWrite<K extends AuditKind>(db: Tx, e: AuditEntry<K>) {
-  const detail = AUDIT_DETAIL[e.kind].parse(e.detail);
+  const detail = checkRecord(AUDIT_DETAIL[e.kind] as z.ZodType<unknown>, e.detail, `the detail of audit event ${e.eventKey} (${e.kind})`);
   return db.auditEvent.upsert({
     where: { eventKey: e.eventKey },
     create: { ...e, detail: JSON.stringify(detail) },
@@ -78,7 +79,6 @@ export type ReadAuditDetail = { [K in AuditKind]: { kind: K; detail: AuditDetail
 /** An audit row's detail, checked against its kind's shape; a row that fails the check is reported, not trusted. */
 export function readAuditDetail(row: { id: number; kind: string; detail: string }): ReadAuditDetail {
   if (!isAuditKind(row.kind)) throw new DubanError('CORRUPT_RECORD', `audit event ${row.id} has an unknown kind ${JSON.stringify(row.kind)}`);
-  const parsed = AUDIT_DETAIL[row.kind].safeParse(JSON.parse(row.detail));
-  if (!parsed.success) throw new DubanError('CORRUPT_RECORD', `audit event ${row.id} (${row.kind}) does not have the recorded shape: ${parsed.error.message}`);
-  return { kind: row.kind, detail: parsed.data } as ReadAuditDetail;
+  const detail = readRecord(AUDIT_DETAIL[row.kind] as z.ZodType<unknown>, row.detail, `audit event ${row.id} (${row.kind})`);
+  return { kind: row.kind, detail } as ReadAuditDetail;
 }

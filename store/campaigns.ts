@@ -10,6 +10,7 @@ import { campaignWorkflowId, obligationWorkflowId } from '../shared/contract';
 import type { Campaign, Unit } from '../generated/prisma/client';
 import { appendAudit } from './audit';
 import type { Db } from './db';
+import { readRecord } from './records';
 
 const civilDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 const policySchema = z.object({
@@ -49,11 +50,7 @@ export async function requireCampaign(db: Db, campaignId: string): Promise<Campa
 
 /** A campaign's settings, checked against their recorded shape. */
 export function settingsOf(campaign: Pick<Campaign, 'id' | 'settings'>): CampaignSettings {
-  const parsed = settingsSchema.safeParse(JSON.parse(campaign.settings));
-  if (!parsed.success) {
-    throw new DubanError('CORRUPT_RECORD', `the settings recorded for campaign ${campaign.id} do not have the expected shape: ${parsed.error.message}`);
-  }
-  return parsed.data;
+  return readRecord(settingsSchema, campaign.settings, `the settings recorded for campaign ${campaign.id}`);
 }
 
 export interface LoadedCampaign {
@@ -88,12 +85,17 @@ export function campaignCache(db: Db, max = 50): (campaignId: string) => Promise
   };
   return (campaignId) => {
     let loaded = cache.get(campaignId);
-    if (!loaded) {
+    if (loaded) {
+      cache.delete(campaignId); // most recently used last: the oldest goes first when the cache is full
+    } else {
       if (cache.size >= max) cache.delete(cache.keys().next().value!);
-      loaded = load(campaignId);
-      cache.set(campaignId, loaded);
-      loaded.catch(() => cache.delete(campaignId));
+      const loading = load(campaignId);
+      loading.catch(() => {
+        if (cache.get(campaignId) === loading) cache.delete(campaignId);
+      });
+      loaded = loading;
     }
+    cache.set(campaignId, loaded);
     return loaded;
   };
 }
@@ -132,9 +134,7 @@ export async function requireObligation(db: Db, campaignId: string, unitId: stri
 
 /** The lead departments (牵头部门) a unit reports to, as recorded at launch. */
 export function reportsToOf(unit: { campaignId: string; unitId: string; reportsTo: string }): string[] {
-  const parsed = z.array(z.string()).safeParse(JSON.parse(unit.reportsTo));
-  if (!parsed.success) throw new DubanError('CORRUPT_RECORD', `unit ${unit.campaignId}/${unit.unitId} has a malformed reportsTo`);
-  return parsed.data;
+  return readRecord(z.array(z.string()), unit.reportsTo, `reportsTo of unit ${unit.campaignId}/${unit.unitId}`);
 }
 
 /**

@@ -101,7 +101,7 @@ async function appliedByPrisma(t: MigrationTarget, kind: DatabaseKind): Promise<
   const table =
     kind === 'sqlite'
       ? await t.query("SELECT name FROM sqlite_master WHERE type = 'table' AND name = '_prisma_migrations'")
-      : await t.query("SELECT table_name AS name FROM information_schema.tables WHERE table_name = '_prisma_migrations'");
+      : await t.query("SELECT table_name AS name FROM information_schema.tables WHERE table_name = '_prisma_migrations' AND table_schema = current_schema()");
   if (table.length === 0) return new Set();
   const rows = await t.query('SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL');
   return new Set(rows.map((r) => String(r.migration_name)));
@@ -117,7 +117,7 @@ export async function migrateDatabase(url: string): Promise<string[]> {
     await t.lock();
     await t.exec('CREATE TABLE IF NOT EXISTS duban_migrations (name TEXT PRIMARY KEY, checksum TEXT NOT NULL, applied_at TEXT NOT NULL)');
     const done = new Map((await t.query('SELECT name, checksum FROM duban_migrations')).map((r) => [String(r.name), String(r.checksum)]));
-    const byPrisma = done.size === 0 ? await appliedByPrisma(t, kind) : new Set<string>();
+    const byPrisma = await appliedByPrisma(t, kind);
     for (const m of migrations) {
       if (done.has(m.name)) {
         if (done.get(m.name) !== m.checksum) {
@@ -125,8 +125,8 @@ export async function migrateDatabase(url: string): Promise<string[]> {
         }
         continue;
       }
-      await t.exec(BEGIN[kind]);
       try {
+        await t.exec(BEGIN[kind]);
         const meanwhile = await t.query(`SELECT name FROM duban_migrations WHERE name = ${param(kind, 1)}`, [m.name]);
         if (meanwhile.length > 0) {
           await t.exec('COMMIT'); // another runner applied it while this one waited
@@ -140,7 +140,7 @@ export async function migrateDatabase(url: string): Promise<string[]> {
         ]);
         await t.exec('COMMIT');
       } catch (err) {
-        await t.exec('ROLLBACK');
+        await t.exec('ROLLBACK').catch(() => {}); // nothing to roll back when BEGIN itself failed
         throw new DubanError('CONFIG', `migration ${m.name} failed on ${redact(url)}: ${(err as Error).message}`);
       }
       applied.push(m.name);

@@ -1,5 +1,6 @@
 // The notice claim: one row per business key, taken with a guarded update before the SMTP conversation
 // so that only one attempt at a time may send it, and marked sent (with the audit record) after.
+import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { DubanError } from '../domain/errors';
 import { INSTRUMENT_NAMES, NOTICE_ACTIONS, type NoticeAction, escalationsBelow } from '../domain/policy';
@@ -7,6 +8,7 @@ import { formatInstant } from '../domain/zoned-time';
 import { auditWrite } from './audit';
 import { obligationKey, requireUnit } from './campaigns';
 import type { Db } from './db';
+import { readRecord } from './records';
 
 /**
  * How long a claim holds without renewal. A live attempt renews it every `renewMs` while it talks
@@ -46,10 +48,27 @@ export async function noticeWasSent(db: Db, businessKey: string): Promise<boolea
   return row?.status === 'sent';
 }
 
+/** The claim one attempt holds: its token says the claim is still this attempt's. */
+export interface HeldClaim {
+  businessKey: string;
+  token: string;
+}
+
+/** Another attempt holds the claim until `until`: retry after that. */
+export class ClaimHeldError extends Error {
+  constructor(
+    readonly businessKey: string,
+    readonly until: Date,
+  ) {
+    super(`notice ${businessKey} is being sent by another attempt until ${until.toISOString()}`);
+    this.name = 'ClaimHeldError';
+  }
+}
+
 /** Keeps a live attempt's claim from lapsing; false when the claim is no longer this attempt's to renew. */
-export async function renewClaim(db: Db, businessKey: string, lease: NoticeLease = NOTICE_LEASE, now: Date = new Date()): Promise<boolean> {
+export async function renewClaim(db: Db, claim: HeldClaim, lease: NoticeLease = NOTICE_LEASE, now: Date = new Date()): Promise<boolean> {
   const renewed = await db.notice.updateMany({
-    where: { businessKey, status: 'sending' },
+    where: { businessKey: claim.businessKey, claimToken: claim.token, status: 'sending' },
     data: { leaseUntil: new Date(now.getTime() + lease.leaseMs) },
   });
   return renewed.count === 1;
@@ -64,18 +83,19 @@ function content(letter: NoticeLetter) {
 }
 
 /**
- * Takes the right to talk to the SMTP server about this notice: 'claimed' when this attempt holds it,
- * 'already-sent' when an earlier attempt delivered it. Throws (a retryable error) while another attempt's
- * lease is live. A notice met for the first time (nearly always) costs one insert.
+ * Takes the right to talk to the SMTP server about this notice: the claim when this attempt holds it,
+ * 'already-sent' when an earlier attempt delivered it. Throws ClaimHeldError while another attempt's lease
+ * is live. A notice met for the first time (nearly always) costs one insert.
  */
 export async function claimNotice(
   db: Db,
   c: NoticeClaim,
   lease: NoticeLease = NOTICE_LEASE,
   now: Date = new Date(),
-): Promise<'claimed' | 'already-sent'> {
+): Promise<HeldClaim | 'already-sent'> {
   const { businessKey, letter } = c;
   const leaseUntil = new Date(now.getTime() + lease.leaseMs);
+  const token = randomUUID();
   try {
     await db.notice.create({
       data: {
@@ -88,29 +108,33 @@ export async function claimNotice(
         scheduledAt: c.scheduledAt,
         status: 'sending',
         leaseUntil,
+        claimToken: token,
         attempts: 1,
         messageId: letter.messageId,
         ...content(letter),
       },
     });
-    return 'claimed';
+    return { businessKey, token };
   } catch (err) {
     if ((err as { code?: string }).code !== 'P2002') throw err;
   }
   // the row exists: an earlier attempt's claim, released or lapsed, may be taken over (the guarded update)
   const claim = await db.notice.updateMany({
     where: { businessKey, OR: [{ status: 'claimed' }, { status: 'sending', leaseUntil: { lt: now } }] },
-    data: { status: 'sending', leaseUntil, attempts: { increment: 1 }, ...content(letter) },
+    data: { status: 'sending', leaseUntil, claimToken: token, attempts: { increment: 1 }, ...content(letter) },
   });
-  if (claim.count === 1) return 'claimed';
+  if (claim.count === 1) return { businessKey, token };
   const row = await db.notice.findUnique({ where: { businessKey } });
   if (row?.status === 'sent') return 'already-sent';
-  throw new Error(`notice ${businessKey} is being sent by another attempt until ${row?.leaseUntil?.toISOString()}`);
+  throw new ClaimHeldError(businessKey, row?.leaseUntil ?? now);
 }
 
 /** The SMTP server refused or could not be reached: nothing was delivered, so the next attempt may send. */
-export async function releaseNotice(db: Db, businessKey: string): Promise<void> {
-  await db.notice.updateMany({ where: { businessKey, status: 'sending' }, data: { status: 'claimed', leaseUntil: null } });
+export async function releaseNotice(db: Db, claim: HeldClaim): Promise<void> {
+  await db.notice.updateMany({
+    where: { businessKey: claim.businessKey, claimToken: claim.token, status: 'sending' },
+    data: { status: 'claimed', leaseUntil: null, claimToken: null },
+  });
 }
 
 /** A sent notice as recorded in its row: what its outcome is recorded from. */
@@ -122,7 +146,7 @@ export interface SentNotice extends NoticeClaim {
 export async function findSentNotice(db: Db, businessKey: string): Promise<SentNotice | undefined> {
   const row = await db.notice.findUnique({ where: { businessKey } });
   if (!row || row.status !== 'sent' || !row.sentAt) return undefined;
-  const recipients = recipientsSchema.parse(JSON.parse(row.recipients));
+  const recipients = readRecord(recipientsSchema, row.recipients, `recipients of notice ${businessKey}`);
   return {
     businessKey,
     campaignId: row.campaignId,
@@ -194,14 +218,45 @@ function outcomeWrites(db: Db, n: SentNotice, timeZone: string, principal: strin
 }
 
 /**
- * The SMTP server accepted the message: one transaction, sent to the database right away, marks the notice
- * sent and records what follows from it. `principal`: the unit's 主要负责人, for an interview's record.
+ * The record of a sent notice, prepared before the SMTP conversation (every write's shape is checked now, so
+ * nothing about the record itself can fail after the server has accepted the letter), committed after it.
  */
-export async function recordNoticeSent(db: Db, n: SentNotice, timeZone: string, principal: string): Promise<void> {
-  await db.$transaction([
-    db.notice.updateMany({ where: { businessKey: n.businessKey, status: { not: 'sent' } }, data: { status: 'sent', sentAt: n.sentAt, leaseUntil: null } }),
+export function prepareSentRecord(db: Db, n: SentNotice, timeZone: string, principal: string) {
+  const writes = () => [
+    db.notice.updateMany({
+      where: { businessKey: n.businessKey, status: { not: 'sent' } },
+      data: { status: 'sent', sentAt: n.sentAt, leaseUntil: null, claimToken: null },
+    }),
     ...outcomeWrites(db, n, timeZone, principal),
-  ]);
+  ];
+  void writes(); // builds (and so checks) every write; a Prisma query runs only when awaited
+  return { businessKey: n.businessKey, sentAt: n.sentAt, writes };
+}
+
+const RECORD_TRIES = 3;
+
+/**
+ * The SMTP server accepted the message: one transaction, sent to the database right away, marks the notice
+ * sent and records what follows from it. A failing database is tried again a few times; failing still, the
+ * sent-mark alone is written, so that no retry sends the letter again, and the error is thrown so that the
+ * retry completes the record (recordNoticeOutcome).
+ */
+export async function commitSentRecord(db: Db, record: ReturnType<typeof prepareSentRecord>): Promise<void> {
+  let lastError: unknown;
+  for (let attempt = 1; attempt <= RECORD_TRIES; attempt++) {
+    try {
+      await db.$transaction(record.writes());
+      return;
+    } catch (err) {
+      lastError = err; // e.g. a busy database, or a concurrent completion of the same record (unique key)
+      await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+    }
+  }
+  await db.notice.updateMany({
+    where: { businessKey: record.businessKey, status: { not: 'sent' } },
+    data: { status: 'sent', sentAt: record.sentAt, leaseUntil: null, claimToken: null },
+  });
+  throw new Error(`notice ${record.businessKey} was sent, but its record could not be written: ${String(lastError)}`);
 }
 
 /** Completes the record of a notice an earlier attempt sent (and may have died before recording). */
@@ -212,7 +267,7 @@ export async function recordNoticeOutcome(db: Db, n: SentNotice, timeZone: strin
 
 const recipientsSchema = z.object({ to: z.array(z.string()), cc: z.array(z.string()) });
 
-function checkedAction(value: string, businessKey: string): NoticeAction {
+export function checkedAction(value: string, businessKey: string): NoticeAction {
   if (!(NOTICE_ACTIONS as readonly string[]).includes(value)) throw new DubanError('CORRUPT_RECORD', `notice ${businessKey} has action ${JSON.stringify(value)}`);
   return value as NoticeAction;
 }

@@ -12,6 +12,7 @@ import { type Mailer, createMailer } from '../mail/mailer';
 import { createNoticeActivities } from '../activities/notices';
 import type { SendNoticeInput, SendNoticeResult } from '../shared/contract';
 import { migrateDatabase } from '../store/migrate';
+import { type NoticeClaim, claimNotice, releaseNotice, renewClaim } from '../store/notices';
 
 import { readDefinitionFile } from '../operations/definition-file';
 import { type MailCatcher, startMailCatcher } from '../mail/catcher';
@@ -97,7 +98,13 @@ describe.each(TEST_DATABASES)('on %s', (kind) => {
       const key = `${input.campaignId}/${input.unitId}/${input.deliverableId}/${input.notice.key}`;
       // an attempt that died mid-send leaves the claim with a live lease
       await db.notice.update({ where: { businessKey: key }, data: { status: 'sending', leaseUntil: new Date(Date.now() + 60_000) } });
-      await expect(run()).rejects.toThrow(/being sent by another attempt/);
+      const held = await run().then(() => undefined, (e: unknown) => e);
+      expect(held).toBeInstanceOf(ApplicationFailure);
+      expect(held).toMatchObject({ type: 'NOTICE_CLAIMED', nonRetryable: false, message: expect.stringMatching(/being sent by another attempt/) });
+      // Temporal is asked to come back just after the other attempt's lease ends, not on its own backoff
+      const delay = Number((held as ApplicationFailure).nextRetryDelay);
+      expect(delay).toBeGreaterThan(55_000);
+      expect(delay).toBeLessThan(62_000);
       expect(forInput()).toHaveLength(0);
       await db.notice.update({ where: { businessKey: key }, data: { leaseUntil: new Date(Date.now() - 1) } });
       const result = await run();
@@ -188,6 +195,27 @@ describe.each(TEST_DATABASES)('on %s', (kind) => {
       const retry = (await new MockActivityEnvironment({ attempt: 2 }).run(notices.sendNotice, input)) as SendNoticeResult;
       expect(retry).toEqual({ businessKey: first.businessKey, outcome: 'already-sent' });
       expect(forInput()).toHaveLength(1);
+    });
+
+    it('lets only the attempt that holds a claim renew or release it', async () => {
+      const claim: NoticeClaim = {
+        businessKey: `${input.campaignId}/chengguan/token-test`,
+        campaignId: input.campaignId,
+        unitId: 'chengguan',
+        deliverableId: 'assessment-report',
+        deadline: '2022-10-11',
+        action: 'urge',
+        scheduledAt: new Date(),
+        letter: { reason: 'r', to: ['a@x.example'], cc: [], subject: 's', text: 't', messageId: '<m@duban>' },
+      };
+      const stale = await claimNotice(db, claim, { leaseMs: 1, renewMs: 1 });
+      await new Promise((resolve) => setTimeout(resolve, 10)); // its lease lapses: a retry takes the claim over
+      const current = await claimNotice(db, claim);
+      if (stale === 'already-sent' || current === 'already-sent') throw new Error('nothing was sent');
+      expect(await renewClaim(db, stale)).toBe(false);
+      await releaseNotice(db, stale);
+      expect(await db.notice.findUniqueOrThrow({ where: { businessKey: claim.businessKey } })).toMatchObject({ status: 'sending', claimToken: current.token });
+      expect(await renewClaim(db, current)).toBe(true);
     });
   });
 });

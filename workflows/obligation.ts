@@ -27,7 +27,7 @@ const RETRY = { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInte
 const { sendNotice } = proxyActivities<DubanActivities>({
   startToCloseTimeout: '5 minutes',
   // sendNotice heartbeats while it holds a notice's claim: a worker that dies mid-send is noticed within this,
-  // after its claim has lapsed (store/notices NOTICE_LEASE_MS), so the retry may send at once
+  // about when its claim lapses (store/notices NOTICE_LEASE); a retry that comes too early is told when to return
   heartbeatTimeout: '20 seconds',
   retry: RETRY,
 });

@@ -2,7 +2,7 @@
 // server at DUBAN_TEST_POSTGRES_URL (default: this machine's, trust auth). Nothing left by an earlier run
 // is used: names are new each time, and databases of test processes that no longer run are dropped.
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import type { DatabaseKind } from '../../store/db';
@@ -14,7 +14,8 @@ export const TEST_DATABASES: DatabaseKind[] = (process.env.DUBAN_TEST_DATABASES 
   .filter((s): s is DatabaseKind => s === 'sqlite' || s === 'postgresql');
 
 const ADMIN_URL = process.env.DUBAN_TEST_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
-const PREFIX = 'duban_test_';
+/** This machine's test databases: duban_test_<host>_<pid>_<random>; only its own dead ones are dropped. */
+const PREFIX = `duban_test_${hostname().replace(/[^A-Za-z0-9]/g, '').slice(0, 20).toLowerCase()}_`;
 
 export interface TestDatabase {
   kind: DatabaseKind;
