@@ -13,7 +13,7 @@ import { readRecord } from './records';
 /**
  * How long a claim holds without renewal. A live attempt renews it every `renewMs` while it talks
  * to the SMTP server, so it never lapses under a live conversation; a crashed attempt's lapses within this,
- * before Temporal retries the activity (its heartbeat timeout, 20 s, is longer), and the retry resends with the same
+ * before Temporal retries the activity (its heartbeat timeout, 10 s, is longer), and the retry resends with the same
  * Message-ID.
  */
 export interface NoticeLease {
@@ -21,7 +21,7 @@ export interface NoticeLease {
   renewMs: number;
 }
 
-export const NOTICE_LEASE: NoticeLease = { leaseMs: 15_000, renewMs: 5_000 };
+export const NOTICE_LEASE: NoticeLease = { leaseMs: 7_000, renewMs: 2_500 };
 
 export interface NoticeLetter {
   reason: string;
