@@ -9,7 +9,7 @@ import { closeSync, openSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
-import { devServerSearchAttributeFlags } from '../platform/search-attributes';
+import { devServerArgs } from '../platform/dev-server';
 import { temporalCliPath } from '../platform/tools';
 
 export const NAMESPACE = 'default';
@@ -58,27 +58,7 @@ export async function startDevServer(dir: string, opts: { searchAttributes: bool
   const dbFile = join(dir, 'temporal.db');
   const logFile = join(dir, 'temporal.log');
   const address = `127.0.0.1:${port}`;
-  const args = [
-    'server',
-    'start-dev',
-    '--ip',
-    '127.0.0.1',
-    '--port',
-    String(port),
-    '--ui-port',
-    String(uiPort),
-    '--db-filename',
-    dbFile,
-    '--namespace',
-    NAMESPACE,
-    '--sqlite-pragma',
-    'journal_mode=WAL',
-    '--sqlite-pragma',
-    'synchronous=NORMAL',
-    '--log-level',
-    'warn',
-    ...(opts.searchAttributes ? devServerSearchAttributeFlags() : []),
-  ];
+  const args = devServerArgs({ port, uiPort, dbFile, namespace: NAMESPACE, searchAttributes: opts.searchAttributes });
 
   let child: ChildProcess;
   let exited: Error | undefined;

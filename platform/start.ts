@@ -12,7 +12,7 @@ import { redact } from '../store/db';
 import { loadConfig, temporalAddress } from './config';
 import { migrateDatabase } from '../store/migrate';
 import { startMailCatcher } from '../mail/catcher';
-import { devServerSearchAttributeFlags } from './search-attributes';
+import { devServerArgs } from './dev-server';
 import { temporalCliPath } from './tools';
 import { type Cleanups, connectWithRetry, createWorkerProcess, log, registerOnCluster, runCleanups, runUntilStopped, stopSignals } from './worker-process';
 
@@ -37,27 +37,13 @@ interface DevServer {
 }
 
 function startDevServer(config: ReturnType<typeof loadConfig>, onExit: (reason: Error) => void): DevServer {
-  const args = [
-    'server',
-    'start-dev',
-    '--ip',
-    '127.0.0.1',
-    '--port',
-    String(config.temporalPort),
-    '--ui-port',
-    String(config.temporalUiPort),
-    '--db-filename',
-    join(config.dataDir, 'temporal.db'),
-    '--namespace',
-    config.namespace,
-    '--sqlite-pragma',
-    'journal_mode=WAL',
-    '--sqlite-pragma',
-    'synchronous=NORMAL',
-    '--log-level',
-    'warn',
-    ...(config.searchAttributes ? devServerSearchAttributeFlags() : []),
-  ];
+  const args = devServerArgs({
+    port: config.temporalPort,
+    uiPort: config.temporalUiPort,
+    dbFile: join(config.dataDir, 'temporal.db'),
+    namespace: config.namespace,
+    searchAttributes: config.searchAttributes,
+  });
   const logFile = join(config.dataDir, 'temporal.log');
   const logFd = openSync(logFile, 'a');
   const child = spawn(temporalCliPath(), args, { stdio: ['ignore', logFd, logFd] });
