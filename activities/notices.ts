@@ -9,7 +9,7 @@ import { chineseDateTime } from '../domain/zoned-time';
 import { type RenderedNotice, renderNotice } from '../letters/render';
 import type { Mailer } from '../mail/mailer';
 import { type SendNoticeInput, type SendNoticeResult, noticeBusinessKey } from '../shared/contract';
-import { type CachedCampaign, campaignCache, obligationKey, scheduleContext } from '../store/campaigns';
+import { type CachedCampaign, campaignCache, scheduleContext } from '../store/campaigns';
 import type { Db } from '../store/db';
 import {
   ClaimHeldError,
@@ -26,7 +26,7 @@ import {
   releaseNotice,
   renewClaim,
 } from '../store/notices';
-import { obligationFacts } from '../store/obligations';
+import { obligationRecord } from '../store/obligations';
 
 function unitOf(loaded: CachedCampaign, campaignId: string, unitId: string) {
   const unit = loaded.units.get(unitId);
@@ -124,9 +124,9 @@ export function createNoticeActivities(deps: { db: Db; mailer: Mailer; mailFrom?
 
     const ctx = scheduleContext(loaded.settings, campaignId, deliverableId);
     const sendingAt = loaded.clock.current(Date.now(), () => Context.current().info.currentAttemptScheduledTimestampMs);
-    const row = await db.obligation.findUnique({ where: obligationKey(campaignId, unitId, deliverableId) });
-    if (!row) throw new DubanError('UNKNOWN_OBLIGATION', `no obligation ${campaignId}/${unitId}/${deliverableId} in the database`);
-    const decision = noticeDecision(ctx, obligationFacts(row), notice, sendingAt);
+    const obligation = await obligationRecord(db, campaignId, unitId, deliverableId);
+    if (!obligation) throw new DubanError('UNKNOWN_OBLIGATION', `no obligation ${campaignId}/${unitId}/${deliverableId} in the database`);
+    const decision = noticeDecision(ctx, obligation, notice, sendingAt);
     if (!decision.send) {
       // a workflow reset can ask again, on a first attempt, for a letter that did go out before the record changed
       if (await noticeWasSent(db, businessKey)) return alreadySent(businessKey, ctx.timeZone);

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { DubanError } from '../domain/errors';
 import { INSTRUMENT_NAMES, NOTICE_ACTIONS, type NoticeAction, escalationsBelow } from '../domain/policy';
 import { formatInstant } from '../domain/zoned-time';
-import { auditWrite } from './audit';
+import { auditInsert, auditWrite } from './audit';
 import { obligationKey, requireUnit } from './campaigns';
 import type { Db } from './db';
 import { readRecord } from './records';
@@ -96,28 +96,13 @@ export async function claimNotice(
   const { businessKey, letter } = c;
   const leaseUntil = new Date(now.getTime() + lease.leaseMs);
   const token = randomUUID();
-  try {
-    await db.notice.create({
-      data: {
-        businessKey,
-        campaignId: c.campaignId,
-        unitId: c.unitId,
-        deliverableId: c.deliverableId,
-        deadline: c.deadline,
-        action: c.action,
-        scheduledAt: c.scheduledAt,
-        status: 'sending',
-        leaseUntil,
-        claimToken: token,
-        attempts: 1,
-        messageId: letter.messageId,
-        ...content(letter),
-      },
-    });
-    return { businessKey, token };
-  } catch (err) {
-    if ((err as { code?: string }).code !== 'P2002') throw err;
-  }
+  const c2 = content(letter);
+  const inserted = await db.$executeRaw`INSERT INTO "Notice" ("businessKey", "campaignId", "unitId", "deliverableId", "deadline", "action",
+      "scheduledAt", "reason", "status", "attempts", "leaseUntil", "claimToken", "messageId", "recipients", "subject", "body", "createdAt")
+    VALUES (${businessKey}, ${c.campaignId}, ${c.unitId}, ${c.deliverableId}, ${c.deadline}, ${c.action},
+      ${c.scheduledAt}, ${c2.reason}, ${'sending'}, ${1}, ${leaseUntil}, ${token}, ${letter.messageId}, ${c2.recipients}, ${c2.subject}, ${c2.body}, ${now})
+    ON CONFLICT ("businessKey") DO NOTHING`;
+  if (inserted === 1) return { businessKey, token };
   // the row exists: an earlier attempt's claim, released or lapsed, may be taken over (the guarded update)
   const claim = await db.notice.updateMany({
     where: { businessKey, OR: [{ status: 'claimed' }, { status: 'sending', leaseUntil: { lt: now } }] },
@@ -192,7 +177,7 @@ function outcomeWrites(db: Db, n: SentNotice, timeZone: string, principal: strin
     );
   }
   writes.push(
-    auditWrite(db, {
+    auditInsert(db, {
       eventKey: businessKey,
       campaignId,
       unitId,
@@ -223,10 +208,8 @@ function outcomeWrites(db: Db, n: SentNotice, timeZone: string, principal: strin
  */
 export function prepareSentRecord(db: Db, n: SentNotice, timeZone: string, principal: string) {
   const writes = () => [
-    db.notice.updateMany({
-      where: { businessKey: n.businessKey, status: { not: 'sent' } },
-      data: { status: 'sent', sentAt: n.sentAt, leaseUntil: null, claimToken: null },
-    }),
+    db.$executeRaw`UPDATE "Notice" SET "status" = ${'sent'}, "sentAt" = ${n.sentAt}, "leaseUntil" = NULL, "claimToken" = NULL
+      WHERE "businessKey" = ${n.businessKey} AND "status" <> ${'sent'}`,
     ...outcomeWrites(db, n, timeZone, principal),
   ];
   void writes(); // builds (and so checks) every write; a Prisma query runs only when awaited

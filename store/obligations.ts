@@ -1,7 +1,7 @@
 // An obligation's row: read back into the domain's terms (checked, not cast), and updated when an operator acts.
 import { z } from 'zod';
 import { DubanError } from '../domain/errors';
-import { type ClosedObligationRecord, ESCALATION_LADDER, type ObligationEvent, type ObligationState } from '../domain/policy';
+import { type ClosedObligationRecord, ESCALATION_LADDER, type ObligationEvent, type ObligationRecord, type ObligationState } from '../domain/policy';
 import type { StandingFacts } from '../domain/standing';
 import type { Obligation } from '../generated/prisma/client';
 import { appendAudit } from './audit';
@@ -33,6 +33,16 @@ export function obligationFacts(row: Obligation): ClosedObligationRecord & Stand
     extended: row.extended,
     returned: row.returned,
   };
+}
+
+/** What a notice is decided on (domain/policy noticeDecision): one plain query, on the hot path of sending. */
+export async function obligationRecord(db: Db, campaignId: string, unitId: string, deliverableId: string): Promise<ObligationRecord | undefined> {
+  const rows = await db.$queryRaw<{ status: string; due: string }[]>`SELECT "status", "due" FROM "Obligation"
+    WHERE "campaignId" = ${campaignId} AND "unitId" = ${unitId} AND "deliverableId" = ${deliverableId}`;
+  if (rows.length === 0) return undefined;
+  const parsed = status.safeParse(rows[0].status);
+  if (!parsed.success) throw new DubanError('CORRUPT_RECORD', `obligation ${campaignId}/${unitId}/${deliverableId} has status ${JSON.stringify(rows[0].status)}`);
+  return { status: parsed.data, deadline: rows[0].due };
 }
 
 /** The obligation's row after an operator's action, and the audit event saying who did it, in one transaction. */
