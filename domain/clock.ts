@@ -22,5 +22,3 @@ export class CampaignClock {
     return campaignMs - this.offsetMs;
   }
 }
-
-export const REAL_TIME = new CampaignClock(0);

@@ -207,13 +207,11 @@ function outcomeWrites(db: Db, n: SentNotice, timeZone: string, principal: strin
  * nothing about the record itself can fail after the server has accepted the letter), committed after it.
  */
 export function prepareSentRecord(db: Db, n: SentNotice, timeZone: string, principal: string) {
-  const writes = () => [
-    db.$executeRaw`UPDATE "Notice" SET "status" = ${'sent'}, "sentAt" = ${n.sentAt}, "leaseUntil" = NULL, "claimToken" = NULL
-      WHERE "businessKey" = ${n.businessKey} AND "status" <> ${'sent'}`,
-    ...outcomeWrites(db, n, timeZone, principal),
-  ];
+  const sentMark = () => db.$executeRaw`UPDATE "Notice" SET "status" = ${'sent'}, "sentAt" = ${n.sentAt}, "leaseUntil" = NULL, "claimToken" = NULL
+      WHERE "businessKey" = ${n.businessKey} AND "status" <> ${'sent'}`;
+  const writes = () => [sentMark(), ...outcomeWrites(db, n, timeZone, principal)];
   void writes(); // builds (and so checks) every write; a Prisma query runs only when awaited
-  return { businessKey: n.businessKey, sentAt: n.sentAt, writes };
+  return { businessKey: n.businessKey, sentMark, writes };
 }
 
 const RECORD_TRIES = 3;
@@ -235,10 +233,7 @@ export async function commitSentRecord(db: Db, record: ReturnType<typeof prepare
       await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
     }
   }
-  await db.notice.updateMany({
-    where: { businessKey: record.businessKey, status: { not: 'sent' } },
-    data: { status: 'sent', sentAt: record.sentAt, leaseUntil: null, claimToken: null },
-  });
+  await record.sentMark();
   throw new Error(`notice ${record.businessKey} was sent, but its record could not be written: ${String(lastError)}`);
 }
 
