@@ -35,7 +35,7 @@ export async function buildEntryPoints() {
   });
 }
 
-const SOURCES = ['domain', 'shared', 'workflows', 'store', 'mail', 'letters', 'activities', 'worker', 'operations', 'platform', 'rehearsal', 'client', 'generated'];
+const SOURCES = ['domain', 'shared', 'workflows', 'store', 'mail', 'letters', 'activities', 'worker', 'operations', 'platform', 'rehearsal', 'client', 'web', 'access', 'spreadsheets', 'generated'];
 
 function newestSource(dir = root, depth = 0) {
   let newest = 0;
