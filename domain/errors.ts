@@ -16,6 +16,8 @@ export const DUBAN_ERROR_CODES = [
   'NOTHING_TO_CHASE',
   'CORRUPT_RECORD',
   'CONFIG',
+  'FILE_TYPE_REFUSED',
+  'FILE_TOO_LARGE',
 ] as const;
 
 export type DubanErrorCode = (typeof DUBAN_ERROR_CODES)[number];
