@@ -9,6 +9,7 @@ const MAY_IMPORT: Record<string, string[]> = {
   domain: [],
   shared: ['domain'],
   letters: ['domain'],
+  spreadsheets: ['domain'],
   workflows: ['domain', 'shared'],
   store: ['domain', 'shared', 'generated'],
   mail: [],
