@@ -3,7 +3,7 @@
 // holiday calendar (a JSON module) go into dist/. Workflows are not part of it: the worker bundles them
 // from workflows/ with Temporal's own bundler.
 import { build } from 'esbuild';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -54,6 +54,112 @@ export async function ensureBuilt(entry) {
   if (!existsSync(out) || statSync(out).mtimeMs < newestSource()) await buildEntryPoints();
 }
 
+// The browser app (ui/): one JS bundle, its CSS (with the bundled Noto Sans SC font files: intranets have no
+// internet, so no CDN and no web fonts from elsewhere) and index.html, into dist/ui/, served by web/.
+const UI_OUT = join(root, 'dist', 'ui');
+
+/** Only the woff2 files of @fontsource: every browser antd 6 supports reads woff2, so the woff copies would be dead weight. */
+const woff2Only = {
+  name: 'woff2-only',
+  setup(b) {
+    b.onLoad({ filter: /@fontsource[\\/].*\.css$/ }, (args) => ({
+      contents: readFileSync(args.path, 'utf8').replace(/,\s*url\([^)]*\.woff\)\s*format\(['"]woff['"]\)/g, ''),
+      loader: 'css',
+    }));
+  },
+};
+
+const INDEX_HTML = `<!doctype html>
+<html lang="zh-CN">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>督办工作台</title>
+<link rel="stylesheet" href="/assets/app.css">
+<script type="module" src="/assets/app.js"></script>
+</head>
+<body>
+<div id="root"></div>
+<noscript>请启用浏览器的 JavaScript 后使用督办工作台。</noscript>
+</body>
+</html>
+`;
+
+/** Builds dist/ui (index.html, assets/app.js, assets/app.css, assets/<font>-<hash>.woff2); returns the output sizes in bytes. */
+export async function buildUi({ quiet = false } = {}) {
+  const started = Date.now();
+  // Built beside dist/ui and swapped in whole: a failed build leaves the last good one, and stale hashed fonts go.
+  const tmp = `${UI_OUT}.tmp-${process.pid}`;
+  rmSync(tmp, { recursive: true, force: true });
+  mkdirSync(tmp, { recursive: true });
+  let result;
+  try {
+    result = await build({
+      absWorkingDir: root,
+      entryPoints: { app: 'ui/main.tsx' },
+      outdir: tmp,
+      entryNames: 'assets/[name]',
+      assetNames: 'assets/[name]-[hash]',
+      bundle: true,
+      minify: true,
+      format: 'esm',
+      platform: 'browser',
+      target: 'es2020',
+      jsx: 'automatic',
+      define: { 'process.env.NODE_ENV': '"production"' },
+      loader: { '.woff2': 'file', '.woff': 'file' },
+      plugins: [woff2Only],
+      legalComments: 'none',
+      metafile: true,
+      logLevel: 'warning',
+    });
+    writeFileSync(join(tmp, 'index.html'), INDEX_HTML);
+  } catch (err) {
+    rmSync(tmp, { recursive: true, force: true });
+    throw err;
+  }
+  rmSync(UI_OUT, { recursive: true, force: true });
+  renameSync(tmp, UI_OUT);
+  const sizes = { js: 0, css: 0, fonts: 0, fontFiles: 0 };
+  for (const [file, out] of Object.entries(result.metafile.outputs)) {
+    if (file.endsWith('.js')) sizes.js += out.bytes;
+    else if (file.endsWith('.css')) sizes.css += out.bytes;
+    else if (/\.woff2?$/.test(file)) {
+      sizes.fonts += out.bytes;
+      sizes.fontFiles += 1;
+    }
+  }
+  if (!quiet) {
+    const kb = (n) => `${Math.round(n / 1024)} KB`;
+    console.log(
+      `dist/ui: app.js ${kb(sizes.js)}, app.css ${kb(sizes.css)}, ` +
+        `${sizes.fontFiles} font files ${kb(sizes.fonts)} (a page loads only the subsets it shows) — ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    );
+  }
+  return sizes;
+}
+
+function newestIn(dir) {
+  let newest = 0;
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    const st = statSync(path);
+    newest = Math.max(newest, st.isDirectory() ? newestIn(path) : st.mtimeMs);
+  }
+  return newest;
+}
+
+/** Rebuilds dist/ui when dist/ui/index.html is missing or older than any file in ui/ (or web/api-types.ts). */
+export async function ensureUiBuilt() {
+  const index = join(UI_OUT, 'index.html');
+  const uiDir = join(root, 'ui');
+  if (!existsSync(uiDir)) return;
+  const types = join(root, 'web', 'api-types.ts');
+  const newest = Math.max(newestIn(uiDir), existsSync(types) ? statSync(types).mtimeMs : 0);
+  if (!existsSync(index) || statSync(index).mtimeMs < newest) await buildUi({ quiet: true });
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   await buildEntryPoints();
+  await buildUi();
 }
