@@ -3,6 +3,7 @@
 // holiday calendar (a JSON module) go into dist/. Workflows are not part of it: the worker bundles them
 // from workflows/ with Temporal's own bundler.
 import { build } from 'esbuild';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -69,14 +70,15 @@ const woff2Only = {
   },
 };
 
-const INDEX_HTML = `<!doctype html>
+/** index.html; `version` (a hash of the bundle) busts browser caches of the fixed names app.js and app.css. */
+const indexHtml = (version) => `<!doctype html>
 <html lang="zh-CN">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>督办工作台</title>
-<link rel="stylesheet" href="/assets/app.css">
-<script type="module" src="/assets/app.js"></script>
+<link rel="stylesheet" href="/assets/app.css?v=${version}">
+<script type="module" src="/assets/app.js?v=${version}"></script>
 </head>
 <body>
 <div id="root"></div>
@@ -113,7 +115,9 @@ export async function buildUi({ quiet = false } = {}) {
       metafile: true,
       logLevel: 'warning',
     });
-    writeFileSync(join(tmp, 'index.html'), INDEX_HTML);
+    const hash = createHash('sha256');
+    for (const name of ['app.js', 'app.css']) hash.update(readFileSync(join(tmp, 'assets', name)));
+    writeFileSync(join(tmp, 'index.html'), indexHtml(hash.digest('hex').slice(0, 12)));
   } catch (err) {
     rmSync(tmp, { recursive: true, force: true });
     throw err;

@@ -51,33 +51,29 @@ export const REQUEST_STATUS_LABEL: Record<'pending' | 'approved' | 'refused', st
   refused: '不予批准',
 };
 
-/** Timeline kinds as the API names them; unknown kinds are shown as they come. */
+/** Timeline kinds (the audit record's kinds); unknown kinds are shown as they come. */
 export const TIMELINE_KIND_LABEL: Record<string, string> = {
-  launch: '发起',
-  launched: '发起',
-  letter: '函件',
-  notice: '函件',
-  reminder: '提醒',
-  submit: '报送',
-  submission: '报送',
-  submitted: '报送',
-  extend: '延期',
-  extension: '延期',
-  extended: '延期',
-  return: '退回',
-  returned: '退回',
-  waive: '免报',
-  waived: '免报',
-  extension_request: '延期申请',
-  extension_requested: '延期申请',
-  extension_approved: '批准延期',
-  extension_refused: '不予批准',
-  interview: '约谈',
-  interview_scheduled: '安排约谈',
-  interview_closed: '约谈办结',
-  temporal: '工作流',
-  workflow: '工作流',
+  'campaign.launched': '发起',
+  'notice.sent': '函件',
+  'obligation.submit': '报送',
+  'obligation.extend': '延期',
+  'obligation.return': '退回',
+  'obligation.waive': '免报',
+  'interview.created': '约谈',
+  'interview.scheduled': '安排约谈',
+  'interview.closed': '约谈办结',
+  'extension.requested': '延期申请',
+  'extension.approved': '批准延期',
+  'extension.refused': '不予批准',
 };
+
+/** Unit types of the definition (town / lead_department / department). */
+export const UNIT_TYPE_LABEL: Record<string, string> = {
+  town: '镇（街道）',
+  lead_department: '牵头部门',
+  department: '有关部门',
+};
+export const unitTypeLabel = (t: string) => UNIT_TYPE_LABEL[t] ?? t;
 
 const DATE_TIME = new Intl.DateTimeFormat('zh-CN', {
   timeZone: 'Asia/Shanghai',

@@ -3,7 +3,7 @@ import { Button, Form, Input, Select } from 'antd';
 import { useEffect, useState } from 'react';
 import type { BoardStatusFilter, Facets } from '../../web/api-types';
 import type { BoardQuery } from '../boardQuery';
-import { STATUS_FILTER_LABEL } from '../labels';
+import { STATUS_FILTER_LABEL, unitTypeLabel } from '../labels';
 
 const width = { width: 180 };
 
@@ -26,7 +26,7 @@ export function BoardFilters({ facets, query, onChange }: { facets?: Facets; que
 
   return (
     <Form layout="inline" style={{ rowGap: 12 }} data-testid="board-filters">
-      <Form.Item label="单位类型">{select('unitType', '全部', (facets?.unitTypes ?? []).map((t) => ({ value: t, label: t })))}</Form.Item>
+      <Form.Item label="单位类型">{select('unitType', '全部', (facets?.unitTypes ?? []).map((t) => ({ value: t, label: unitTypeLabel(t) })))}</Form.Item>
       <Form.Item label="牵头部门">
         {select('leadDepartment', '全部', (facets?.leadDepartments ?? []).map((d) => ({ value: d.id, label: d.name })))}
       </Form.Item>

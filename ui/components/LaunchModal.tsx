@@ -8,6 +8,9 @@ import { ACTION_LABEL, formatInstant } from '../labels';
 import { FilePicker } from './FilePicker';
 import { ProblemList } from './ProblemList';
 
+/** The server also says what happened (an already launched campaign starts nothing). */
+type Launched = LaunchResponse & { outcome?: 'launched' | 'resumed' | 'already-launched'; message?: string };
+
 export function LaunchModal({ open, onClose, onLaunched }: { open: boolean; onClose: () => void; onLaunched: (id: string) => void }) {
   const [definition, setDefinition] = useState<File | null>(null);
   const [units, setUnits] = useState<File | null>(null);
@@ -15,7 +18,7 @@ export function LaunchModal({ open, onClose, onLaunched }: { open: boolean; onCl
   const [plan, setPlan] = useState<PlanResponse | null>(null);
   const [failure, setFailure] = useState<{ message: string; problems: Problem[] } | null>(null);
   const [busy, setBusy] = useState<'plan' | 'launch' | null>(null);
-  const [launched, setLaunched] = useState<LaunchResponse | null>(null);
+  const [launched, setLaunched] = useState<Launched | null>(null);
 
   const reset = () => {
     setDefinition(null);
@@ -50,8 +53,8 @@ export function LaunchModal({ open, onClose, onLaunched }: { open: boolean; onCl
     setBusy('launch');
     setFailure(null);
     try {
-      const r = await api<LaunchResponse>('/api/campaigns', { form: fields() });
-      if (r.warnings.length > 0) setLaunched(r);
+      const r = await api<Launched>('/api/campaigns', { form: fields() });
+      if (r.warnings.length > 0 || (r.outcome && r.outcome !== 'launched')) setLaunched(r);
       else {
         reset();
         onLaunched(r.campaignId);
@@ -110,16 +113,18 @@ export function LaunchModal({ open, onClose, onLaunched }: { open: boolean; onCl
     >
       {launched ? (
         <Alert
-          type="success"
+          type={launched.outcome === 'already-launched' ? 'info' : 'success'}
           showIcon
           data-testid="launch-done"
-          title={`已发起：${launched.obligations} 项报送任务`}
+          title={launched.message ?? `已发起：${launched.obligations} 项报送任务`}
           description={
-            <ul style={{ margin: 0, paddingLeft: 20 }}>
-              {launched.warnings.map((w, i) => (
-                <li key={i}>{w}</li>
-              ))}
-            </ul>
+            launched.warnings.length > 0 && (
+              <ul style={{ margin: 0, paddingLeft: 20 }}>
+                {launched.warnings.map((w, i) => (
+                  <li key={i}>{w}</li>
+                ))}
+              </ul>
+            )
           }
         />
       ) : (

@@ -5,7 +5,7 @@ import { Alert, App, Button, Descriptions, Divider, Drawer, Empty, List, Space, 
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ExtensionRequest, ObligationDetail } from '../../web/api-types';
 import { api, errorMessage } from '../api';
-import { ACTION_LABEL, ESCALATION_LABEL, REQUEST_STATUS_LABEL, formatInstant } from '../labels';
+import { ACTION_LABEL, ESCALATION_LABEL, REQUEST_STATUS_LABEL, formatInstant, unitTypeLabel } from '../labels';
 import { enc } from '../router';
 import { ActionModal, type ActionKind, type ActionSpec } from './ActionModal';
 import { ObligationTimeline } from './ObligationTimeline';
@@ -115,7 +115,7 @@ export function ObligationDrawer({
               column={2}
               data-testid="drawer-detail"
               items={[
-                { key: 'unit', label: '单位', children: `${detail.unit.name}（${detail.unit.type}）`, span: 2 },
+                { key: 'unit', label: '单位', children: `${detail.unit.name}（${unitTypeLabel(detail.unit.type)}）`, span: 2 },
                 { key: 'email', label: '单位邮箱', children: detail.unit.email || '—' },
                 {
                   key: 'principal',

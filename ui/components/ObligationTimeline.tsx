@@ -5,12 +5,13 @@ import type { TimelineItem } from '../../web/api-types';
 import { ACTION_LABEL, TIMELINE_KIND_LABEL, formatInstant, formatSize } from '../labels';
 
 function colourOf(item: TimelineItem): string {
-  const a = item.letter?.action ?? item.kind;
+  const a = item.letter?.action;
   if (a === 'interview' || a === 'circulate') return 'red';
   if (a === 'urge' || a === 'notice') return '#fa541c';
-  if (a === 'reminder') return 'blue';
-  if (/submi/.test(item.kind)) return 'green';
-  if (/waive|temporal|workflow/.test(item.kind)) return 'gray';
+  if (a) return 'blue';
+  if (item.kind === 'obligation.submit' || item.kind === 'extension.approved') return 'green';
+  if (item.kind === 'obligation.waive' || item.kind === 'obligation.return' || item.kind === 'extension.refused') return 'gray';
+  if (item.kind.startsWith('interview.')) return 'red';
   return 'blue';
 }
 

@@ -12,7 +12,7 @@ import { BulkActionModal } from '../components/BulkActionModal';
 import { ObligationDrawer } from '../components/ObligationDrawer';
 import { PageHeader } from '../components/PageHeader';
 import { StandingTag } from '../components/StandingTag';
-import { ACTION_LABEL, ESCALATION_LABEL, formatInstant } from '../labels';
+import { ACTION_LABEL, ESCALATION_LABEL, formatInstant, unitTypeLabel } from '../labels';
 import { enc, navigate, useLocation } from '../router';
 
 type CampaignDetail = CampaignSummary & { facets?: Facets };
@@ -107,7 +107,7 @@ export function BoardPage({ campaignId, open }: { campaignId: string; open: { un
         </Typography.Text>
       ),
     },
-    { title: '单位类型', dataIndex: 'unitType', width: 110 },
+    { title: '单位类型', dataIndex: 'unitType', width: 110, render: (v: string) => unitTypeLabel(v) },
     {
       title: '报送事项',
       dataIndex: 'deliverableName',
