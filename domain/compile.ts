@@ -89,10 +89,7 @@ export function uncoveredYears(ctx: ScheduleContext, from: CivilDate, deadline: 
 export function newDeadlineCoverageWarning(ctx: ScheduleContext, deadline: CivilDate): string | undefined {
   const missing = uncoveredYears(ctx, deadline, deadline);
   if (missing.length === 0) return undefined;
-  return (
-    `the campaign's holiday calendar does not cover ${missing.join(', ')}: working days after ${deadline} are counted as plain weekdays, ` +
-    `without statutory holidays or 调休`
-  );
+  return `专项行动的节假日日历不包含 ${missing.join('、')} 年：${deadline} 之后的工作日将按普通周一至周五计算，不考虑法定节假日和调休`;
 }
 
 /** One (deliverable, deadline) pair per distinct schedule, with its context. */
@@ -118,9 +115,8 @@ function calendarWarnings(def: CampaignDefinition, calendar: WorkCalendar, oblig
   }
   if (missing.size === 0) return [];
   return [
-    `the holiday calendar does not cover ${[...missing].sort().join(', ')}: in those years every weekday counts as a working day ` +
-      `and no 调休 make-up day is known. Add the State Council's dates under campaign.calendar (holidays, workdays) ` +
-      `and list the year under campaign.calendar.years to confirm it.`,
+    `节假日日历不包含 ${[...missing].sort().join('、')} 年：这些年份中每个周一至周五都算工作日，也不知道任何调休上班日。` +
+      `请在 campaign.calendar（holidays、workdays）中填入国务院公布的日期，并在 campaign.calendar.years 中列出该年份以确认。`,
   ];
 }
 
@@ -134,8 +130,7 @@ export function nothingToChase(compiled: CompiledCampaign): string | undefined {
   if (schedules.some(({ ctx, due, opensAt }) => noticeSchedule(ctx, due).some((n) => n.at >= opensAt))) return undefined;
   const latest = schedules.map((s) => s.due).sort().pop();
   return (
-    `every deadline of ${def.id} (the latest is ${latest}) and every step of its ladder lies before the launch on ` +
-    `${civilDateOf(compiled.launchAt, def.timeZone)}: launched now it would send nothing. Check the years in the file; ` +
-    `to record it anyway, launch with --allow-past`
+    `${def.id} 的所有截止日期（最晚的是 ${latest}）和督办的每一步都早于启动日 ${civilDateOf(compiled.launchAt, def.timeZone)}：` +
+    `现在启动不会发出任何通知。请检查文件中的年份；如仍要登记，请加 --allow-past 启动`
   );
 }

@@ -62,8 +62,9 @@ export interface DefinitionIssue {
   message: string;
 }
 
+/** `bad.yaml：第8行第11列：units[0].type：未知的单位类型“village”…` (line and column from 1). */
 export function formatIssue(i: DefinitionIssue): string {
-  return `${i.file}:${i.line}:${i.column}: ${i.field}: ${i.message}`;
+  return `${i.file}：第${i.line}行第${i.column}列：${i.field}：${i.message}`;
 }
 
 type Path = (string | number)[];
@@ -74,7 +75,7 @@ const EMAIL_RE = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/;
 const HHMM_RE = /^([01]\d|2[0-3]):[0-5]\d$/;
 
 function fieldName(path: Path): string {
-  return path.reduce<string>((acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : acc ? `${acc}.${p}` : p), '') || '(top level)';
+  return path.reduce<string>((acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : acc ? `${acc}.${p}` : p), '') || '（顶层）';
 }
 
 class Checker {
@@ -99,11 +100,11 @@ class Checker {
 
   obj(path: Path, value: Json, required = true): Record<string, Json> | undefined {
     if (value === undefined || value === null) {
-      if (required) this.error(path, 'is required');
+      if (required) this.error(path, '必须填写');
       return undefined;
     }
     if (typeof value !== 'object' || Array.isArray(value)) {
-      this.error(path, 'must be a mapping (key: value)');
+      this.error(path, '应为映射（键: 值）');
       return undefined;
     }
     return value as Record<string, Json>;
@@ -111,11 +112,11 @@ class Checker {
 
   list(path: Path, value: Json, required = true): Json[] | undefined {
     if (value === undefined || value === null) {
-      if (required) this.error(path, 'is required');
+      if (required) this.error(path, '必须填写');
       return undefined;
     }
     if (!Array.isArray(value)) {
-      this.error(path, 'must be a list');
+      this.error(path, '应为列表');
       return undefined;
     }
     return value;
@@ -124,27 +125,27 @@ class Checker {
   str(path: Path, value: Json, opts: { required?: boolean; pattern?: RegExp; what?: string } = {}): string | undefined {
     const { required = true } = opts;
     if (value === undefined || value === null || value === '') {
-      if (required) this.error(path, 'is required');
+      if (required) this.error(path, '必须填写');
       return undefined;
     }
     if (typeof value !== 'string' && typeof value !== 'number') {
-      this.error(path, 'must be text');
+      this.error(path, '应为文本');
       return undefined;
     }
     const s = String(value).trim();
     if (opts.pattern && !opts.pattern.test(s)) {
-      this.error(path, `${JSON.stringify(s)} is not ${opts.what ?? 'valid'}`);
+      this.error(path, `“${s}”不是${opts.what ?? '有效的值'}`);
       return undefined;
     }
     return s;
   }
 
   id(path: Path, value: Json): string | undefined {
-    return this.str(path, value, { pattern: ID_RE, what: 'an id (letters, digits, _ . -, no spaces)' });
+    return this.str(path, value, { pattern: ID_RE, what: '合法的 id（字母、数字、_ . -，不含空格）' });
   }
 
   email(path: Path, value: Json): string | undefined {
-    return this.str(path, value, { pattern: EMAIL_RE, what: 'an e-mail address' });
+    return this.str(path, value, { pattern: EMAIL_RE, what: '电子邮件地址' });
   }
 
   date(path: Path, value: Json, required = true): CivilDate | undefined {
@@ -152,7 +153,7 @@ class Checker {
     const s = this.str(path, value, { required });
     if (s === undefined) return undefined;
     if (!isCivilDate(s)) {
-      this.error(path, `${JSON.stringify(s)} is not a date YYYY-MM-DD`);
+      this.error(path, `“${s}”不是 YYYY-MM-DD 格式的日期`);
       return undefined;
     }
     return s;
@@ -160,7 +161,7 @@ class Checker {
 
   unknownKeys(path: Path, value: Record<string, Json>, allowed: string[]): void {
     for (const key of Object.keys(value)) {
-      if (!allowed.includes(key)) this.error([...path, key], `unknown field (expected one of: ${allowed.join(', ')})`);
+      if (!allowed.includes(key)) this.error([...path, key], `未知字段（应为以下之一：${allowed.join('、')}）`);
     }
   }
 }
@@ -171,12 +172,12 @@ function parsePolicy(c: Checker, path: Path, raw: Json, base: NoticePolicy): Not
   c.unknownKeys(path, o, ['sendAt', 'remindBefore', 'escalate', 'returnWindowDays']);
   const policy: NoticePolicy = { ...base, escalate: { ...base.escalate }, remindBefore: [...base.remindBefore] };
   if (o.sendAt !== undefined) {
-    const s = c.str([...path, 'sendAt'], o.sendAt, { pattern: HHMM_RE, what: 'a time HH:mm' });
+    const s = c.str([...path, 'sendAt'], o.sendAt, { pattern: HHMM_RE, what: 'HH:mm 格式的时间' });
     if (s) policy.sendAt = s;
   }
   const dayCount = (p: Path, v: Json, min: number): number | undefined => {
     if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > 60) {
-      c.error(p, `must be a whole number of working days from ${min} to 60, got ${JSON.stringify(v)}`);
+      c.error(p, `应为 ${min} 到 60 之间的整数（工作日数），实际为 ${JSON.stringify(v)}`);
       return undefined;
     }
     return v;
@@ -198,14 +199,14 @@ function parsePolicy(c: Checker, path: Path, raw: Json, base: NoticePolicy): Not
       for (const step of ESCALATION_LADDER) {
         const v = policy.escalate[step];
         if (v === null) continue;
-        if (v <= last) c.error([...path, 'escalate', step], `must come after the previous step (working day ${last}), got ${v}`);
+        if (v <= last) c.error([...path, 'escalate', step], `须晚于前一级（截止后第${last}个工作日），实际为 ${v}`);
         last = v;
       }
     }
   }
   if (o.returnWindowDays !== undefined) {
     const v = o.returnWindowDays;
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 366) c.error([...path, 'returnWindowDays'], 'must be a whole number of days from 0 to 366');
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 366) c.error([...path, 'returnWindowDays'], '应为 0 到 366 之间的整数（天数）');
     else policy.returnWindowDays = v;
   }
   return policy;
@@ -231,7 +232,7 @@ function parseYaml(text: string, file: string): { doc: Document; lines: LineCoun
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
   if (doc.errors.length > 0) {
     const issues = doc.errors.map((e) => formatIssue(yamlIssue(text, file, lines, e)));
-    throw new DubanError('INVALID_DEFINITION', `${file} is not valid YAML`, issues);
+    throw new DubanError('INVALID_DEFINITION', `${file} 不是有效的 YAML 文件`, issues);
   }
   return { doc, lines };
 }
@@ -239,8 +240,34 @@ function parseYaml(text: string, file: string): { doc: Document; lines: LineCoun
 function yamlIssue(text: string, file: string, lines: LineCounter, e: YAMLError): DefinitionIssue {
   const unclosed = unclosedQuote(text, e);
   const pos = lines.linePos(unclosed?.offset ?? e.pos[0]);
-  const message = unclosed ? `unterminated quoted string starting here (missing closing ${unclosed.quote})` : e.message.split('\n')[0];
+  const message = unclosed ? `从此处开始的带引号字符串没有结束（缺少结尾的 ${unclosed.quote}）` : yamlMessage(e.message.split('\n')[0]);
   return { file, line: pos.line, column: pos.col, field: '(yaml)', message };
+}
+
+/** The yaml package's messages an operator is most likely to meet, in words; any other is shown as it is. */
+const YAML_MESSAGES: [RegExp, (m: RegExpExecArray) => string][] = [
+  [/^Map keys must be unique/, () => '同一映射中的键重复（键必须唯一）'],
+  [/^Comments must be separated from other tokens by white space/, () => '注释符号 # 前须有空格'],
+  [/^Tabs are not allowed as indentation/, () => '不能用制表符（Tab）缩进'],
+  [/^All sequence items must start at the same column/, () => '列表各项必须从同一列开始'],
+  [/^All mapping items must start at the same column/, () => '映射各项必须从同一列开始'],
+  [/^Implicit map keys need to be followed by map values/, () => '键后缺少冒号和值'],
+  [/^Implicit keys (of flow sequence pairs )?need to be on a single line/, () => '键必须写在一行之内'],
+  [/^Missing , or : between/, () => '缺少逗号或冒号'],
+  [/^Missing , between/, () => '缺少逗号'],
+  [/^Missing space after :/, () => '冒号后缺少空格'],
+  [/^Sequence item without - indicator/, () => '列表项缺少“- ”'],
+  [/^Nested mappings are not allowed in compact mappings/, () => '一行写成的映射中不能再嵌套映射'],
+  [/^Plain value cannot start with (.+)/, (m) => `不加引号的值不能以 ${m[1]} 开头（请加引号）`],
+  [/^Source contains multiple documents/, () => '文件只能包含一个 YAML 文档'],
+];
+
+function yamlMessage(message: string): string {
+  for (const [re, words] of YAML_MESSAGES) {
+    const m = re.exec(message);
+    if (m) return words(m);
+  }
+  return `YAML 语法错误：${message}`;
 }
 
 const MISSING_QUOTE_RE = /^Missing closing (["'])quote/;
@@ -268,8 +295,8 @@ function unclosedQuote(text: string, e: YAMLError): { offset: number; quote: str
 function topLevel(c: Checker, doc: Document, file: string): Record<string, Json> {
   const root = doc.contents && isMap(doc.contents) ? (doc.toJS() as Record<string, Json>) : undefined;
   if (!root) {
-    c.error([], 'the file must be a YAML mapping with campaign, units, stages and deliverables');
-    throw new DubanError('INVALID_DEFINITION', `${file} is not a campaign definition`, c.issues.map(formatIssue));
+    c.error([], '文件应为包含 campaign、units、stages 和 deliverables 的 YAML 映射');
+    throw new DubanError('INVALID_DEFINITION', `${file} 不是专项行动定义文件`, c.issues.map(formatIssue));
   }
   c.unknownKeys([], root, ['campaign', 'policy', 'units', 'stages', 'deliverables']);
   return root;
@@ -288,7 +315,7 @@ function campaignHeader(c: Checker, raw: Json): CampaignHeader {
   const office = c.obj(['campaign', 'office'], campaign.office) ?? {};
   c.unknownKeys(['campaign', 'office'], office, ['name', 'email']);
   const timeZone = c.str(['campaign', 'timeZone'], campaign.timeZone, { required: false }) ?? DEFAULT_TIME_ZONE;
-  if (!isValidTimeZone(timeZone)) c.error(['campaign', 'timeZone'], `${JSON.stringify(timeZone)} is not an IANA time zone`);
+  if (!isValidTimeZone(timeZone)) c.error(['campaign', 'timeZone'], `“${timeZone}”不是 IANA 时区（例如 Asia/Shanghai）`);
   return { campaign, office, timeZone, calendar: campaignCalendar(c, campaign.calendar) };
 }
 
@@ -303,7 +330,7 @@ function campaignCalendar(c: Checker, raw: Json): CampaignDefinition['calendar']
   const workdays = dates('workdays');
   const years = (c.list(['campaign', 'calendar', 'years'], calendar.years, false) ?? []).filter((v, i) => {
     if (typeof v === 'number' && Number.isInteger(v) && v >= 2000 && v <= 2100) return true;
-    c.error(['campaign', 'calendar', 'years', i], `must be a year such as 2027, got ${JSON.stringify(v)}`);
+    c.error(['campaign', 'calendar', 'years', i], `应为年份（例如 2027），实际为 ${JSON.stringify(v)}`);
     return false;
   }) as number[];
   return { holidays, workdays, years };
@@ -318,7 +345,7 @@ interface Units {
 function parseUnits(c: Checker, raw: Json): Units {
   const found: Units = { units: [], unitIds: new Map() };
   (c.list(['units'], raw) ?? []).forEach((u, i) => parseUnit(c, u, i, found));
-  if (found.units.length === 0 && c.issues.length === 0) c.error(['units'], 'a campaign needs at least one unit');
+  if (found.units.length === 0 && c.issues.length === 0) c.error(['units'], '专项行动至少需要一个单位');
   checkReportsTo(c, found);
   return found;
 }
@@ -332,7 +359,7 @@ function parseUnit(c: Checker, raw: Json, i: number, { units, unitIds }: Units):
   const name = c.str([...p, 'name'], u.name);
   const type = c.str([...p, 'type'], u.type);
   if (type !== undefined && !UNIT_TYPES.includes(type as UnitType))
-    c.error([...p, 'type'], `unknown unit type ${JSON.stringify(type)} (expected one of: ${UNIT_TYPES.join(', ')})`);
+    c.error([...p, 'type'], `未知的单位类型“${type}”（应为 ${UNIT_TYPES.join('、')} 之一）`);
   const email = c.email([...p, 'email'], u.email);
   const principalRaw = c.obj([...p, 'principal'], u.principal);
   if (principalRaw) c.unknownKeys([...p, 'principal'], principalRaw, ['name', 'email']);
@@ -342,7 +369,7 @@ function parseUnit(c: Checker, raw: Json, i: number, { units, unitIds }: Units):
     .map((v, j) => c.id([...p, 'reportsTo', j], v))
     .filter((v): v is string => v !== undefined);
   if (id !== undefined) {
-    if (unitIds.has(id)) c.error([...p, 'id'], `duplicate unit id ${JSON.stringify(id)} (first at units[${unitIds.get(id)}])`);
+    if (unitIds.has(id)) c.error([...p, 'id'], `单位 id “${id}”重复（第一次出现在 units[${unitIds.get(id)}]）`);
     else unitIds.set(id, i);
   }
   if (id && name && type && email && principalName && principalEmail)
@@ -356,8 +383,8 @@ function checkReportsTo(c: Checker, { units, unitIds }: Units): void {
     u.reportsTo.forEach((target, j) => {
       const t = byId.get(target);
       const p: Path = ['units', unitIds.get(u.id) ?? i, 'reportsTo', j];
-      if (!t) c.error(p, `unknown unit ${JSON.stringify(target)}`);
-      else if (t.type !== 'lead_department') c.error(p, `${JSON.stringify(target)} is a ${t.type}, not a lead_department`);
+      if (!t) c.error(p, `未知单位“${target}”`);
+      else if (t.type !== 'lead_department') c.error(p, `“${target}”是 ${t.type}，不是 lead_department（牵头部门）`);
     });
   }
 }
@@ -371,7 +398,7 @@ interface Stages {
 function parseStages(c: Checker, raw: Json): Stages {
   const found: Stages = { stages: [], stageIds: new Map() };
   (c.list(['stages'], raw) ?? []).forEach((s, i) => parseStage(c, s, i, found));
-  if (found.stages.length === 0 && raw !== undefined && c.issues.length === 0) c.error(['stages'], 'a campaign needs at least one stage');
+  if (found.stages.length === 0 && raw !== undefined && c.issues.length === 0) c.error(['stages'], '专项行动至少需要一个阶段');
   return found;
 }
 
@@ -384,9 +411,9 @@ function parseStage(c: Checker, raw: Json, i: number, { stages, stageIds }: Stag
   const name = c.str([...p, 'name'], s.name);
   const start = c.date([...p, 'start'], s.start);
   const end = c.date([...p, 'end'], s.end);
-  if (start && end && end < start) c.error([...p, 'end'], `${end} is before the stage's start ${start}`);
+  if (start && end && end < start) c.error([...p, 'end'], `结束日期 ${end} 早于本阶段的开始日期 ${start}`);
   if (id !== undefined) {
-    if (stageIds.has(id)) c.error([...p, 'id'], `duplicate stage id ${JSON.stringify(id)} (first at stages[${stageIds.get(id)}])`);
+    if (stageIds.has(id)) c.error([...p, 'id'], `阶段 id “${id}”重复（第一次出现在 stages[${stageIds.get(id)}]）`);
     else stageIds.set(id, i);
   }
   if (id && name && start && end) stages.push({ id, name, start, end });
@@ -404,7 +431,7 @@ function parseDeliverables(c: Checker, raw: Json, ctx: DeliverableContext): Deli
     const parsed = parseDeliverable(c, d, i, ctx, deliverableIds);
     if (parsed) deliverables.push(parsed);
   });
-  if (deliverables.length === 0 && raw !== undefined && c.issues.length === 0) c.error(['deliverables'], 'a campaign needs at least one deliverable');
+  if (deliverables.length === 0 && raw !== undefined && c.issues.length === 0) c.error(['deliverables'], '专项行动至少需要一个报送事项');
   return deliverables;
 }
 
@@ -417,16 +444,16 @@ function parseDeliverable(c: Checker, raw: Json, i: number, ctx: DeliverableCont
   const name = c.str([...p, 'name'], d.name);
   const stageId = c.id([...p, 'stage'], d.stage);
   const stage = ctx.stages.find((s) => s.id === stageId);
-  if (stageId && !stage && ctx.stageIds.size === ctx.stages.length) c.error([...p, 'stage'], `unknown stage ${JSON.stringify(stageId)}`);
+  if (stageId && !stage && ctx.stageIds.size === ctx.stages.length) c.error([...p, 'stage'], `未知阶段“${stageId}”`);
   const owedBy = parseOwedBy(c, p, d.owedBy, ctx);
   const { due, dueFor } = parseDeadlines(c, p, d, stage, ctx);
   const submitTo = (c.list([...p, 'submitTo'], d.submitTo, false) ?? ['office']).map((v, j) => {
-    if (v !== 'office' && v !== 'lead_departments') c.error([...p, 'submitTo', j], `must be office or lead_departments, got ${JSON.stringify(v)}`);
+    if (v !== 'office' && v !== 'lead_departments') c.error([...p, 'submitTo', j], `应为 office 或 lead_departments，实际为 ${JSON.stringify(v)}`);
     return v as SubmitTarget;
   });
   const policy = parsePolicy(c, [...p, 'policy'], d.policy, ctx.policy);
   if (id !== undefined) {
-    if (deliverableIds.has(id)) c.error([...p, 'id'], `duplicate deliverable id ${JSON.stringify(id)} (first at deliverables[${deliverableIds.get(id)}])`);
+    if (deliverableIds.has(id)) c.error([...p, 'id'], `报送事项 id “${id}”重复（第一次出现在 deliverables[${deliverableIds.get(id)}]）`);
     else deliverableIds.set(id, i);
   }
   checkOwing(c, p, { owedBy, dueFor, submitTo }, ctx);
@@ -441,7 +468,7 @@ function parseOwedBy(c: Checker, p: Path, raw: Json, units: Units): string[] {
     .map((v, j) => {
       const s = c.str([...p, 'owedBy', j], v);
       if (s !== undefined && !ownerKnown(s, units)) {
-        c.error([...p, 'owedBy', j], `${JSON.stringify(s)} is neither a unit type (${UNIT_TYPES.join(', ')}) nor a unit id`);
+        c.error([...p, 'owedBy', j], `“${s}”既不是单位类型（${UNIT_TYPES.join('、')}），也不是单位 id`);
         return undefined;
       }
       return s;
@@ -458,14 +485,14 @@ function parseDeadlines(
 ): { due: CivilDate | undefined; dueFor: Record<string, CivilDate> } {
   const inStage = (path: Path, date: CivilDate | undefined) => {
     if (date && stage && (date < stage.start || date > stage.end))
-      c.error(path, `deadline ${date} is outside stage ${stage.id} (${stage.start} to ${stage.end})`);
+      c.error(path, `截止日期 ${date} 不在阶段 ${stage.id}（${stage.start} 至 ${stage.end}）之内`);
     return date;
   };
   const due = inStage([...p, 'due'], c.date([...p, 'due'], d.due, false)) ?? stage?.end;
   const dueFor: Record<string, CivilDate> = {};
   const dueForRaw = c.obj([...p, 'dueFor'], d.dueFor, false) ?? {};
   for (const [key, v] of Object.entries(dueForRaw)) {
-    if (!ownerKnown(key, units)) c.error([...p, 'dueFor', key], `${JSON.stringify(key)} is neither a unit type nor a unit id`);
+    if (!ownerKnown(key, units)) c.error([...p, 'dueFor', key], `“${key}”既不是单位类型，也不是单位 id`);
     const date = inStage([...p, 'dueFor', key], c.date([...p, 'dueFor', key], v));
     if (date) dueFor[key] = date;
   }
@@ -476,16 +503,16 @@ function parseDeadlines(
 function checkOwing(c: Checker, p: Path, d: Pick<DeliverableDef, 'owedBy' | 'dueFor' | 'submitTo'>, { units, unitIds }: Units): void {
   const owedBy = new Set(d.owedBy);
   const owing = units.filter((u) => owedBy.has(u.type) || owedBy.has(u.id));
-  if (d.owedBy.length > 0 && owing.length === 0) c.error([...p, 'owedBy'], `no unit of the campaign owes it (owedBy: ${d.owedBy.join(', ')})`);
+  if (d.owedBy.length > 0 && owing.length === 0) c.error([...p, 'owedBy'], `专项行动中没有单位需要报送此事项（owedBy：${d.owedBy.join('、')}）`);
   const owingIds = new Set(owing.map((u) => u.id));
   for (const key of Object.keys(d.dueFor)) {
     if (!UNIT_TYPES.includes(key as UnitType) && unitIds.has(key) && !owingIds.has(key))
-      c.error([...p, 'dueFor', key], `unit ${JSON.stringify(key)} does not owe this deliverable (see owedBy)`);
+      c.error([...p, 'dueFor', key], `单位“${key}”不需要报送此事项（见 owedBy）`);
   }
   if (!d.submitTo.includes('office')) {
     const nowhere = owing.filter((u) => u.reportsTo.length === 0).map((u) => u.id);
     if (nowhere.length)
-      c.error([...p, 'submitTo'], `units with no lead department (reportsTo) would have nowhere to submit: ${nowhere.slice(0, 5).join(', ')}${nowhere.length > 5 ? ' …' : ''}; add office`);
+      c.error([...p, 'submitTo'], `没有牵头部门（reportsTo）的单位将无处报送：${nowhere.slice(0, 5).join('、')}${nowhere.length > 5 ? ' …' : ''}；请加上 office`);
   }
 }
 
@@ -501,7 +528,7 @@ function definition(
   const id = c.id(['campaign', 'id'], header.campaign.id);
   const title = c.str(['campaign', 'title'], header.campaign.title);
   if (c.issues.length > 0 || !id || !title || !officeName || !officeEmail) {
-    throw new DubanError('INVALID_DEFINITION', `${file} has ${c.issues.length} problem(s); nothing was launched`, c.issues.map(formatIssue));
+    throw new DubanError('INVALID_DEFINITION', `${file} 有 ${c.issues.length} 处问题；未启动任何内容`, c.issues.map(formatIssue));
   }
   return { id, title, office: { name: officeName, email: officeEmail }, timeZone: header.timeZone, calendar: header.calendar, ...parts };
 }

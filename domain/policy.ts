@@ -207,20 +207,28 @@ export type ObligationEvent =
   | { kind: 'return'; to: CivilDate; reason: string }
   | { kind: 'waive'; reason: string };
 
+/** What each action is called in a refusal: 不能再次报送 / 不能延期 / 不能免报 / 不能退回. */
+const ACTION_WORDS: Record<ObligationEvent['kind'], string> = { submit: '再次报送', extend: '延期', waive: '免报', return: '退回' };
+const STATUS_WORDS: Record<ObligationStatus, string> = { open: '尚未报送', submitted: '已报送', waived: '已免报' };
+
 /** Throws a DubanError naming why `event` makes no sense now; returns normally when it is acceptable. */
 export function checkEvent(ctx: ScheduleContext, state: ObligationState, event: ObligationEvent, now: number): void {
   const today = civilDateOf(now, ctx.timeZone);
   const needsOpen = () => {
     if (state.status === 'submitted')
-      throw new DubanError('ALREADY_SUBMITTED', `already submitted and accepted on ${civilDateOf(state.closedAt ?? now, ctx.timeZone)}`);
-    if (state.status === 'waived') throw new DubanError('ALREADY_WAIVED', 'already waived');
+      throw new DubanError(
+        'ALREADY_SUBMITTED',
+        `已于 ${civilDateOf(state.closedAt ?? now, ctx.timeZone)} 报送并接收，不能${ACTION_WORDS[event.kind]}`,
+      );
+    if (state.status === 'waived')
+      throw new DubanError('ALREADY_WAIVED', `已免报，不能${{ submit: '报送', waive: '再次免报' }[event.kind as string] ?? ACTION_WORDS[event.kind]}`);
   };
   const needsFutureDate = (to: string) => {
-    if (!isCivilDate(to)) throw new DubanError('INVALID_ARGUMENT', `--to must be a date YYYY-MM-DD, got ${JSON.stringify(to)}`);
-    if (to < today) throw new DubanError('DATE_IN_PAST', `--to ${to} is in the past (today is ${today})`);
+    if (!isCivilDate(to)) throw new DubanError('INVALID_ARGUMENT', `--to 应为 YYYY-MM-DD 格式的日期，实际为“${to}”`);
+    if (to < today) throw new DubanError('DATE_IN_PAST', `截止日期 --to ${to} 已过（今天是 ${today}）`);
   };
   const needsReason = (reason: string) => {
-    if (!reason || !reason.trim()) throw new DubanError('INVALID_ARGUMENT', '--reason is required');
+    if (!reason || !reason.trim()) throw new DubanError('INVALID_ARGUMENT', `${ACTION_WORDS[event.kind]}须用 --reason 说明理由`);
   };
   switch (event.kind) {
     case 'submit':
@@ -235,16 +243,16 @@ export function checkEvent(ctx: ScheduleContext, state: ObligationState, event: 
       needsReason(event.reason);
       needsFutureDate(event.to);
       if (event.to <= state.deadline)
-        throw new DubanError('DATE_NOT_LATER', `--to ${event.to} is not later than the current deadline ${state.deadline}`);
+        throw new DubanError('DATE_NOT_LATER', `新的截止日期 --to ${event.to} 不晚于当前截止日期 ${state.deadline}`);
       return;
     case 'return': {
       if (state.status !== 'submitted')
-        throw new DubanError('NOT_SUBMITTED', `only a submitted deliverable can be returned; it is ${state.status}`);
+        throw new DubanError('NOT_SUBMITTED', `只能退回已报送的事项；此事项${STATUS_WORDS[state.status]}`);
       const windowEnds = returnWindowEnds(ctx, state);
       if (windowEnds !== undefined && now >= windowEnds)
         throw new DubanError(
           'OBLIGATION_CLOSED',
-          `the time to return it for revision ended on ${civilDateOf(windowEnds, ctx.timeZone)} (${ctx.policy.returnWindowDays} days after acceptance)`,
+          `退回修改的期限已于 ${civilDateOf(windowEnds, ctx.timeZone)} 结束（接收后 ${ctx.policy.returnWindowDays} 天内可退回）`,
         );
       needsReason(event.reason);
       needsFutureDate(event.to);

@@ -119,18 +119,22 @@ describe('where an obligation stands', () => {
     returned: false,
   };
   it('is open until the end of its deadline day, overdue after', () => {
-    expect(standingOn(base, '2022-10-11')).toEqual({ state: 'open', summary: 'open, due 2022-10-11' });
-    expect(standingOn(base, '2022-10-12')).toEqual({ state: 'overdue', summary: 'overdue at escalation level none yet' });
-    expect(standingOn({ ...base, escalation: 'interview' }, '2022-10-21').summary).toBe('overdue at escalation level interview (约谈通知)');
+    expect(standingOn(base, '2022-10-11')).toEqual({ state: 'open', label: '未到期', notes: [], summary: '未到期（截止 2022-10-11）' });
+    expect(standingOn(base, '2022-10-12')).toEqual({ state: 'overdue', label: '逾期', notes: [], summary: '逾期（截止 2022-10-11），督办等级：尚未督办' });
+    expect(standingOn({ ...base, escalation: 'interview' }, '2022-10-21').summary).toBe('逾期（截止 2022-10-11），督办等级：约谈通知');
   });
   it('tells a late submission, an extension and the level reached', () => {
     const facts: StandingFacts = { ...base, status: 'submitted', lateWorkingDays: 2, escalation: 'urge', extended: true, due: '2022-10-20' };
     expect(standingOn(facts, '2022-10-25')).toEqual({
       state: 'submitted',
-      summary: 'submitted 2 working day(s) late; extended (originally due 2022-10-11); escalation reached: urge (提醒敦促函)',
+      label: '已报送（逾期2个工作日）',
+      notes: ['已延期（原截止 2022-10-11）', '曾达督办等级：提醒敦促函'],
+      summary: '已报送（逾期2个工作日）；已延期（原截止 2022-10-11）；曾达督办等级：提醒敦促函',
     });
+    expect(standingOn({ ...base, status: 'submitted', lateWorkingDays: 0 }, '2022-10-25').summary).toBe('已报送（按时）');
+    expect(standingOn({ ...base, status: 'waived' }, '2022-10-25')).toMatchObject({ state: 'waived', label: '免报', summary: '免报' });
     expect(standingOn({ ...base, extended: true, returned: true, escalation: 'notice' }, '2022-10-10').summary).toBe(
-      'open, due 2022-10-11; extended (originally due 2022-10-11); returned for revision',
+      '未到期（截止 2022-10-11）；已延期（原截止 2022-10-11）；已退回',
     );
   });
 });
@@ -139,14 +143,18 @@ describe('an action after the workflow has ended is judged from the record', () 
   const record = { status: 'submitted' as const, deadline: '2022-10-11', opensAt: at('2022-10-08T10:00:00+08:00'), escalation: 'none' as const };
   it('refuses a second submission and a return after the window', () => {
     const state = stateFromRecord({ ...record, submittedAt: at('2022-10-11T10:00:00+08:00'), lateWorkingDays: 0 });
-    expect(() => checkEvent(ctx, state, { kind: 'submit' }, at('2022-12-20T10:00:00+08:00'))).toThrow(expect.objectContaining({ code: 'ALREADY_SUBMITTED' }));
+    expect(() => checkEvent(ctx, state, { kind: 'submit' }, at('2022-12-20T10:00:00+08:00'))).toThrow(
+      expect.objectContaining({ code: 'ALREADY_SUBMITTED', message: '已于 2022-10-11 报送并接收，不能再次报送' }),
+    );
     expect(() => checkEvent(ctx, state, { kind: 'return', to: '2022-12-30', reason: '不全' }, at('2022-12-20T10:00:00+08:00'))).toThrow(
-      expect.objectContaining({ code: 'OBLIGATION_CLOSED' }),
+      expect.objectContaining({ code: 'OBLIGATION_CLOSED', message: '退回修改的期限已于 2022-11-10 结束（接收后 30 天内可退回）' }),
     );
   });
   it('refuses anything on a waived obligation', () => {
     const state = stateFromRecord({ ...record, status: 'waived' });
-    expect(() => checkEvent(ctx, state, { kind: 'submit' }, at('2022-12-20T10:00:00+08:00'))).toThrow(expect.objectContaining({ code: 'ALREADY_WAIVED' }));
+    expect(() => checkEvent(ctx, state, { kind: 'submit' }, at('2022-12-20T10:00:00+08:00'))).toThrow(
+      expect.objectContaining({ code: 'ALREADY_WAIVED', message: '已免报，不能报送' }),
+    );
   });
 });
 
@@ -159,7 +167,7 @@ describe('calendar coverage', () => {
   });
   it('warns when an extension moves a deadline into an unknown year, and only then', () => {
     expect(newDeadlineCoverageWarning(ctx, '2023-11-30')).toBeUndefined();
-    expect(newDeadlineCoverageWarning(ctx, '2024-03-15')).toContain('does not cover 2024');
+    expect(newDeadlineCoverageWarning(ctx, '2024-03-15')).toContain('节假日日历不包含 2024 年');
   });
 });
 
@@ -172,8 +180,10 @@ describe('launching', () => {
     // launched on the day after the last interview: every deadline and every step of the ladder has passed
     const late = compileCampaign(LEIZHOU, at('2022-10-21T10:00:00+08:00'));
     const refusal = nothingToChase(late);
-    expect(refusal).toContain('the latest is 2022-10-12');
-    expect(refusal).toContain('--allow-past');
+    expect(refusal).toBe(
+      'leizhou-2022-assessment 的所有截止日期（最晚的是 2022-10-12）和督办的每一步都早于启动日 2022-10-21：' +
+        '现在启动不会发出任何通知。请检查文件中的年份；如仍要登记，请加 --allow-past 启动',
+    );
     // a launch after the deadlines but before the ladder is done still chases: not refused
     expect(nothingToChase(compileCampaign(LEIZHOU, at('2022-10-19T10:00:00+08:00')))).toBeUndefined();
   });

@@ -215,7 +215,7 @@ describe('checkEvent refusals', () => {
 
   it('submit twice → ALREADY_SUBMITTED', () => {
     expectRefused(check(submitted, { kind: 'submit' }, '2022-10-12T10:00'), 'ALREADY_SUBMITTED');
-    expect(refusal(check(submitted, { kind: 'submit' }, '2022-10-12T10:00')).message).toContain('2022-10-11');
+    expect(refusal(check(submitted, { kind: 'submit' }, '2022-10-12T10:00')).message).toBe('已于 2022-10-11 报送并接收，不能再次报送');
   });
 
   it('extend or waive a submitted obligation → ALREADY_SUBMITTED; act on a waived one → ALREADY_WAIVED', () => {
@@ -223,10 +223,15 @@ describe('checkEvent refusals', () => {
     expectRefused(check(submitted, { kind: 'waive', reason: 'x' }, '2022-10-12T10:00'), 'ALREADY_SUBMITTED');
     expectRefused(check(waived, { kind: 'submit' }, '2022-10-12T10:00'), 'ALREADY_WAIVED');
     expectRefused(check(waived, { kind: 'waive', reason: 'x' }, '2022-10-12T10:00'), 'ALREADY_WAIVED');
+    expect(refusal(check(submitted, { kind: 'extend', to: '2022-10-20', reason: 'x' }, '2022-10-12T10:00')).message).toBe('已于 2022-10-11 报送并接收，不能延期');
+    expect(refusal(check(waived, { kind: 'waive', reason: 'x' }, '2022-10-12T10:00')).message).toBe('已免报，不能再次免报');
   });
 
   it('extend to a past date → DATE_IN_PAST (even when it is later than the deadline)', () => {
     expectRefused(check(open, { kind: 'extend', to: '2022-10-13', reason: '假期' }, '2022-10-14T10:00'), 'DATE_IN_PAST');
+    expect(refusal(check(open, { kind: 'extend', to: '2022-10-13', reason: '假期' }, '2022-10-14T10:00')).message).toBe(
+      '截止日期 --to 2022-10-13 已过（今天是 2022-10-14）',
+    );
     // Today itself is not in the past.
     expect(check(open, { kind: 'extend', to: '2022-10-14', reason: '假期' }, '2022-10-14T10:00')).not.toThrow();
   });
@@ -239,11 +244,16 @@ describe('checkEvent refusals', () => {
   it('extend to a date not later than the deadline → DATE_NOT_LATER', () => {
     expectRefused(check(open, { kind: 'extend', to: '2022-10-11', reason: '假期' }, '2022-10-09T10:00'), 'DATE_NOT_LATER');
     expectRefused(check(open, { kind: 'extend', to: '2022-10-10', reason: '假期' }, '2022-10-09T10:00'), 'DATE_NOT_LATER');
+    expect(refusal(check(open, { kind: 'extend', to: '2022-10-10', reason: '假期' }, '2022-10-09T10:00')).message).toBe(
+      '新的截止日期 --to 2022-10-10 不晚于当前截止日期 2022-10-11',
+    );
   });
 
   it('return of an open obligation → NOT_SUBMITTED', () => {
     expectRefused(check(open, { kind: 'return', to: '2022-10-20', reason: '数据不全' }, '2022-10-12T10:00'), 'NOT_SUBMITTED');
     expectRefused(check(waived, { kind: 'return', to: '2022-10-20', reason: '数据不全' }, '2022-10-12T10:00'), 'NOT_SUBMITTED');
+    expect(refusal(check(open, { kind: 'return', to: '2022-10-20', reason: '数据不全' }, '2022-10-12T10:00')).message).toBe('只能退回已报送的事项；此事项尚未报送');
+    expect(refusal(check(waived, { kind: 'return', to: '2022-10-20', reason: '数据不全' }, '2022-10-12T10:00')).message).toBe('只能退回已报送的事项；此事项已免报');
   });
 
   it('extend, return or waive without a reason → INVALID_ARGUMENT', () => {
@@ -251,11 +261,13 @@ describe('checkEvent refusals', () => {
     expectRefused(check(open, { kind: 'extend', to: '2022-10-20', reason: '   ' }, '2022-10-10T10:00'), 'INVALID_ARGUMENT');
     expectRefused(check(open, { kind: 'waive', reason: '' }, '2022-10-10T10:00'), 'INVALID_ARGUMENT');
     expectRefused(check(submitted, { kind: 'return', to: '2022-10-20', reason: '' }, '2022-10-12T10:00'), 'INVALID_ARGUMENT');
+    expect(refusal(check(open, { kind: 'waive', reason: '' }, '2022-10-10T10:00')).message).toBe('免报须用 --reason 说明理由');
   });
 
   it('a malformed --to date → INVALID_ARGUMENT', () => {
     expectRefused(check(open, { kind: 'extend', to: '2022-10-32', reason: '假期' }, '2022-10-10T10:00'), 'INVALID_ARGUMENT');
     expectRefused(check(submitted, { kind: 'return', to: '10/20', reason: '数据不全' }, '2022-10-12T10:00'), 'INVALID_ARGUMENT');
+    expect(refusal(check(submitted, { kind: 'return', to: '10/20', reason: '数据不全' }, '2022-10-12T10:00')).message).toBe('--to 应为 YYYY-MM-DD 格式的日期，实际为“10/20”');
   });
 });
 
@@ -342,7 +354,7 @@ interface Issue {
   field: string;
   message: string;
 }
-const ISSUE_RE = /^(.+?):(\d+):(\d+): ([^:]+): (.+)$/;
+const ISSUE_RE = /^(.+?)：第(\d+)行第(\d+)列：([^：]+)：(.+)$/;
 
 function issues(text: string, file = 'bad.yaml'): Issue[] {
   const err = refusal(() => parseCampaignDefinition(text, file));
@@ -350,7 +362,7 @@ function issues(text: string, file = 'bad.yaml'): Issue[] {
   expect(err.details.length).toBeGreaterThan(0);
   return err.details.map((d) => {
     const m = ISSUE_RE.exec(d);
-    expect(m, `detail line ${JSON.stringify(d)} is not FILE:LINE:COL: FIELD: message`).not.toBeNull();
+    expect(m, `detail line ${JSON.stringify(d)} is not FILE：第LINE行第COL列：FIELD：message`).not.toBeNull();
     return { file: m![1], line: Number(m![2]), column: Number(m![3]), field: m![4], message: m![5] };
   });
 }
@@ -422,14 +434,14 @@ describe('parseCampaignDefinition: bad input names file, line, column and field'
     const bad = edit(LEIZHOU, '  title: 雷州', '  title: "雷州');
     expect(lineOf(bad, '"雷州')).toBe(6);
     expect(issues(bad)).toEqual([
-      { file: 'bad.yaml', line: 6, column: columnOf(bad, '"雷州'), field: '(yaml)', message: 'unterminated quoted string starting here (missing closing ")' },
+      { file: 'bad.yaml', line: 6, column: columnOf(bad, '"雷州'), field: '(yaml)', message: '从此处开始的带引号字符串没有结束（缺少结尾的 "）' },
     ]);
   });
 
   it('an unclosed single quote likewise', () => {
     const bad = edit(LEIZHOU, '  title: 雷州', "  title: '雷州");
     expect(issues(bad)).toEqual([
-      { file: 'bad.yaml', line: 6, column: columnOf(bad, "'雷州"), field: '(yaml)', message: "unterminated quoted string starting here (missing closing ')" },
+      { file: 'bad.yaml', line: 6, column: columnOf(bad, "'雷州"), field: '(yaml)', message: "从此处开始的带引号字符串没有结束（缺少结尾的 '）" },
     ]);
   });
 
@@ -440,18 +452,18 @@ describe('parseCampaignDefinition: bad input names file, line, column and field'
       line: lineOf(bad, 'notice: "3'),
       column: columnOf(bad, '"3, circulate'),
       field: '(yaml)',
-      message: 'unterminated quoted string starting here (missing closing ")',
+      message: '从此处开始的带引号字符串没有结束（缺少结尾的 "）',
     });
   });
 
   it('other YAML errors stay where the parser reports them, even right after a closed quote', () => {
     const duplicate = edit(LEIZHOU, '    name: 市教育局\n', '    name: 市教育局\n    name: 教育局\n');
     expect(issues(duplicate)).toEqual([
-      { file: 'bad.yaml', line: lineOf(duplicate, 'name: 教育局'), column: 5, field: '(yaml)', message: 'Map keys must be unique' },
+      { file: 'bad.yaml', line: lineOf(duplicate, 'name: 教育局'), column: 5, field: '(yaml)', message: '同一映射中的键重复（键必须唯一）' },
     ]);
     const comment = edit(LEIZHOU, '  title: 雷州市安全生产专项整治三年行动总结评估\n', '  title: "雷州市安全生产专项整治三年行动总结评估"#备注\n');
     expect(issues(comment)).toEqual([
-      { file: 'bad.yaml', line: 6, column: columnOf(comment, '#备注'), field: '(yaml)', message: 'Comments must be separated from other tokens by white space characters' },
+      { file: 'bad.yaml', line: 6, column: columnOf(comment, '#备注'), field: '(yaml)', message: '注释符号 # 前须有空格' },
     ]);
   });
 
@@ -463,7 +475,7 @@ describe('parseCampaignDefinition: bad input names file, line, column and field'
         line: lineOf(bad, 'type: village'),
         column: columnOf(bad, 'village'),
         field: 'units[20].type',
-        message: 'unknown unit type "village" (expected one of: town, lead_department, department)',
+        message: '未知的单位类型“village”（应为 town、lead_department、department 之一）',
       },
     ]);
   });
@@ -474,12 +486,12 @@ describe('parseCampaignDefinition: bad input names file, line, column and field'
       expect.objectContaining({
         line: lineOf(late, 'department: 2022-10-13'),
         field: 'deliverables[0].dueFor.department',
-        message: 'deadline 2022-10-13 is outside stage assessment (2022-10-08 to 2022-10-12)',
+        message: '截止日期 2022-10-13 不在阶段 assessment（2022-10-08 至 2022-10-12）之内',
       }),
     ]);
     const early = edit(LEIZHOU, 'due: 2022-10-12', 'due: 2022-10-07');
     expect(issues(early)).toEqual([
-      expect.objectContaining({ line: lineOf(early, 'due: 2022-10-07'), field: 'deliverables[0].due', message: expect.stringContaining('outside stage assessment') }),
+      expect.objectContaining({ line: lineOf(early, 'due: 2022-10-07'), field: 'deliverables[0].due', message: expect.stringContaining('不在阶段 assessment') }),
     ]);
   });
 
@@ -490,7 +502,7 @@ describe('parseCampaignDefinition: bad input names file, line, column and field'
       expect.objectContaining({
         line: lineOf(bad, '- id: jiaoyu', bad.indexOf('- id: jiaoyu') + 1),
         field: 'units[7].id',
-        message: 'duplicate unit id "jiaoyu" (first at units[6])',
+        message: '单位 id “jiaoyu”重复（第一次出现在 units[6]）',
       }),
     ]);
     expect(lineOf(bad, '- id: jiaoyu', bad.indexOf('- id: jiaoyu') + 1)).toBeGreaterThan(first);
@@ -498,12 +510,12 @@ describe('parseCampaignDefinition: bad input names file, line, column and field'
 
   it('a missing e-mail, at the unit that lacks it', () => {
     const bad = edit(LEIZHOU, '    email: shuiwu@leizhou.example\n', '');
-    expect(issues(bad)).toEqual([expect.objectContaining({ line: lineOf(bad, '- id: shuiwu'), field: 'units[10].email', message: 'is required' })]);
+    expect(issues(bad)).toEqual([expect.objectContaining({ line: lineOf(bad, '- id: shuiwu'), field: 'units[10].email', message: '必须填写' })]);
   });
 
   it('an e-mail that is not one', () => {
     const bad = edit(LEIZHOU, 'email: shuiwu@leizhou.example', 'email: shuiwu');
-    expect(issues(bad)).toEqual([expect.objectContaining({ line: lineOf(bad, 'email: shuiwu\n'), field: 'units[10].email', message: '"shuiwu" is not an e-mail address' })]);
+    expect(issues(bad)).toEqual([expect.objectContaining({ line: lineOf(bad, 'email: shuiwu\n'), field: 'units[10].email', message: '“shuiwu”不是电子邮件地址' })]);
   });
 
   it('an unknown field (in a unit, at the top level, in a policy)', () => {
@@ -512,7 +524,7 @@ describe('parseCampaignDefinition: bad input names file, line, column and field'
       expect.objectContaining({
         line: lineOf(inUnit, 'phone:'),
         field: 'units[10].phone',
-        message: 'unknown field (expected one of: id, name, type, email, principal, reportsTo)',
+        message: '未知字段（应为以下之一：id、name、type、email、principal、reportsTo）',
       }),
     ]);
     const topLevel = `${LEIZHOU}\nnotes: 备注\n`;
@@ -528,12 +540,12 @@ describe('parseCampaignDefinition: bad input names file, line, column and field'
         line: lineOf(bad, 'reportsTo: [jiaoyu]'),
         column: columnOf(bad, 'jiaoyu]'),
         field: 'units[10].reportsTo[0]',
-        message: '"jiaoyu" is a department, not a lead_department',
+        message: '“jiaoyu”是 department，不是 lead_department（牵头部门）',
       }),
     ]);
     const unknown = edit(LEIZHOU, 'reportsTo: [nongye]\n  - id: wenlv', 'reportsTo: [nobody]\n  - id: wenlv');
     expect(issues(unknown)).toEqual([
-      expect.objectContaining({ line: lineOf(unknown, 'reportsTo: [nobody]'), field: 'units[10].reportsTo[0]', message: 'unknown unit "nobody"' }),
+      expect.objectContaining({ line: lineOf(unknown, 'reportsTo: [nobody]'), field: 'units[10].reportsTo[0]', message: '未知单位“nobody”' }),
     ]);
   });
 
@@ -544,7 +556,7 @@ describe('parseCampaignDefinition: bad input names file, line, column and field'
         line: lineOf(bad, 'escalate: { urge: 1, notice: 5'),
         column: columnOf(bad, 'circulate: 3') + 'circulate: '.length,
         field: 'policy.escalate.circulate',
-        message: 'must come after the previous step (working day 5), got 3',
+        message: '须晚于前一级（截止后第5个工作日），实际为 3',
       }),
     ]);
     const inDeliverable = edit(TAONAN, 'circulate: null, interview: 10', 'circulate: null, interview: 2');
@@ -555,7 +567,7 @@ describe('parseCampaignDefinition: bad input names file, line, column and field'
 
   it('more refusals: unknown stage, bad date, bad time zone, bad sendAt, owedBy nobody', () => {
     const stage = edit(LEIZHOU, '    stage: assessment\n', '    stage: assess\n');
-    expect(issues(stage)).toEqual([expect.objectContaining({ line: lineOf(stage, 'stage: assess\n'), field: 'deliverables[0].stage', message: 'unknown stage "assess"' })]);
+    expect(issues(stage)).toEqual([expect.objectContaining({ line: lineOf(stage, 'stage: assess\n'), field: 'deliverables[0].stage', message: '未知阶段“assess”' })]);
     const date = edit(LEIZHOU, 'end: 2022-10-12', 'end: 2022-10-32');
     expect(issues(date)).toEqual([expect.objectContaining({ line: lineOf(date, 'end: 2022-10-32'), field: 'stages[0].end' })]);
     const zone = edit(LEIZHOU, 'timeZone: Asia/Shanghai', 'timeZone: China/Beijing');
@@ -594,7 +606,7 @@ describe('parseCampaignDefinition: bad input names file, line, column and field'
   });
 
   it('a file that is not a mapping', () => {
-    expect(issues('- just\n- a list\n')).toEqual([expect.objectContaining({ line: 1, field: '(top level)' })]);
+    expect(issues('- just\n- a list\n')).toEqual([expect.objectContaining({ line: 1, field: '（顶层）' })]);
   });
 });
 
@@ -655,7 +667,7 @@ describe('compileCampaign', () => {
     const def = parseCampaignDefinition(small('start: 2027-03-01, end: 2027-03-31'), 'future.yaml');
     const c = compileCampaign(def, at('2027-02-20T10:00'));
     expect(c.warnings).toHaveLength(1);
-    expect(c.warnings[0]).toContain('2027');
+    expect(c.warnings[0]).toContain('节假日日历不包含 2027 年');
     expect(c.warnings[0]).toContain('campaign.calendar');
   });
 
@@ -680,6 +692,6 @@ describe('a deliverable nobody owes', () => {
     const line = text.split('\n').findIndex((l) => l.includes('owedBy: [lead_department]')) + 1;
     expect(line).toBeGreaterThan(0);
     const err = refusal(() => parseCampaignDefinition(text, 'nobody.yaml'));
-    expect(err.details).toContainEqual(expect.stringMatching(new RegExp(`^nobody\\.yaml:${line}:\\d+: deliverables\\[0\\]\\.owedBy: no unit of the campaign owes it`)));
+    expect(err.details).toContainEqual(expect.stringMatching(new RegExp(`^nobody\\.yaml：第${line}行第\\d+列：deliverables\\[0\\]\\.owedBy：专项行动中没有单位需要报送此事项`)));
   });
 });

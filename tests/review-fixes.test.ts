@@ -66,11 +66,11 @@ describe('validation', () => {
       '    owedBy: [town]\n    due: 2022-08-26\n    dueFor: { fulizhongxin: 2022-08-25 }',
     );
     const err = refusal(() => parseCampaignDefinition(text, 't.yaml'));
-    expect(err.details).toContainEqual(expect.stringMatching(/deliverables\[0\]\.dueFor\.fulizhongxin: unit "fulizhongxin" does not owe this deliverable/));
+    expect(err.details).toContainEqual(expect.stringMatching(/deliverables\[0\]\.dueFor\.fulizhongxin：单位“fulizhongxin”不需要报送此事项/));
   });
   it('refuses a deliverable submitted only to lead departments by units that have none', () => {
     const text = LEIZHOU.replace('    submitTo: [office, lead_departments]', '    submitTo: [lead_departments]');
     const err = refusal(() => parseCampaignDefinition(text, 'l.yaml'));
-    expect(err.details).toContainEqual(expect.stringMatching(/deliverables\[0\]\.submitTo: units with no lead department \(reportsTo\) would have nowhere to submit: zhujian/));
+    expect(err.details).toContainEqual(expect.stringMatching(/deliverables\[0\]\.submitTo：没有牵头部门（reportsTo）的单位将无处报送：zhujian/));
   });
 });
