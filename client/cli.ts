@@ -17,6 +17,8 @@ const OPTIONS = {
   unit: { type: 'string' },
   by: { type: 'string' },
   'allow-past': { type: 'boolean' },
+  role: { type: 'string' },
+  'display-name': { type: 'string' },
 } as const;
 
 function commandLine(name: string, c: Command): string {
@@ -24,20 +26,40 @@ function commandLine(name: string, c: Command): string {
   return left.length < 50 ? `${left.padEnd(50)} ${c.does}` : `${left}\n${' '.repeat(51)}${c.does}`;
 }
 
-const USAGE = `duban — 督办: campaign supervision for work-safety offices (安委办)
+const USAGE = `duban — 督办：安委办专项行动的提醒与督办
 
-Usage: npm run duban -- COMMAND [ARGS] [--json]
+用法：npm run duban -- COMMAND [ARGS] [--json]
 
 ${Object.entries(COMMANDS)
   .map(([name, c]) => commandLine(name, c))
   .join('\n')}
 
-Options: --json (machine-readable output), --by NAME (operator recorded for an action; default $DUBAN_OPERATOR or your login),
-         --help after a command for its usage
-Configuration: environment variables, see docs/configuration.md.`;
+选项：--json（供程序读取的输出），--by NAME（记录在操作上的操作人；默认为 $DUBAN_OPERATOR 或当前登录名），
+      命令后加 --help 查看该命令的用法
+配置：环境变量，见 docs/configuration.md。`;
+
+/** node:util parseArgs's refusal, in words: the option it names is kept as typed. */
+function argumentError(err: unknown): string {
+  const { code, message } = err as { code?: string; message: string };
+  const option = /'([^']+)'/.exec(message)?.[1];
+  switch (code) {
+    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
+      return option ? `未知选项 ${option}` : `未知选项（${message}）`;
+    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE': {
+      const name = option?.split(' ')[0] ?? '';
+      if (/argument missing/.test(message)) return `选项 ${name} 缺少取值`;
+      if (/does not take an argument/.test(message)) return `选项 ${name} 不接受取值`;
+      return `选项 ${name} 的取值不正确（${message}）`;
+    }
+    case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
+      return option ? `多余的参数 ${option}` : `多余的参数（${message}）`;
+    default:
+      return message;
+  }
+}
 
 function commandUsage(name: string, c: Command): string {
-  return `Usage: npm run duban -- ${name} ${c.usage} [--json]\n\n${c.does}\n`;
+  return `用法：npm run duban -- ${name} ${c.usage} [--json]\n\n${c.does}\n`;
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -48,14 +70,14 @@ export async function main(argv: string[]): Promise<number> {
   }
   const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (!command) {
-    process.stderr.write(`duban: unknown command ${JSON.stringify(name)}\n\n${USAGE}\n`);
+    process.stderr.write(`duban：未知命令“${name}”\n\n${USAGE}\n`);
     return 2;
   }
   let parsed;
   try {
     parsed = parseArgs({ args: rest, allowPositionals: true, strict: true, options: OPTIONS });
   } catch (err) {
-    process.stderr.write(`duban ${name}: ${(err as Error).message}\n\n${commandUsage(name, command)}`);
+    process.stderr.write(`duban ${name}：${argumentError(err)}\n\n${commandUsage(name, command)}`);
     return 2;
   }
   if (parsed.values.help) {
@@ -68,12 +90,12 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   } catch (err) {
     if (err instanceof UsageError) {
-      process.stderr.write(`duban ${name}: ${err.message}\n\n${commandUsage(name, command)}`);
+      process.stderr.write(`duban ${name}：${err.message}\n\n${commandUsage(name, command)}`);
       return 2;
     }
     if (err instanceof DubanError) {
       if (out.json) process.stdout.write(`${JSON.stringify({ error: err.code, message: err.message, details: err.details })}\n`);
-      process.stderr.write(`duban ${name}: ${err.message}\n${err.details.map((d) => `  ${d}\n`).join('')}`);
+      process.stderr.write(`duban ${name}：${err.message}\n${err.details.map((d) => `  ${d}\n`).join('')}`);
       return 1;
     }
     throw err;
@@ -88,7 +110,7 @@ export function runCli(): void {
       process.exitCode = code;
     },
     (err: unknown) => {
-      process.stderr.write(`duban: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      process.stderr.write(`duban：意外错误：${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
       process.exitCode = 1;
     },
   );

@@ -1,5 +1,8 @@
 // Every `duban` command: its usage line, what it does, and how it runs. client/cli.ts dispatches to them.
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { ROLE_NAMES, addOperator, listOperators } from '../access/operators';
+import { migrateDatabase } from '../store/migrate';
+import { readNewPassword } from './password-input';
 import { resolve } from 'node:path';
 import { parseAssumptions } from '../domain/assumptions';
 import { compileCampaign, defaultLaunchAt } from '../domain/compile';
@@ -18,9 +21,12 @@ import { installQuietRuntime } from '../rehearsal/quiet-runtime';
 import { simulateCampaign } from '../rehearsal/simulate';
 import { TASK_QUEUE } from '../shared/contract';
 import { withDb, withTemporal } from './connections';
-import { type Out, printNotices, timelineText } from './output';
+import { type Out, printNotices, statusText, timelineText } from './output';
 
 export type Values = Record<string, string | boolean | undefined>;
+
+/** An interview record's status, in words. */
+const INTERVIEW_STATUS: Record<string, string> = { to_schedule: '待安排', scheduled: '已安排', held: '已约谈' };
 
 export class UsageError extends Error {}
 
@@ -41,7 +47,7 @@ export interface Command {
 
 function need(inv: Invocation, names: string[]): string[] {
   if (inv.positionals.length !== names.length) {
-    throw new UsageError(`expected ${names.join(' ')}, got ${inv.positionals.length ? inv.positionals.join(' ') : 'nothing'}`);
+    throw new UsageError(`需要参数 ${names.join(' ')}，实际给出 ${inv.positionals.length ? inv.positionals.join(' ') : '无'}`);
   }
   return inv.positionals;
 }
@@ -53,7 +59,7 @@ function option(inv: Invocation, name: string): string | undefined {
 
 function requiredOption(inv: Invocation, name: string): string {
   const v = option(inv, name);
-  if (!v) throw new UsageError(`${inv.name} needs --${name}`);
+  if (!v) throw new UsageError(`${inv.name} 需要 --${name}`);
   return v;
 }
 
@@ -62,7 +68,7 @@ function readAssumptions(file: string, timeZone: string): Assumption[] {
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    throw new DubanError('INVALID_ARGUMENT', `cannot read --assume ${file}: ${(err as Error).message}`);
+    throw new DubanError('INVALID_ARGUMENT', `无法读取 --assume ${file}：${(err as Error).message}`);
   }
   return parseAssumptions(text, file, timeZone);
 }
@@ -74,7 +80,7 @@ function planInputs(inv: Invocation) {
   const at = option(inv, 'launch-at');
   if (at !== undefined) {
     const t = parseInstant(at, def.timeZone);
-    if (t === undefined) throw new DubanError('INVALID_ARGUMENT', `--launch-at ${JSON.stringify(at)} is not a date-time such as 2022-10-08T10:00:00+08:00`);
+    if (t === undefined) throw new DubanError('INVALID_ARGUMENT', `--launch-at “${at}”不是日期时间，应形如 2022-10-08T10:00:00+08:00`);
     launchAt = t;
   }
   const assume = option(inv, 'assume');
@@ -87,7 +93,7 @@ function obligationEvent(inv: Invocation): ObligationEvent {
     case 'submit': {
       const file = option(inv, 'file');
       if (file !== undefined && (!existsSync(file) || !statSync(file).isFile())) {
-        throw new DubanError('INVALID_ARGUMENT', `--file ${file} does not exist or is not a file`);
+        throw new DubanError('INVALID_ARGUMENT', `--file ${file} 不存在或不是文件`);
       }
       return { kind: 'submit', file: file ? resolve(file) : undefined };
     }
@@ -113,17 +119,17 @@ async function obligationAction(inv: Invocation): Promise<void> {
   const what = `${unitId}/${deliverableId}`;
   const human =
     state.status === 'submitted'
-      ? `${what}: submitted ${state.lateWorkingDays ? `${state.lateWorkingDays} working day(s) late` : 'on time'}`
+      ? `${what}：已登记报送（${state.lateWorkingDays ? `逾期${state.lateWorkingDays}个工作日` : '按时'}）`
       : state.status === 'waived'
-        ? `${what}: waived`
-        : `${what}: open, now due ${state.deadline}; reminders and escalation restart from it`;
+        ? `${what}：已免报`
+        : `${what}：截止日期改为 ${state.deadline}，提醒和督办从新的截止日期重新开始`;
   inv.out.print(human, { campaign: campaignId, unit: unitId, deliverable: deliverableId, ...state, warnings });
 }
 
 export const COMMANDS: Record<string, Command> = {
   validate: {
     usage: 'FILE',
-    does: 'check a campaign definition; launches nothing',
+    does: '检查专项行动定义文件，不启动任何内容',
     async run(inv) {
       const [file] = need(inv, ['FILE']);
       const { def } = readDefinitionFile(file);
@@ -131,14 +137,14 @@ export const COMMANDS: Record<string, Command> = {
       for (const w of compiled.warnings) inv.out.warn(`${file}: ${w}`);
       const counts = { units: def.units.length, stages: def.stages.length, deliverables: def.deliverables.length, obligations: compiled.obligations.length };
       inv.out.print(
-        `${file}: valid — ${def.id}: ${counts.units} units, ${counts.stages} stages, ${counts.deliverables} deliverables, ${counts.obligations} obligations`,
+        `${file}：有效 — ${def.id}：${counts.units} 个单位，${counts.stages} 个阶段，${counts.deliverables} 个报送事项，${counts.obligations} 项报送任务`,
         { file, valid: true, campaign: def.id, ...counts, warnings: compiled.warnings },
       );
     },
   },
   plan: {
     usage: 'FILE [--assume F] [--launch-at TIME]',
-    does: 'every notice the campaign would send (no server needed)',
+    does: '列出专项行动将发出的每一份通知（无需服务器）',
     async run(inv) {
       const { compiled, assumptions } = planInputs(inv);
       for (const w of compiled.warnings) inv.out.warn(w);
@@ -147,7 +153,7 @@ export const COMMANDS: Record<string, Command> = {
   },
   simulate: {
     usage: 'FILE [--assume F] [--launch-at TIME] [--smtp URL]',
-    does: 'rehearse it on the time-skipping server with the real workflows',
+    does: '在时间跳跃的服务器上用真实工作流预演',
     async run(inv) {
       const { file, compiled, assumptions } = planInputs(inv);
       installQuietRuntime();
@@ -164,7 +170,7 @@ export const COMMANDS: Record<string, Command> = {
   },
   launch: {
     usage: 'FILE [--allow-past]',
-    does: 'start the campaign (a second launch starts nothing)',
+    does: '启动专项行动（重复启动不会再启动任何内容）',
     async run(inv) {
       const [file] = need(inv, ['FILE']);
       const config = loadConfig();
@@ -182,42 +188,55 @@ export const COMMANDS: Record<string, Command> = {
   },
   status: {
     usage: 'CAMPAIGN',
-    does: 'every unit × deliverable and where it stands',
+    does: '每个单位每项报送事项的状态、督办等级和下一步',
     async run(inv) {
       const [campaignId] = need(inv, ['CAMPAIGN']);
       const status = await withDb((db) => campaignStatus(db, campaignId));
-      const width = Math.max(4, ...status.rows.map((r) => r.unit.length));
-      const dWidth = Math.max(11, ...status.rows.map((r) => r.deliverable.length));
-      const lines = [
-        `${status.campaignId} — ${status.title}`,
-        `${'UNIT'.padEnd(width)}  ${'DELIVERABLE'.padEnd(dWidth)}  DUE         STATE`,
-        ...status.rows.map((r) => `${r.unit.padEnd(width)}  ${r.deliverable.padEnd(dWidth)}  ${r.due}  ${r.summary}   ${r.unitName}`),
-      ];
-      inv.out.print(lines.join('\n'), status);
+      inv.out.print(statusText(status), status);
     },
   },
-  submit: { usage: 'CAMPAIGN UNIT DELIVERABLE [--file PATH]', does: 'record a submission (报送)', run: obligationAction },
-  extend: { usage: 'CAMPAIGN UNIT DELIVERABLE --to DATE --reason TEXT', does: 'grant an extension (延期)', run: obligationAction },
-  waive: { usage: 'CAMPAIGN UNIT DELIVERABLE --reason TEXT', does: 'waive the obligation (免报)', run: obligationAction },
-  return: { usage: 'CAMPAIGN UNIT DELIVERABLE --to DATE --reason TEXT', does: 'send a submission back for revision (退回)', run: obligationAction },
+  submit: { usage: 'CAMPAIGN UNIT DELIVERABLE [--file PATH]', does: '登记报送', run: obligationAction },
+  extend: { usage: 'CAMPAIGN UNIT DELIVERABLE --to DATE --reason TEXT', does: '延期：设定新的截止日期', run: obligationAction },
+  waive: { usage: 'CAMPAIGN UNIT DELIVERABLE --reason TEXT', does: '免报：该单位不再需要报送', run: obligationAction },
+  return: { usage: 'CAMPAIGN UNIT DELIVERABLE --to DATE --reason TEXT', does: '退回修改，并设定新的截止日期', run: obligationAction },
   history: {
     usage: 'CAMPAIGN [--unit UNIT]',
-    does: 'timeline of notices, actions and workflow events',
+    does: '通知、操作和工作流事件的时间线',
     async run(inv) {
       const [campaignId] = need(inv, ['CAMPAIGN']);
       const unitId = option(inv, 'unit');
       const history = await withDb((db) => withTemporal((client) => campaignHistory({ db, client }, { campaignId, unitId })));
-      for (const w of history.warnings) process.stderr.write(`note: ${w}\n`);
+      for (const w of history.warnings) process.stderr.write(`说明：${w}\n`);
       inv.out.list(history.entries, timelineText);
     },
   },
   interviews: {
     usage: 'CAMPAIGN',
-    does: '约谈 records created by interview notices, to be scheduled',
+    does: '约谈通知产生的约谈记录（待安排）',
     async run(inv) {
       const [campaignId] = need(inv, ['CAMPAIGN']);
       const rows = await withDb((db) => campaignInterviews(db, campaignId));
-      inv.out.list(rows, (i) => `${i.createdAt.slice(0, 10)}  ${i.unit}/${i.deliverable}  ${i.principal}  ${i.status}`, 'no interviews');
+      inv.out.list(rows, (i) => `${i.createdAt.slice(0, 10)}  ${i.unit}/${i.deliverable}  ${i.principal}  ${INTERVIEW_STATUS[i.status] ?? i.status}`, '暂无约谈记录');
+    },
+  },
+  user: {
+    usage: 'add NAME --role clerk|leader|admin [--display-name 姓名] | list',
+    does: '工作台账号：添加（密码从标准输入读取）或列出',
+    async run(inv) {
+      const [verb, name, ...extra] = inv.positionals;
+      const config = loadConfig();
+      mkdirSync(config.dataDir, { recursive: true });
+      await migrateDatabase(config.databaseUrl); // the first account may come before the first `npm start`
+      if (verb === 'list' && name === undefined) {
+        const rows = await withDb((db) => listOperators(db));
+        inv.out.list(rows, (o) => `${o.name}  ${o.displayName}  ${ROLE_NAMES[o.role]}  ${o.createdAt.slice(0, 10)}`, '还没有账号');
+        return;
+      }
+      if (verb !== 'add' || !name || extra.length) throw new UsageError('用法：user add NAME --role clerk|leader|admin，或 user list');
+      const role = requiredOption(inv, 'role');
+      const password = await readNewPassword();
+      const added = await withDb((db) => addOperator(db, { name, displayName: option(inv, 'display-name'), role, password, createdBy: `cli:${config.operator}` }));
+      inv.out.print(`已添加账号 ${added.name}（${ROLE_NAMES[added.role]}）。启动 npm start 后在 http://127.0.0.1:${config.webPort} 登录`, added);
     },
   },
 };

@@ -13,7 +13,7 @@ export async function withTemporal<T>(fn: (client: Client) => Promise<T>): Promi
   } catch (err) {
     throw new DubanError(
       'CONFIG',
-      `cannot reach Temporal at ${temporalAddress(config)} (${(err as Error).message}). Is \`npm start\` running, or DUBAN_TEMPORAL_ADDRESS set?`,
+      `无法连接 Temporal（${temporalAddress(config)}）：${(err as Error).message}。请确认 \`npm start\` 正在运行，或已设置 DUBAN_TEMPORAL_ADDRESS`,
     );
   }
   try {
@@ -27,7 +27,7 @@ export async function withDb<T>(fn: (db: Db) => Promise<T>): Promise<T> {
   const config = loadConfig();
   const file = config.databaseUrl.replace(/^file:/, '');
   if (config.databaseUrl.startsWith('file:') && !existsSync(file)) {
-    throw new DubanError('CONFIG', `no duban database at ${file}: run \`npm start\` first (it creates it), or set DATABASE_URL / DUBAN_DATA_DIR`);
+    throw new DubanError('CONFIG', `${file} 处没有 duban 数据库：请先运行 \`npm start\`（它会创建数据库），或设置 DATABASE_URL / DUBAN_DATA_DIR`);
   }
   const db = createDb(config.databaseUrl);
   try {

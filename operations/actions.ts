@@ -33,6 +33,8 @@ export async function actOnObligation(deps: { client: Client; db: Db }, args: Ob
   }
 }
 
+const CLOSED_WORDS: Record<string, string> = { open: '未报送', submitted: '已报送', waived: '已免报' };
+
 /** The obligation's workflow has ended: the record says why the action cannot be taken. */
 async function refusalOfClosed(db: Db, args: ObligationActionArgs): Promise<DubanError> {
   const row = await requireObligation(db, args.campaignId, args.unitId, args.deliverableId);
@@ -45,7 +47,7 @@ async function refusalOfClosed(db: Db, args: ObligationActionArgs): Promise<Duba
     if (err instanceof DubanError) return err;
     throw err;
   }
-  return new DubanError('OBLIGATION_CLOSED', `${args.unitId}/${args.deliverableId} is closed (${row.status}); its workflow has ended`);
+  return new DubanError('OBLIGATION_CLOSED', `${args.unitId}/${args.deliverableId} 已办结（${CLOSED_WORDS[row.status] ?? row.status}），其工作流已结束`);
 }
 
 /** What the operator must know about an accepted action: a deadline moved into years the calendar does not know. */

@@ -8,7 +8,7 @@ export function readDefinitionFile(file: string): { def: CampaignDefinition; yam
   try {
     yamlText = readFileSync(file, 'utf8');
   } catch (err) {
-    throw new DubanError('INVALID_DEFINITION', `cannot read ${file}: ${(err as Error).message}`);
+    throw new DubanError('INVALID_DEFINITION', `无法读取 ${file}：${(err as Error).message}`);
   }
   return { def: parseCampaignDefinition(yamlText, file), yamlText };
 }

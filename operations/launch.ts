@@ -2,6 +2,7 @@
 import { type Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { WorkflowIdReusePolicy } from '@temporalio/common';
 import { compileCampaign, nothingToChase } from '../domain/compile';
+import { parseCampaignDefinition } from '../domain/definition';
 import { DubanError } from '../domain/errors';
 import { formatInstant } from '../domain/zoned-time';
 import { SEARCH_ATTRIBUTES, campaignWorkflowId } from '../shared/contract';
@@ -28,7 +29,9 @@ export interface LaunchDeps {
 }
 
 export interface LaunchArgs {
+  /** The definition file; or, uploaded through the console, its text and the name it came with. */
   file: string;
+  definition?: { yamlText: string };
   actor: string;
   /** Campaign time of the launch; now by default. */
   launchAt?: number;
@@ -40,7 +43,9 @@ export interface LaunchArgs {
 export const LAUNCH_BATCH_SIZE = 200;
 
 export async function launchCampaign(deps: LaunchDeps, args: LaunchArgs): Promise<LaunchResult> {
-  const { def, yamlText } = readDefinitionFile(args.file);
+  const { def, yamlText } = args.definition
+    ? { def: parseCampaignDefinition(args.definition.yamlText, args.file), yamlText: args.definition.yamlText }
+    : readDefinitionFile(args.file);
   const compiled = compileCampaign(def, args.launchAt ?? Date.now());
   const workflowId = campaignWorkflowId(def.id);
   const base = { campaignId: def.id, obligations: compiled.obligations.length, warnings: compiled.warnings, workflowId };
@@ -49,12 +54,12 @@ export async function launchCampaign(deps: LaunchDeps, args: LaunchArgs): Promis
   // the obligations, and Temporal forgets closed workflows after its retention period.
   const existing = await deps.db.campaign.findUnique({ where: { id: def.id } });
   if (existing?.workflowStartedAt) {
-    const differs = existing.definitionHash !== definitionHash(yamlText) ? ' (the file has changed since; the launched definition stays in force)' : '';
+    const differs = existing.definitionHash !== definitionHash(yamlText) ? '（文件在启动后已修改；仍以启动时的定义为准）' : '';
     return {
       ...base,
       obligations: await deps.db.obligation.count({ where: { campaignId: def.id } }),
       outcome: 'already-launched',
-      message: `campaign ${def.id} was already launched at ${formatInstant(existing.launchedAt.getTime(), existing.timeZone)} by ${existing.launchedBy}; nothing new was started${differs}`,
+      message: `专项行动 ${def.id} 已于 ${formatInstant(existing.launchedAt.getTime(), existing.timeZone)} 由 ${existing.launchedBy} 启动，本次未启动任何新内容${differs}`,
     };
   }
   if (!existing && !args.allowPast) {
@@ -77,6 +82,6 @@ export async function launchCampaign(deps: LaunchDeps, args: LaunchArgs): Promis
   }
   await deps.db.campaign.update({ where: { id: def.id }, data: { workflowStartedAt: new Date() } });
   return stored
-    ? { ...base, outcome: 'launched', message: `launched ${def.id}: ${compiled.obligations.length} obligations for ${def.units.length} units` }
-    : { ...base, outcome: 'resumed', message: `campaign ${def.id} was recorded earlier but not started; started it now` };
+    ? { ...base, outcome: 'launched', message: `已启动专项行动 ${def.id}：${def.units.length} 个单位，共 ${compiled.obligations.length} 项报送任务` }
+    : { ...base, outcome: 'resumed', message: `专项行动 ${def.id} 此前已登记但未启动，现已启动` };
 }

@@ -1,7 +1,9 @@
 // `duban status`: every unit × deliverable of a campaign and where it stands, from the database.
+import { nextStepOf } from '../domain/next-step';
+import type { EscalationStep, NoticeAction } from '../domain/policy';
 import { type Standing, standingOn } from '../domain/standing';
 import { civilDateOf, formatInstant } from '../domain/zoned-time';
-import { loadCampaign } from '../store/campaigns';
+import { loadCampaign, scheduleContext } from '../store/campaigns';
 import type { Db } from '../store/db';
 import { obligationFacts } from '../store/obligations';
 
@@ -9,23 +11,31 @@ export interface StatusRow {
   unit: string;
   unitName: string;
   deliverable: string;
+  deliverableName: string;
   stage: string;
   due: string;
   originalDue: string;
+  /** open | overdue | submitted | waived (for programs; `stateText` is for people) */
   state: Standing;
-  escalation: string;
+  /** 未到期 / 逾期 / 已报送（按时）/ 已报送（逾期N个工作日）/ 免报, then 已延期（原截止…）/ 已退回 …, joined by ； */
+  stateText: string;
+  escalation: EscalationStep | 'none';
   lateWorkingDays: number | null;
   submittedAt: string | null;
   extended: boolean;
   returned: boolean;
+  /** The next notice still to come (domain/next-step.ts), `at` in ISO with the campaign zone's offset; null when none. */
+  nextStep: { action: NoticeAction; at: string } | null;
+  /** Where it stands, in one line (Chinese). */
   summary: string;
 }
 
 /** `serverNow`: the Temporal server's time (the wall clock, except in a rehearsal). */
 export async function campaignStatus(db: Db, campaignId: string, serverNow: number = Date.now()): Promise<{ campaignId: string; title: string; rows: StatusRow[] }> {
-  const { campaign, clock } = await loadCampaign(db, campaignId);
+  const { campaign, settings, clock } = await loadCampaign(db, campaignId);
   const zone = campaign.timeZone;
-  const today = civilDateOf(clock.at(serverNow), zone);
+  const now = clock.at(serverNow);
+  const today = civilDateOf(now, zone);
   const units = new Map((await db.unit.findMany({ where: { campaignId } })).map((u) => [u.unitId, u.name]));
   const obligations = await db.obligation.findMany({ where: { campaignId } });
   // sorted here, by code point: PostgreSQL's ORDER BY follows the server's locale, SQLite's compares bytes
@@ -33,20 +43,24 @@ export async function campaignStatus(db: Db, campaignId: string, serverNow: numb
   obligations.sort((a, b) => byCodePoint(a.unitId, b.unitId) || byCodePoint(a.deliverableId, b.deliverableId));
   const rows = obligations.map((o): StatusRow => {
     const facts = obligationFacts(o);
-    const { state, summary } = standingOn(facts, today);
+    const { state, label, notes, summary } = standingOn(facts, today);
+    const next = nextStepOf(scheduleContext(settings, campaignId, o.deliverableId), facts, now);
     return {
       unit: o.unitId,
       unitName: units.get(o.unitId) ?? o.unitId,
       deliverable: o.deliverableId,
+      deliverableName: o.deliverableName,
       stage: o.stageId,
       due: o.due,
       originalDue: o.originalDue,
       state,
+      stateText: [label, ...notes].join('；'),
       escalation: facts.escalation,
       lateWorkingDays: o.lateWorkingDays,
       submittedAt: o.submittedAt ? formatInstant(o.submittedAt.getTime(), zone) : null,
       extended: o.extended,
       returned: o.returned,
+      nextStep: next ? { action: next.action, at: formatInstant(next.at, zone) } : null,
       summary,
     };
   });

@@ -32,6 +32,8 @@ const settingsSchema = z.object({
   ),
   /** The campaign clock's offset; non-zero only in a `duban simulate` rehearsal. */
   clockOffsetMs: z.number().int(),
+  /** Stage names by id (recorded since the console; older campaigns show ids). */
+  stages: z.record(z.string(), z.string()).optional(),
 });
 
 /** What workflows and notices need beyond the rows: fixed at launch. */
@@ -44,7 +46,7 @@ export function definitionHash(yamlText: string): string {
 /** The campaign row, or a DubanError naming the campaign that was never launched. */
 export async function requireCampaign(db: Db, campaignId: string): Promise<Campaign> {
   const c = await db.campaign.findUnique({ where: { id: campaignId } });
-  if (!c) throw new DubanError('UNKNOWN_CAMPAIGN', `no campaign ${JSON.stringify(campaignId)} has been launched`);
+  if (!c) throw new DubanError('UNKNOWN_CAMPAIGN', `找不到专项行动“${campaignId}”：它从未启动过`);
   return c;
 }
 
@@ -69,6 +71,8 @@ export interface CachedCampaign extends LoadedCampaign {
   units: Map<string, Unit>;
   /** Each unit's lead departments (reportsTo), parsed. */
   reportsTo: Map<string, string[]>;
+  /** The latest deadline of any obligation when the campaign was loaded (units' links expire after it). */
+  lastDue: string;
 }
 
 /**
@@ -81,7 +85,13 @@ export function campaignCache(db: Db, max = 50): (campaignId: string) => Promise
   const load = async (campaignId: string): Promise<CachedCampaign> => {
     const loaded = await loadCampaign(db, campaignId);
     const units = await db.unit.findMany({ where: { campaignId }, orderBy: { unitId: 'asc' } });
-    return { ...loaded, units: new Map(units.map((u) => [u.unitId, u])), reportsTo: new Map(units.map((u) => [u.unitId, reportsToOf(u)])) };
+    const { _max } = await db.obligation.aggregate({ where: { campaignId }, _max: { due: true } });
+    return {
+      ...loaded,
+      units: new Map(units.map((u) => [u.unitId, u])),
+      reportsTo: new Map(units.map((u) => [u.unitId, reportsToOf(u)])),
+      lastDue: _max.due ?? '0000-01-01',
+    };
   };
   return (campaignId) => {
     let loaded = cache.get(campaignId);
@@ -103,7 +113,7 @@ export function campaignCache(db: Db, max = 50): (campaignId: string) => Promise
 /** The policy, calendar and zone that decide a deliverable's notices. */
 export function scheduleContext(settings: CampaignSettings, campaignId: string, deliverableId: string): ScheduleContext {
   const deliverable = settings.deliverables[deliverableId];
-  if (!deliverable) throw new DubanError('UNKNOWN_DELIVERABLE', `campaign ${campaignId} has no deliverable ${JSON.stringify(deliverableId)}`);
+  if (!deliverable) throw new DubanError('UNKNOWN_DELIVERABLE', `专项行动 ${campaignId} 中没有报送事项“${deliverableId}”`);
   return { policy: deliverable.policy, calendar: settings.calendar, timeZone: settings.timeZone };
 }
 
@@ -113,7 +123,7 @@ export const obligationKey = (campaignId: string, unitId: string, deliverableId:
 
 export async function requireUnit(db: Pick<Db, 'unit'>, campaignId: string, unitId: string) {
   const unit = await db.unit.findUnique({ where: { campaignId_unitId: { campaignId, unitId } } });
-  if (!unit) throw new DubanError('UNKNOWN_UNIT', `campaign ${campaignId} has no unit ${JSON.stringify(unitId)}`);
+  if (!unit) throw new DubanError('UNKNOWN_UNIT', `专项行动 ${campaignId} 中没有单位“${unitId}”`);
   return unit;
 }
 
@@ -126,7 +136,7 @@ export async function requireObligation(db: Db, campaignId: string, unitId: stri
     const owed = await db.obligation.findMany({ where: { campaignId, unitId }, select: { deliverableId: true } });
     throw new DubanError(
       'UNKNOWN_DELIVERABLE',
-      `unit ${unitId} owes no deliverable ${JSON.stringify(deliverableId)} in ${campaignId} (it owes: ${owed.map((o) => o.deliverableId).join(', ') || 'nothing'})`,
+      `单位 ${unitId} 在 ${campaignId} 中无需报送“${deliverableId}”（它需报送：${owed.map((o) => o.deliverableId).join('、') || '无'}）`,
     );
   }
   return obligation;
@@ -153,6 +163,7 @@ export async function storeCampaign(
     calendar: compiled.calendar,
     deliverables: Object.fromEntries(def.deliverables.map((d) => [d.id, { name: d.name, submitTo: d.submitTo, policy: d.policy }])),
     clockOffsetMs,
+    stages: Object.fromEntries(def.stages.map((s) => [s.id, s.name])),
   };
   try {
     await insertCampaign(db, compiled, settingsSchema.parse(settings), args);
@@ -224,7 +235,7 @@ async function insertCampaign(
       at: launchedAt,
       kind: 'campaign.launched',
       actor,
-      summary: `launched ${def.title}: ${def.units.length} units, ${compiled.obligations.length} obligations`,
+      summary: `启动专项行动“${def.title}”：${def.units.length} 个单位，${compiled.obligations.length} 项报送任务`,
       detail: { sourceFile, definitionHash: definitionHash(yamlText), warnings: compiled.warnings },
     });
   });

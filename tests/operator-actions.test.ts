@@ -45,16 +45,19 @@ describe.each(TEST_DATABASES)('on %s', (kind) => {
     it('refuses a second launch of the same campaign', async () => {
       const again = await launchCampaign({ client: r.env.client, db: r.db, taskQueue: r.taskQueue, searchAttributes: true }, { file: FILE, actor: 'li' });
       expect(again.outcome).toBe('already-launched');
-      expect(again.message).toMatch(/already launched/);
+      expect(again.message).toMatch(/^专项行动 taonan-2022-civil-affairs 已于 .+ 由 li 启动，本次未启动任何新内容$/);
       expect(await r.db.campaign.count()).toBe(1);
       expect(await r.db.obligation.count()).toBe(40);
     });
 
     it('refuses actions that make no sense, with the reason, and changes nothing', async () => {
       await r.advanceTo(at('2022-08-25T12:00:00+08:00'));
-      await expect(act('nosuch', 'work-plan', { kind: 'submit' })).rejects.toMatchObject({ code: 'UNKNOWN_UNIT' });
-      await expect(act('taofu', 'nosuch', { kind: 'submit' })).rejects.toMatchObject({ code: 'UNKNOWN_DELIVERABLE' });
-      await expect(act('taofu', 'work-plan', { kind: 'extend', to: '2022-08-20', reason: '太忙' })).rejects.toMatchObject({ code: 'DATE_IN_PAST' });
+      await expect(act('nosuch', 'work-plan', { kind: 'submit' })).rejects.toMatchObject({ code: 'UNKNOWN_UNIT', message: `专项行动 ${CAMPAIGN} 中没有单位“nosuch”` });
+      await expect(act('taofu', 'nosuch', { kind: 'submit' })).rejects.toMatchObject({ code: 'UNKNOWN_DELIVERABLE', message: expect.stringContaining(`单位 taofu 在 ${CAMPAIGN} 中无需报送“nosuch”（它需报送：`) });
+      await expect(
+        actOnObligation({ client: r.env.client, db: r.db }, { campaignId: 'nosuch', unitId: 'taofu', deliverableId: 'work-plan', event: { kind: 'submit' }, actor: 'li' }),
+      ).rejects.toMatchObject({ code: 'UNKNOWN_CAMPAIGN', message: '找不到专项行动“nosuch”：它从未启动过' });
+      await expect(act('taofu', 'work-plan', { kind: 'extend', to: '2022-08-20', reason: '太忙' })).rejects.toMatchObject({ code: 'DATE_IN_PAST', message: '截止日期 --to 2022-08-20 已过（今天是 2022-08-25）' });
       await expect(act('taofu', 'work-plan', { kind: 'extend', to: '2022-08-26', reason: '太忙' })).rejects.toMatchObject({ code: 'DATE_NOT_LATER' });
       await expect(act('taofu', 'work-plan', { kind: 'return', to: '2022-09-01', reason: '不合格' })).rejects.toMatchObject({ code: 'NOT_SUBMITTED' });
 
@@ -72,12 +75,17 @@ describe.each(TEST_DATABASES)('on %s', (kind) => {
       const { rows } = await campaignStatus(r.db, CAMPAIGN, (await r.env.currentTimeMs()));
       const row = (unit: string, d = 'work-plan') => rows.find((x) => x.unit === unit && x.deliverable === d)!;
       expect(rows).toHaveLength(40);
-      expect(row('taofu')).toMatchObject({ state: 'submitted', lateWorkingDays: 0, summary: 'submitted on time' });
+      expect(row('taofu')).toMatchObject({ state: 'submitted', lateWorkingDays: 0, stateText: '已报送（按时）', summary: '已报送（按时）', nextStep: null });
       expect(row('tuanjie')).toMatchObject({ state: 'submitted', lateWorkingDays: 4, escalation: 'notice' }); // 督办通知 went out on 08-31
       expect(row('wafang')).toMatchObject({ state: 'waived' });
       expect(row('wanbao')).toMatchObject({ state: 'overdue', escalation: 'notice' });
-      expect(row('wanbao').summary).toBe('overdue at escalation level notice (督办通知)');
-      expect(row('wanbao', 'hazard-list')).toMatchObject({ state: 'open', due: '2022-09-05' });
+      expect(row('wanbao').summary).toBe('逾期（截止 2022-08-26），督办等级：督办通知');
+      // 督办通知 went out on 08-31 (3rd working day after 08-26); 通报 on the 5th, 09-02
+      expect(row('wanbao').nextStep).toEqual({ action: 'circulate', at: '2022-09-02T09:00:00+08:00' });
+      expect(row('tuanjie')).toMatchObject({ stateText: '已报送（逾期4个工作日）', nextStep: null });
+      expect(row('wanbao', 'hazard-list')).toMatchObject({ state: 'open', due: '2022-09-05', stateText: '未到期' });
+      // reminders 3, 1 and 0 working days before 09-05 (Mon): 08-31, 09-02, 09-05
+      expect(row('wanbao', 'hazard-list').nextStep).toEqual({ action: 'reminder', at: '2022-09-02T09:00:00+08:00' });
     });
 
     it('delivered everything once despite the SMTP outage at the start', async () => {
@@ -96,7 +104,7 @@ describe.each(TEST_DATABASES)('on %s', (kind) => {
       writeFileSync(file, readFileSync(FILE, 'utf8').replace(`id: ${CAMPAIGN}`, 'id: taonan-late'));
       const deps = { client: r.env.client, db: r.db, taskQueue: r.taskQueue, searchAttributes: true };
       const args = { file, actor: 'li', launchAt: at('2023-06-01T10:00:00+08:00'), clockOffsetMs: r.offsetMs() };
-      await expect(launchCampaign(deps, args)).rejects.toMatchObject({ code: 'NOTHING_TO_CHASE', message: expect.stringContaining('the latest is 2022-11-30') });
+      await expect(launchCampaign(deps, args)).rejects.toMatchObject({ code: 'NOTHING_TO_CHASE', message: expect.stringContaining('最晚的是 2022-11-30') });
       expect(await r.db.campaign.findUnique({ where: { id: 'taonan-late' } })).toBeNull();
       expect(await launchCampaign(deps, { ...args, allowPast: true })).toMatchObject({ outcome: 'launched', obligations: 40 });
     });
@@ -131,7 +139,7 @@ describe.each(TEST_DATABASES)('on %s', (kind) => {
       } finally {
         process.stderr.write = write;
       }
-      expect(errors.join('')).toContain(`${bad}:8:11: units[0].type: unknown unit type "village"`);
+      expect(errors.join('')).toContain(`${bad}：第8行第11列：units[0].type：未知的单位类型“village”`);
     });
   });
 });

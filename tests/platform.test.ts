@@ -175,7 +175,7 @@ describe('npm start and the duban CLI', () => {
     expect(JSON.parse(submit.stdout)).toMatchObject({ status: 'submitted', lateWorkingDays: 0 });
     const refused = await duban('submit', 'upcoming', 'town-a', 'report');
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toContain('already submitted');
+    expect(refused.stderr).toContain('报送并接收，不能再次报送');
     const status = JSON.parse((await duban('status', 'upcoming', '--json')).stdout) as { rows: { unit: string; state: string }[] };
     expect(status.rows.map((r) => `${r.unit}:${r.state}`)).toEqual(['dept-b:open', 'town-a:submitted']);
   });
@@ -185,7 +185,7 @@ describe('npm start and the duban CLI', () => {
     const { stdout, stderr, code } = await duban('extend', 'upcoming', 'dept-b', 'report', '--to', `${year}-03-15`, '--reason', '春节后报送', '--json');
     expect(code).toBe(0);
     expect(JSON.parse(stdout)).toMatchObject({ status: 'open', deadline: `${year}-03-15` });
-    expect(stderr).toContain(`does not cover ${year}`);
+    expect(stderr).toContain(`节假日日历不包含 ${year} 年`);
   });
 
   it('prints one history merging duban records and Temporal events', async () => {
