@@ -18,6 +18,8 @@ export interface ActivityDeps {
   searchAttributes: boolean;
   /** Overrides the From address (some SMTP servers accept only their account's address). */
   mailFrom?: string;
+  /** The console's address as units reach it: letters carry each unit's portal link (access/unit-links.ts). */
+  publicUrl?: string;
 }
 
 /**

@@ -27,6 +27,7 @@ import {
   renewClaim,
 } from '../store/notices';
 import { obligationRecord } from '../store/obligations';
+import { linkExpiry, signUnitLink, unitLinkKey } from '../access/unit-links';
 
 function unitOf(loaded: CachedCampaign, campaignId: string, unitId: string) {
   const unit = loaded.units.get(unitId);
@@ -34,13 +35,33 @@ function unitOf(loaded: CachedCampaign, campaignId: string, unitId: string) {
   return unit;
 }
 
-export function createNoticeActivities(deps: { db: Db; mailer: Mailer; mailFrom?: string; noticeLease?: NoticeLease }) {
+export interface NoticeDeps {
+  db: Db;
+  mailer: Mailer;
+  mailFrom?: string;
+  noticeLease?: NoticeLease;
+  /** The console's address as units reach it (DUBAN_PUBLIC_URL): letters then carry each unit's portal link. */
+  publicUrl?: string;
+}
+
+export function createNoticeActivities(deps: NoticeDeps) {
   const { db, mailer } = deps;
   const lease = deps.noticeLease ?? NOTICE_LEASE;
   const loadCampaign = campaignCache(db);
+  let linkKey: Promise<Buffer> | undefined;
+
+  /** The unit's own link, valid until 30 days after the later of the campaign's last deadline and this one. */
+  async function portalUrlOf(input: SendNoticeInput, loaded: CachedCampaign): Promise<string | undefined> {
+    if (!deps.publicUrl || input.notice.action === 'circulate') return undefined;
+    linkKey ??= unitLinkKey(db);
+    linkKey.catch(() => (linkKey = undefined));
+    const last = input.notice.deadline > loaded.lastDue ? input.notice.deadline : loaded.lastDue;
+    const token = signUnitLink(await linkKey, { campaignId: input.campaignId, unitId: input.unitId, expiresOn: linkExpiry(last) });
+    return `${deps.publicUrl.replace(/\/+$/, '')}/u/${token}`;
+  }
 
   /** The letter as it will be sent at campaign time `sendingAt`, with its recipients. */
-  function composeLetter(input: SendNoticeInput, loaded: CachedCampaign, ctx: ScheduleContext, sendingAt: number): RenderedNotice {
+  function composeLetter(input: SendNoticeInput, loaded: CachedCampaign, ctx: ScheduleContext, sendingAt: number, portalUrl: string | undefined): RenderedNotice {
     const { campaignId, unitId, deliverableId, notice } = input;
     const { campaign, settings, units } = loaded;
     const unit = unitOf(loaded, campaignId, unitId);
@@ -61,6 +82,7 @@ export function createNoticeActivities(deps: { db: Db; mailer: Mailer; mailFrom?
       lateWorkingDays: workingDaysLate(ctx, notice.deadline, sendingAt),
       timeLimit: notice.action === 'notice' ? supervisionTimeLimit(ctx, notice) : undefined,
       allUnits,
+      portalUrl,
     });
   }
 
@@ -133,7 +155,7 @@ export function createNoticeActivities(deps: { db: Db; mailer: Mailer; mailFrom?
       return { businessKey, outcome: 'skipped', reason: decision.reason };
     }
 
-    const rendered = composeLetter(input, loaded, ctx, sendingAt);
+    const rendered = composeLetter(input, loaded, ctx, sendingAt, await portalUrlOf(input, loaded));
     const claim = claimFor(input, rendered, ctx.timeZone);
     const record = prepareSentRecord(db, { ...claim, sentAt: new Date(sendingAt) }, ctx.timeZone, unitOf(loaded, campaignId, unitId).principalName);
     const held = await claimOrRetryLater(claim);

@@ -202,7 +202,7 @@ export function supervisionTimeLimit(ctx: ScheduleContext, notice: ScheduledNoti
 }
 
 export type ObligationEvent =
-  | { kind: 'submit'; file?: string }
+  | { kind: 'submit'; /** the stored file's sha256 (store/files.ts) */ file?: string; fileName?: string; fileSize?: number }
   | { kind: 'extend'; to: CivilDate; reason: string }
   | { kind: 'return'; to: CivilDate; reason: string }
   | { kind: 'waive'; reason: string };

@@ -26,6 +26,8 @@ export interface NoticeFacts {
   timeLimit?: CivilDate;
   /** Every unit of the campaign, for a circulation. */
   allUnits: Addressee[];
+  /** The unit's own portal link (报送链接), where it submits or asks for more time; never in a circulation. */
+  portalUrl?: string;
 }
 
 export interface RenderedNotice {
@@ -48,7 +50,9 @@ export function renderNotice(f: NoticeFacts): RenderedNotice {
   const lateDays = f.lateWorkingDays;
   const to = f.submitTo.join('、');
   const item = `《${f.deliverableName}》`;
-  const sign = `\n\n${f.office.name}\n${chineseDate(today)}\n`;
+  const portal = f.portalUrl ? `\n\n贵单位可通过以下链接在线报送材料或申请延期（无需账号，请勿转发）：\n${f.portalUrl}` : '';
+  const sign = `${portal}\n\n${f.office.name}\n${chineseDate(today)}\n`;
+  const circulationSign = `\n\n${f.office.name}\n${chineseDate(today)}\n`;
   const instrument = INSTRUMENT_NAMES[f.action];
   switch (f.action) {
     case 'reminder':
@@ -91,7 +95,7 @@ export function renderNotice(f: NoticeFacts): RenderedNotice {
         text:
           `各单位：\n\n根据${f.campaignTitle}工作安排，各单位应于${due}前报送${item}。` +
           `截至${chineseDate(today)}，${f.unit.name}经提醒敦促和督办，已逾期${lateDays}个工作日仍未报送，现予通报。` +
-          `请${f.unit.name}立即报送，各单位引以为戒，按时完成各项工作任务。${sign}`,
+          `请${f.unit.name}立即报送，各单位引以为戒，按时完成各项工作任务。${circulationSign}`,
         to: [f.office.email],
         cc: uniq(f.allUnits.map((u) => u.email)),
       };

@@ -18,6 +18,15 @@ export interface DubanConfig {
   mailFrom?: string;
   searchAttributes: boolean;
   operator: string;
+  /** The console (工作台) and the units' portal. */
+  webPort: number;
+  webHost: string;
+  /** How units reach the portal, for the links in letters; default http://127.0.0.1:<webPort>. */
+  publicUrl: string;
+  /** Largest accepted upload. */
+  maxUploadBytes: number;
+  /** The Temporal Web UI, for links from the console; the dev server's own unless DUBAN_TEMPORAL_UI_URL says otherwise. */
+  temporalUiUrl?: string;
 }
 
 function port(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -26,6 +35,14 @@ function port(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 1 || n > 65535) throw new Error(`${name}=${JSON.stringify(raw)} is not a TCP port (1-65535)`);
   return n;
+}
+
+function uploadLimit(env: NodeJS.ProcessEnv): number {
+  const raw = env.DUBAN_MAX_UPLOAD_MB;
+  if (raw === undefined || raw === '') return 50 * 1024 * 1024;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0 || n > 2048) throw new Error(`DUBAN_MAX_UPLOAD_MB=${JSON.stringify(raw)} is not a size in MB (1-2048)`);
+  return Math.round(n * 1024 * 1024);
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): DubanConfig {
@@ -38,6 +55,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): DubanConfig {
       operator = 'operator';
     }
   }
+  const webPort = port(env, 'DUBAN_WEB_PORT', 3000);
   return {
     dataDir,
     databaseUrl: databaseUrl({ ...env, DUBAN_DATA_DIR: dataDir }),
@@ -51,6 +69,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): DubanConfig {
     mailFrom: env.DUBAN_MAIL_FROM || undefined,
     searchAttributes: env.DUBAN_SEARCH_ATTRIBUTES !== 'off',
     operator,
+    webPort,
+    webHost: env.DUBAN_WEB_HOST || '127.0.0.1',
+    publicUrl: (env.DUBAN_PUBLIC_URL || `http://127.0.0.1:${webPort}`).replace(/\/+$/, ''),
+    maxUploadBytes: uploadLimit(env),
+    temporalUiUrl: (env.DUBAN_TEMPORAL_UI_URL || (env.DUBAN_TEMPORAL_ADDRESS ? '' : `http://127.0.0.1:${port(env, 'DUBAN_TEMPORAL_UI_PORT', 8233)}`)) || undefined,
   };
 }
 

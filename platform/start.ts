@@ -7,14 +7,20 @@ import { once } from 'node:events';
 import { mkdirSync, openSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { Client } from '@temporalio/client';
+import { fileURLToPath } from 'node:url';
 import { TASK_QUEUE } from '../shared/contract';
-import { redact } from '../store/db';
+import { createDb, redact } from '../store/db';
+import { startConsoleServer } from '../web/server';
 import { loadConfig, temporalAddress } from './config';
 import { migrateDatabase } from '../store/migrate';
 import { startMailCatcher } from '../mail/catcher';
 import { devServerArgs } from './dev-server';
 import { temporalCliPath } from './tools';
 import { type Cleanups, connectWithRetry, createWorkerProcess, log, registerOnCluster, runCleanups, runUntilStopped, stopSignals } from './worker-process';
+
+/** The browser app built at install (scripts/build.mjs); dist/ and platform/ both sit at the project root. */
+const UI_DIR = join(fileURLToPath(new URL('..', import.meta.url)), 'dist', 'ui');
 
 function portHint(err: unknown, what: string, variable: string): Error {
   const e = err as { code?: string; message?: string };
@@ -75,6 +81,7 @@ async function main(): Promise<void> {
 
   const cleanups: Cleanups = [];
   try {
+    await step(requireFreePort(config.webPort, 'DUBAN_WEB_PORT'));
     if (!config.temporalAddress) {
       await step(requireFreePort(config.temporalPort, 'DUBAN_TEMPORAL_PORT'));
       await step(requireFreePort(config.temporalUiPort, 'DUBAN_TEMPORAL_UI_PORT'));
@@ -106,6 +113,34 @@ async function main(): Promise<void> {
 
     const worker = await createWorkerProcess(config, connection, address, cleanups, step);
     log(`worker: task queue ${TASK_QUEUE} on namespace ${config.namespace}`);
+
+    const consoleDb = createDb(config.databaseUrl);
+    cleanups.push(() => consoleDb.$disconnect());
+    let web: Awaited<ReturnType<typeof startConsoleServer>>;
+    try {
+      web = await step(
+        startConsoleServer(
+          {
+            db: consoleDb,
+            client: new Client({ connection, namespace: config.namespace }),
+            taskQueue: TASK_QUEUE,
+            searchAttributes: config.searchAttributes,
+            namespace: config.namespace,
+            dataDir: config.dataDir,
+            publicUrl: config.publicUrl,
+            maxUploadBytes: config.maxUploadBytes,
+            temporalUiUrl: config.temporalUiUrl,
+            uiDir: UI_DIR,
+          },
+          { host: config.webHost, port: config.webPort },
+        ),
+      );
+    } catch (err) {
+      stopping.throwIfAborted();
+      throw portHint(err, 'the console could not start', 'DUBAN_WEB_PORT');
+    }
+    cleanups.push(() => web.close());
+    log(`console (工作台): ${web.url}  — first account: npm run duban -- user add NAME --role admin`);
     log('ready (Ctrl-C stops everything). Launch a campaign: npm run duban -- launch FILE');
     if (catcher) {
       log(`rehearse an example into this inbox: npm run duban -- simulate examples/leizhou-2022-assessment.yaml --smtp ${catcher.smtpUrl}`);

@@ -74,6 +74,7 @@ export async function createWorkerProcess(
       mailer,
       searchAttributes: config.searchAttributes,
       mailFrom: config.mailFrom,
+      publicUrl: config.publicUrl,
     }),
   );
 }

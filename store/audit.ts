@@ -10,7 +10,7 @@ const civilDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 const escalation = z.enum(['none', ...ESCALATION_LADDER]);
 
 const obligationEvent = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('submit'), file: z.string().optional() }),
+  z.object({ kind: z.literal('submit'), file: z.string().optional(), fileName: z.string().optional(), fileSize: z.number().optional() }),
   z.object({ kind: z.literal('extend'), to: civilDate, reason: z.string() }),
   z.object({ kind: z.literal('return'), to: civilDate, reason: z.string() }),
   z.object({ kind: z.literal('waive'), reason: z.string() }),
@@ -36,6 +36,11 @@ export const AUDIT_DETAIL = {
   'obligation.return': obligationAction,
   'obligation.waive': obligationAction,
   'interview.created': z.object({ noticeKey: z.string() }),
+  'interview.scheduled': z.object({ interviewId: z.number(), at: z.string(), place: z.string(), conductedBy: z.string() }),
+  'interview.closed': z.object({ interviewId: z.number(), outcome: z.string() }),
+  'extension.requested': z.object({ requestId: z.number(), to: civilDate, reason: z.string() }),
+  'extension.approved': z.object({ requestId: z.number(), to: civilDate }),
+  'extension.refused': z.object({ requestId: z.number(), reason: z.string() }),
 } as const;
 
 export type AuditKind = keyof typeof AUDIT_DETAIL;

@@ -10,6 +10,9 @@ import { databaseUrl } from './db-url';
 
 export type Db = PrismaClient;
 
+/** Rows as the store hands them out. */
+export type { Campaign, ExtensionRequest, Obligation, Unit } from '../generated/prisma/client';
+
 export type DatabaseKind = 'sqlite' | 'postgresql';
 
 export function databaseKind(url: string): DatabaseKind {

@@ -13,12 +13,14 @@ const MAY_IMPORT: Record<string, string[]> = {
   workflows: ['domain', 'shared'],
   store: ['domain', 'shared', 'generated'],
   mail: [],
-  activities: ['domain', 'shared', 'letters', 'store', 'mail', 'workflows'],
+  access: ['domain', 'store'],
+  activities: ['domain', 'shared', 'letters', 'store', 'mail', 'access', 'workflows'],
   worker: ['domain', 'shared', 'store', 'mail', 'activities'],
   operations: ['domain', 'shared', 'store', 'workflows'],
-  platform: ['domain', 'shared', 'store', 'mail', 'worker'],
+  web: ['domain', 'shared', 'store', 'access', 'operations', 'spreadsheets'],
+  platform: ['domain', 'shared', 'store', 'mail', 'worker', 'web'],
   rehearsal: ['domain', 'shared', 'store', 'mail', 'worker', 'operations', 'platform'],
-  client: ['domain', 'shared', 'store', 'operations', 'platform', 'rehearsal'],
+  client: ['domain', 'shared', 'store', 'access', 'operations', 'platform', 'rehearsal'],
 };
 
 const ROOT = resolve(import.meta.dirname, '..');

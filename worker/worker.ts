@@ -22,6 +22,7 @@ export interface DubanWorkerOptions {
   mailer: Mailer;
   searchAttributes: boolean;
   mailFrom?: string;
+  publicUrl?: string;
   maxCachedWorkflows?: number;
   /** A prebuilt bundle (tests bundle once per file); otherwise the workflows are bundled now. */
   workflowBundle?: WorkflowBundleWithSourceMap;
@@ -44,6 +45,7 @@ export async function createDubanWorker(o: DubanWorkerOptions): Promise<Worker> 
       taskQueue: o.taskQueue,
       searchAttributes: o.searchAttributes,
       mailFrom: o.mailFrom,
+      publicUrl: o.publicUrl,
     }),
   });
 }

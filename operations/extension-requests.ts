@@ -1,0 +1,146 @@
+// 延期申请: a unit asks for more time through its portal link; an operator approves it (an extension, taken
+// through the obligation's workflow like any other) or refuses it with a reason. Both are recorded.
+import type { Client } from '@temporalio/client';
+import { isCivilDate } from '../domain/calendar';
+import { DubanError } from '../domain/errors';
+import { civilDateOf, formatInstant } from '../domain/zoned-time';
+import { appendAudit } from '../store/audit';
+import { loadCampaign, requireObligation } from '../store/campaigns';
+import type { Db, ExtensionRequest } from '../store/db';
+import { actOnObligation } from './actions';
+
+export interface ExtensionRequestView {
+  id: number;
+  unitId: string;
+  deliverableId: string;
+  requestedTo: string;
+  reason: string;
+  status: 'pending' | 'approved' | 'refused';
+  requestedAt: string;
+  decidedBy: string | null;
+  decidedAt: string | null;
+  decisionNote: string | null;
+}
+
+export function requestView(r: ExtensionRequest, zone: string): ExtensionRequestView {
+  return {
+    id: r.id,
+    unitId: r.unitId,
+    deliverableId: r.deliverableId,
+    requestedTo: r.requestedTo,
+    reason: r.reason,
+    status: r.status as ExtensionRequestView['status'],
+    requestedAt: formatInstant(r.requestedAt.getTime(), zone),
+    decidedBy: r.decidedBy,
+    decidedAt: r.decidedAt ? formatInstant(r.decidedAt.getTime(), zone) : null,
+    decisionNote: r.decisionNote,
+  };
+}
+
+export async function requestExtension(
+  db: Db,
+  args: { campaignId: string; unitId: string; deliverableId: string; to: string; reason: string },
+  serverNow: number = Date.now(),
+): Promise<ExtensionRequestView> {
+  const { campaignId, unitId, deliverableId } = args;
+  const obligation = await requireObligation(db, campaignId, unitId, deliverableId);
+  const { campaign, clock } = await loadCampaign(db, campaignId);
+  const today = civilDateOf(clock.at(serverNow), campaign.timeZone);
+  const reason = args.reason?.trim() ?? '';
+  if (obligation.status === 'submitted') throw new DubanError('ALREADY_SUBMITTED', '该事项已报送，无需申请延期');
+  if (obligation.status === 'waived') throw new DubanError('ALREADY_WAIVED', '该事项已免报，无需申请延期');
+  if (!isCivilDate(args.to)) throw new DubanError('INVALID_ARGUMENT', `申请延期至的日期“${args.to}”不是有效日期（格式如 2022-10-20）`);
+  if (args.to <= obligation.due) throw new DubanError('DATE_NOT_LATER', `申请延期至 ${args.to} 不晚于当前截止时间 ${obligation.due}`);
+  if (args.to < today) throw new DubanError('DATE_IN_PAST', `申请延期至 ${args.to} 已过（今天是 ${today}）`);
+  if (!reason) throw new DubanError('INVALID_ARGUMENT', '请填写申请延期的理由');
+  if (reason.length > 500) throw new DubanError('INVALID_ARGUMENT', '延期理由不超过 500 字');
+  const pending = await db.extensionRequest.findFirst({ where: { campaignId, unitId, deliverableId, status: 'pending' } });
+  if (pending) throw new DubanError('REQUEST_DECIDED', `已有一份待审批的延期申请（申请延期至 ${pending.requestedTo}），请等待办公室审批`);
+  const at = new Date(serverNow);
+  const created = await db.$transaction(async (tx) => {
+    const row = await tx.extensionRequest.create({ data: { campaignId, unitId, deliverableId, requestedTo: args.to, reason, status: 'pending', requestedAt: at } });
+    await appendAudit(tx, {
+      eventKey: `${campaignId}/${unitId}/${deliverableId}/extension-request/${row.id}`,
+      campaignId,
+      unitId,
+      deliverableId,
+      at,
+      kind: 'extension.requested',
+      actor: `unit:${unitId}`,
+      summary: `extension to ${args.to} requested`,
+      detail: { requestId: row.id, to: args.to, reason },
+    });
+    return row;
+  });
+  return requestView(created, campaign.timeZone);
+}
+
+async function pendingRequest(db: Db, requestId: number): Promise<ExtensionRequest> {
+  const row = await db.extensionRequest.findUnique({ where: { id: requestId } });
+  if (!row) throw new DubanError('UNKNOWN_REQUEST', `延期申请 ${requestId} 不存在`);
+  if (row.status !== 'pending') {
+    throw new DubanError('REQUEST_DECIDED', `延期申请 ${requestId} 已于 ${row.decidedAt?.toISOString().slice(0, 10)} 由 ${row.decidedBy} ${row.status === 'approved' ? '批准' : '不予批准'}`);
+  }
+  return row;
+}
+
+/** Marks the request decided, unless another operator decided it first. */
+async function markDecided(db: Db, row: ExtensionRequest, data: { status: 'approved' | 'refused'; decidedBy: string; decisionNote: string | null; at: Date }) {
+  const updated = await db.extensionRequest.updateMany({
+    where: { id: row.id, status: 'pending' },
+    data: { status: data.status, decidedBy: data.decidedBy, decidedAt: data.at, decisionNote: data.decisionNote },
+  });
+  if (updated.count !== 1) {
+    await pendingRequest(db, row.id); // throws, naming who decided it
+    throw new DubanError('REQUEST_DECIDED', `延期申请 ${row.id} 已被处理`);
+  }
+}
+
+export async function approveExtensionRequest(
+  deps: { db: Db; client: Client },
+  args: { requestId: number; to?: string; actor: string },
+): Promise<{ warnings: string[] }> {
+  const { db } = deps;
+  const row = await pendingRequest(db, args.requestId);
+  const to = args.to?.trim() || row.requestedTo;
+  await actOnObligation(deps, {
+    campaignId: row.campaignId,
+    unitId: row.unitId,
+    deliverableId: row.deliverableId,
+    event: { kind: 'extend', to, reason: `批准单位延期申请：${row.reason}` },
+    actor: args.actor,
+  });
+  const at = new Date();
+  await markDecided(db, row, { status: 'approved', decidedBy: args.actor, decisionNote: to === row.requestedTo ? null : `批准延期至 ${to}`, at });
+  await appendAudit(db, {
+    eventKey: `${row.campaignId}/${row.unitId}/${row.deliverableId}/extension-request/${row.id}/approved`,
+    campaignId: row.campaignId,
+    unitId: row.unitId,
+    deliverableId: row.deliverableId,
+    at,
+    kind: 'extension.approved',
+    actor: args.actor,
+    summary: `extension request ${row.id} approved`,
+    detail: { requestId: row.id, to },
+  });
+  return { warnings: [] };
+}
+
+export async function refuseExtensionRequest(db: Db, args: { requestId: number; reason: string; actor: string }): Promise<void> {
+  const reason = args.reason?.trim() ?? '';
+  if (!reason) throw new DubanError('INVALID_ARGUMENT', '请填写不予批准的理由');
+  const row = await pendingRequest(db, args.requestId);
+  const at = new Date();
+  await markDecided(db, row, { status: 'refused', decidedBy: args.actor, decisionNote: reason, at });
+  await appendAudit(db, {
+    eventKey: `${row.campaignId}/${row.unitId}/${row.deliverableId}/extension-request/${row.id}/refused`,
+    campaignId: row.campaignId,
+    unitId: row.unitId,
+    deliverableId: row.deliverableId,
+    at,
+    kind: 'extension.refused',
+    actor: args.actor,
+    summary: `extension request ${row.id} refused`,
+    detail: { requestId: row.id, reason },
+  });
+}

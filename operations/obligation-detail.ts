@@ -1,0 +1,107 @@
+// One obligation as the console shows it: where it stands, every letter with its full text and why it fired,
+// every action with who took it, the next step, and the unit's extension requests.
+import { INSTRUMENT_NAMES, type NoticeAction } from '../domain/policy';
+import { formatInstant } from '../domain/zoned-time';
+import { type ReadAuditDetail, readAuditDetail } from '../store/audit';
+import { loadCampaign, requireObligation, requireUnit } from '../store/campaigns';
+import type { Db } from '../store/db';
+import { type BoardRow, boardRowsOf } from './board';
+import { type ExtensionRequestView, requestView } from './extension-requests';
+
+export interface TimelineItem {
+  at: string;
+  kind: string;
+  actor: string;
+  summary: string;
+  letter?: { action: string; subject: string; body: string; recipients: string[]; reason: string; messageId: string };
+  file?: { sha256: string; name: string; size: number };
+}
+
+export interface ObligationDetail {
+  campaignId: string;
+  unit: { id: string; name: string; type: string; email: string; principalName: string; principalEmail: string };
+  deliverable: { id: string; name: string; stage: string };
+  row: BoardRow;
+  timeline: TimelineItem[];
+  nextStep: BoardRow['nextStep'];
+  extensionRequests: ExtensionRequestView[];
+}
+
+/** Who acted, as a person reads it: `operator:NAME` (the console), `unit:ID` (the portal), or the CLI's login. */
+export function actorName(actor: string, unitName?: string): string {
+  if (actor.startsWith('unit:')) return `${unitName ?? actor.slice(5)}（报送链接）`;
+  if (actor.startsWith('operator:')) return actor.slice(9);
+  return actor;
+}
+
+function describe(record: ReadAuditDetail): Pick<TimelineItem, 'summary' | 'letter' | 'file'> {
+  switch (record.kind) {
+    case 'campaign.launched':
+      return { summary: '发起专项行动' };
+    case 'notice.sent': {
+      const d = record.detail;
+      return {
+        summary: `发出${INSTRUMENT_NAMES[d.action as NoticeAction] ?? d.action}：${d.subject}`,
+        letter: { action: d.action, subject: d.subject, body: d.text, recipients: [...d.to, ...d.cc], reason: d.reason, messageId: d.messageId },
+      };
+    }
+    case 'obligation.submit': {
+      const e = record.detail.event;
+      if (e.kind !== 'submit') return { summary: '登记报送' };
+      const file = e.file && e.fileName ? { sha256: e.file, name: e.fileName, size: e.fileSize ?? 0 } : undefined;
+      return { summary: file ? `登记报送：${file.name}` : e.file ? `登记报送：${e.file}` : '登记报送', file };
+    }
+    case 'obligation.extend': {
+      const e = record.detail.event;
+      return { summary: `延期：截止时间由 ${record.detail.deadlineBefore} 改为 ${record.detail.deadlineAfter}${'reason' in e ? `（理由：${e.reason}）` : ''}` };
+    }
+    case 'obligation.return': {
+      const e = record.detail.event;
+      return { summary: `退回修改，重新报送截止 ${record.detail.deadlineAfter}${'reason' in e ? `（理由：${e.reason}）` : ''}` };
+    }
+    case 'obligation.waive': {
+      const e = record.detail.event;
+      return { summary: `免报${'reason' in e ? `（理由：${e.reason}）` : ''}` };
+    }
+    case 'interview.created':
+      return { summary: '约谈待安排' };
+    case 'interview.scheduled':
+      return { summary: `约谈已安排：${record.detail.at}，${record.detail.place}，由${record.detail.conductedBy}约谈` };
+    case 'interview.closed':
+      return { summary: `约谈已办结：${record.detail.outcome}` };
+    case 'extension.requested':
+      return { summary: `单位申请延期至 ${record.detail.to}（理由：${record.detail.reason}）` };
+    case 'extension.approved':
+      return { summary: `批准延期申请，延期至 ${record.detail.to}` };
+    case 'extension.refused':
+      return { summary: `不予批准延期申请（${record.detail.reason}）` };
+  }
+}
+
+export async function obligationDetail(db: Db, campaignId: string, unitId: string, deliverableId: string, serverNow: number = Date.now()): Promise<ObligationDetail> {
+  const obligation = await requireObligation(db, campaignId, unitId, deliverableId);
+  const unit = await requireUnit(db, campaignId, unitId);
+  const loaded = await loadCampaign(db, campaignId);
+  const [row] = boardRowsOf(loaded, [unit], [obligation], serverNow).rows;
+  const zone = loaded.campaign.timeZone;
+  const audit = await db.auditEvent.findMany({
+    where: { campaignId, OR: [{ unitId, deliverableId }, { unitId: null }] },
+    orderBy: [{ at: 'asc' }, { id: 'asc' }],
+  });
+  const timeline = audit.map((a): TimelineItem => ({
+    at: formatInstant(a.at.getTime(), zone),
+    kind: a.kind,
+    actor: actorName(a.actor, unit.name),
+    ...describe(readAuditDetail(a)),
+  }));
+  const requests = await db.extensionRequest.findMany({ where: { campaignId, unitId, deliverableId }, orderBy: { id: 'desc' } });
+  return {
+    campaignId,
+    unit: { id: unit.unitId, name: unit.name, type: unit.type, email: unit.email, principalName: unit.principalName, principalEmail: unit.principalEmail },
+    deliverable: { id: deliverableId, name: obligation.deliverableName, stage: loaded.settings.stages?.[obligation.stageId] ?? obligation.stageId },
+    row,
+    timeline,
+    nextStep: row.nextStep,
+    extensionRequests: requests.map((r) => requestView(r, zone)),
+  };
+}
