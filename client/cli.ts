@@ -17,6 +17,8 @@ const OPTIONS = {
   unit: { type: 'string' },
   by: { type: 'string' },
   'allow-past': { type: 'boolean' },
+  role: { type: 'string' },
+  'display-name': { type: 'string' },
 } as const;
 
 function commandLine(name: string, c: Command): string {

@@ -1,5 +1,8 @@
 // Every `duban` command: its usage line, what it does, and how it runs. client/cli.ts dispatches to them.
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { ROLE_NAMES, addOperator, listOperators } from '../access/operators';
+import { migrateDatabase } from '../store/migrate';
+import { readNewPassword } from './password-input';
 import { resolve } from 'node:path';
 import { parseAssumptions } from '../domain/assumptions';
 import { compileCampaign, defaultLaunchAt } from '../domain/compile';
@@ -214,6 +217,26 @@ export const COMMANDS: Record<string, Command> = {
       const [campaignId] = need(inv, ['CAMPAIGN']);
       const rows = await withDb((db) => campaignInterviews(db, campaignId));
       inv.out.list(rows, (i) => `${i.createdAt.slice(0, 10)}  ${i.unit}/${i.deliverable}  ${i.principal}  ${INTERVIEW_STATUS[i.status] ?? i.status}`, '暂无约谈记录');
+    },
+  },
+  user: {
+    usage: 'add NAME --role clerk|leader|admin [--display-name 姓名] | list',
+    does: '工作台账号：添加（密码从标准输入读取）或列出',
+    async run(inv) {
+      const [verb, name, ...extra] = inv.positionals;
+      const config = loadConfig();
+      mkdirSync(config.dataDir, { recursive: true });
+      await migrateDatabase(config.databaseUrl); // the first account may come before the first `npm start`
+      if (verb === 'list' && name === undefined) {
+        const rows = await withDb((db) => listOperators(db));
+        inv.out.list(rows, (o) => `${o.name}  ${o.displayName}  ${ROLE_NAMES[o.role]}  ${o.createdAt.slice(0, 10)}`, '还没有账号');
+        return;
+      }
+      if (verb !== 'add' || !name || extra.length) throw new UsageError('用法：user add NAME --role clerk|leader|admin，或 user list');
+      const role = requiredOption(inv, 'role');
+      const password = await readNewPassword();
+      const added = await withDb((db) => addOperator(db, { name, displayName: option(inv, 'display-name'), role, password, createdBy: `cli:${config.operator}` }));
+      inv.out.print(`已添加账号 ${added.name}（${ROLE_NAMES[added.role]}）。启动 npm start 后在 http://127.0.0.1:${config.webPort} 登录`, added);
     },
   },
 };
