@@ -4,6 +4,7 @@ import { WorkflowIdReusePolicy } from '@temporalio/common';
 import { compileCampaign, nothingToChase } from '../domain/compile';
 import { parseCampaignDefinition } from '../domain/definition';
 import { DubanError } from '../domain/errors';
+import { localDateTime } from '../domain/standing';
 import { formatInstant } from '../domain/zoned-time';
 import { SEARCH_ATTRIBUTES, campaignWorkflowId } from '../shared/contract';
 import { definitionHash, storeCampaign } from '../store/campaigns';
@@ -59,7 +60,7 @@ export async function launchCampaign(deps: LaunchDeps, args: LaunchArgs): Promis
       ...base,
       obligations: await deps.db.obligation.count({ where: { campaignId: def.id } }),
       outcome: 'already-launched',
-      message: `专项行动 ${def.id} 已于 ${formatInstant(existing.launchedAt.getTime(), existing.timeZone)} 由 ${existing.launchedBy} 启动，本次未启动任何新内容${differs}`,
+      message: `专项行动 ${def.id} 已于 ${localDateTime(formatInstant(existing.launchedAt.getTime(), existing.timeZone))} 由 ${existing.launchedBy} 启动，本次未启动任何新内容${differs}`,
     };
   }
   if (!existing && !args.allowPast) {

@@ -15,6 +15,7 @@ import { actOnObligation } from '../operations/actions';
 import { main } from '../client/cli';
 import { launchCampaign } from '../operations/launch';
 import { type Rehearsal, startRehearsal } from '../rehearsal/rehearsal';
+import { campaignHistory } from '../operations/history';
 import { campaignStatus } from '../operations/status';
 import type { ObligationEvent } from '../domain/policy';
 import { parseInstant } from '../domain/zoned-time';
@@ -45,7 +46,7 @@ describe.each(TEST_DATABASES)('on %s', (kind) => {
     it('refuses a second launch of the same campaign', async () => {
       const again = await launchCampaign({ client: r.env.client, db: r.db, taskQueue: r.taskQueue, searchAttributes: true }, { file: FILE, actor: 'li' });
       expect(again.outcome).toBe('already-launched');
-      expect(again.message).toMatch(/^专项行动 taonan-2022-civil-affairs 已于 .+ 由 li 启动，本次未启动任何新内容$/);
+      expect(again.message).toBe('专项行动 taonan-2022-civil-affairs 已于 2022-08-24 09:30 由 rehearsal 启动，本次未启动任何新内容');
       expect(await r.db.campaign.count()).toBe(1);
       expect(await r.db.obligation.count()).toBe(40);
     });
@@ -82,10 +83,27 @@ describe.each(TEST_DATABASES)('on %s', (kind) => {
       expect(row('wanbao').summary).toBe('逾期（截止 2022-08-26），督办等级：督办通知');
       // 督办通知 went out on 08-31 (3rd working day after 08-26); 通报 on the 5th, 09-02
       expect(row('wanbao').nextStep).toEqual({ action: 'circulate', at: '2022-09-02T09:00:00+08:00' });
-      expect(row('tuanjie')).toMatchObject({ stateText: '已报送（逾期4个工作日）', nextStep: null });
+      expect(row('tuanjie')).toMatchObject({ stateText: '已报送（逾期4个工作日）；曾达督办等级：督办通知', nextStep: null });
       expect(row('wanbao', 'hazard-list')).toMatchObject({ state: 'open', due: '2022-09-05', stateText: '未到期' });
       // reminders 3, 1 and 0 working days before 09-05 (Mon): 08-31, 09-02, 09-05
       expect(row('wanbao', 'hazard-list').nextStep).toEqual({ action: 'reminder', at: '2022-09-02T09:00:00+08:00' });
+    });
+
+    it('tells the history in Chinese: duban’s record and the workflow’s events', async () => {
+      const { entries, warnings } = await campaignHistory({ db: r.db, client: r.env.client }, { campaignId: CAMPAIGN, unitId: 'taofu' });
+      expect(warnings).toEqual([]);
+      const said = (source: string, unit: string | undefined, deliverable?: string) =>
+        entries.filter((e) => e.source === source && e.unit === unit && (!deliverable || e.deliverable === deliverable)).map((e) => e.summary);
+      expect(said('duban', undefined)).toEqual(['启动专项行动“洮南市民政局安全生产领域风险隐患问题专项整治”：8 个单位，40 项报送任务']);
+      expect(said('duban', 'taofu', 'work-plan')).toEqual(expect.arrayContaining(['登记报送（截止 2022-08-26，按时）']));
+      expect(said('duban', 'taofu', 'work-plan').filter((s) => s.startsWith('发送提醒：'))).not.toHaveLength(0);
+      const workflow = said('temporal', 'taofu', 'work-plan');
+      expect(workflow[0]).toBe('工作流启动（截止日期 2022-08-26）');
+      expect(workflow).toContain('受理操作：报送（操作人：li）');
+      expect(workflow.some((s) => /^等待至 2022-\d\d-\d\d \d\d:\d\d 进入下一步，除非单位或安委办先行处理$/.test(s))).toBe(true);
+      expect(workflow.some((s) => s.startsWith('安排执行：发送通知（提醒 2022-08-26/reminder/'))).toBe(true);
+      const waived = await campaignHistory({ db: r.db }, { campaignId: CAMPAIGN, unitId: 'wafang' });
+      expect(waived.entries.map((e) => e.summary)).toContain('免报（理由：机构调整）');
     });
 
     it('delivered everything once despite the SMTP outage at the start', async () => {
