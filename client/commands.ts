@@ -134,7 +134,7 @@ export const COMMANDS: Record<string, Command> = {
       const [file] = need(inv, ['FILE']);
       const { def } = readDefinitionFile(file);
       const compiled = compileCampaign(def, Date.now());
-      for (const w of compiled.warnings) inv.out.warn(`${file}: ${w}`);
+      for (const w of compiled.warnings) inv.out.warn(`${file}：${w}`);
       const counts = { units: def.units.length, stages: def.stages.length, deliverables: def.deliverables.length, obligations: compiled.obligations.length };
       inv.out.print(
         `${file}：有效 — ${def.id}：${counts.units} 个单位，${counts.stages} 个阶段，${counts.deliverables} 个报送事项，${counts.obligations} 项报送任务`,
@@ -182,7 +182,7 @@ export const COMMANDS: Record<string, Command> = {
           ),
         ),
       );
-      for (const w of result.warnings) inv.out.warn(`${file}: ${w}`);
+      for (const w of result.warnings) inv.out.warn(`${file}：${w}`);
       inv.out.print(result.message, result);
     },
   },
