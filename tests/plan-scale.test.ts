@@ -214,18 +214,18 @@ describe('validation by id', () => {
 
   it('reportsTo is checked against the first unit of a duplicated id', () => {
     const leadFirst = problems(townsYaml(3, [unit('lead', 'lead_department'), unit('lead', 'town'), unit('dept', 'department', 'lead')].join('\n')));
-    expect(leadFirst).toEqual([expect.stringMatching(/units\[4\]\.id: duplicate unit id "lead" \(first at units\[3\]\)/)]);
+    expect(leadFirst).toEqual([expect.stringMatching(/units\[4\]\.id：单位 id “lead”重复（第一次出现在 units\[3\]）/)]);
     const townFirst = problems(townsYaml(3, [unit('lead', 'town'), unit('lead', 'lead_department'), unit('dept', 'department', 'lead')].join('\n')));
     expect(townFirst).toEqual([
-      expect.stringMatching(/units\[4\]\.id: duplicate unit id "lead"/),
-      expect.stringMatching(/units\[5\]\.reportsTo\[0\]: "lead" is a town, not a lead_department/),
+      expect.stringMatching(/units\[4\]\.id：单位 id “lead”重复/),
+      expect.stringMatching(/units\[5\]\.reportsTo\[0\]：“lead”是 town，不是 lead_department/),
     ]);
-    expect(problems(townsYaml(3, unit('dept', 'department', 'nobody')))).toEqual([expect.stringMatching(/units\[3\]\.reportsTo\[0\]: unknown unit "nobody"/)]);
+    expect(problems(townsYaml(3, unit('dept', 'department', 'nobody')))).toEqual([expect.stringMatching(/units\[3\]\.reportsTo\[0\]：未知单位“nobody”/)]);
   });
 
   it('dueFor may name only units that owe the deliverable', () => {
     const yaml = townsYaml(14, unit('dept', 'department')).replace('      town-0001: 2022-11-15', '      town-0001: 2022-11-15\n      dept: 2022-11-15');
-    expect(problems(yaml)).toEqual([expect.stringMatching(/deliverables\[1\]\.dueFor\.dept: unit "dept" does not owe this deliverable/)]);
+    expect(problems(yaml)).toEqual([expect.stringMatching(/deliverables\[1\]\.dueFor\.dept：单位“dept”不需要报送此事项/)]);
     const owed = yaml.replace('owedBy: [town]\n    dueFor', 'owedBy: [town, dept]\n    dueFor');
     expect(problems(owed)).toEqual([]);
   });
