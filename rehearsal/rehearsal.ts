@@ -43,6 +43,8 @@ export interface RehearsalOptions {
   /** An empty database to use (the caller drops it); by default a fresh SQLite file, removed on close. */
   databaseUrl?: string;
   workflowBundle?: WorkflowBundleWithSourceMap;
+  /** The console's address: letters then carry each unit's portal link. */
+  publicUrl?: string;
 }
 
 export async function startRehearsal(opts: RehearsalOptions = {}): Promise<Rehearsal> {
@@ -74,6 +76,7 @@ export async function startRehearsal(opts: RehearsalOptions = {}): Promise<Rehea
       db,
       mailer,
       searchAttributes: true,
+      publicUrl: opts.publicUrl,
       workflowBundle: opts.workflowBundle ?? (await bundleWorkflows()),
       maxCachedWorkflows: 500, // ~0.5 MB each; the default (from the heap limit) reaches 2 GB on a 5,000-unit rehearsal
     });
