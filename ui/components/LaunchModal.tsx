@@ -218,7 +218,7 @@ function PlanView({ plan }: { plan: PlanResponse }) {
           { title: '单位', dataIndex: 'unitName', render: (v: string, n) => v || n.unitId },
           { title: '报送事项', dataIndex: 'deliverableId' },
           { title: '通知', dataIndex: 'action', width: 110, render: (v: string) => ACTION_LABEL[v] ?? v },
-          { title: '原因', dataIndex: 'reason' },
+          { title: '说明', dataIndex: 'reason', render: (v: string, n) => (v && v !== (ACTION_LABEL[n.action] ?? n.action) ? v : '') },
         ]}
       />
     </div>

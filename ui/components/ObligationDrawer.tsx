@@ -113,6 +113,7 @@ export function ObligationDrawer({
               size="small"
               bordered
               column={2}
+              styles={{ label: { whiteSpace: 'nowrap' } }}
               data-testid="drawer-detail"
               items={[
                 { key: 'unit', label: '单位', children: `${detail.unit.name}（${unitTypeLabel(detail.unit.type)}）`, span: 2 },

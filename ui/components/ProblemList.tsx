@@ -15,7 +15,7 @@ export function ProblemList({ title, problems }: { title: string; problems: Prob
             size="small"
             style={{ marginTop: 8 }}
             pagination={problems.length > 10 ? { pageSize: 10, size: 'small' } : false}
-            dataSource={problems.map((p, i) => ({ ...p, key: i }))}
+            dataSource={problems.map((p, i) => ({ ...p, message: p.line ? p.message.replace(/^.*?第\d+行第\d+列[:：]\s*/, '') : p.message, key: i }))}
             columns={[
               { title: '行', dataIndex: 'line', width: 64, render: (v?: number) => v ?? '—' },
               { title: '列', dataIndex: 'column', width: 64, render: (v?: number) => v ?? '—' },

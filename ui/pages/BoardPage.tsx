@@ -100,18 +100,18 @@ export function BoardPage({ campaignId, open }: { campaignId: string; open: { un
       title: '单位',
       dataIndex: 'unitName',
       fixed: 'left',
-      width: 180,
+      width: 150,
       render: (v: string, r) => (
         <Typography.Text strong title={r.unitId}>
           {v}
         </Typography.Text>
       ),
     },
-    { title: '单位类型', dataIndex: 'unitType', width: 110, render: (v: string) => unitTypeLabel(v) },
+    { title: '单位类型', dataIndex: 'unitType', width: 100, render: (v: string) => unitTypeLabel(v) },
     {
       title: '报送事项',
       dataIndex: 'deliverableName',
-      width: 200,
+      width: 210,
       render: (v: string, r) => (
         <div>
           {v}
@@ -126,7 +126,7 @@ export function BoardPage({ campaignId, open }: { campaignId: string; open: { un
     {
       title: '截止时间',
       dataIndex: 'due',
-      width: 120,
+      width: 108,
       render: (v: string, r) => (
         <div style={{ whiteSpace: 'nowrap' }}>
           {v}
@@ -143,7 +143,7 @@ export function BoardPage({ campaignId, open }: { campaignId: string; open: { un
     {
       title: '状态',
       key: 'standing',
-      width: 190,
+      width: 170,
       render: (_, r) => (
         <Tooltip title={r.summary || undefined}>
           <span>
@@ -152,11 +152,11 @@ export function BoardPage({ campaignId, open }: { campaignId: string; open: { un
         </Tooltip>
       ),
     },
-    { title: '督办等级', dataIndex: 'escalation', width: 110, render: (v: BoardRow['escalation']) => ESCALATION_LABEL[v] ?? v },
+    { title: '督办等级', dataIndex: 'escalation', width: 100, render: (v: BoardRow['escalation']) => ESCALATION_LABEL[v] ?? v },
     {
       title: '逾期工作日',
       dataIndex: 'lateWorkingDays',
-      width: 120,
+      width: 112,
       align: 'right',
       sorter: true,
       sortDirections: ['descend'],
@@ -164,11 +164,11 @@ export function BoardPage({ campaignId, open }: { campaignId: string; open: { un
       render: (v: number | null) =>
         v === null || v === undefined ? '—' : <span style={{ color: v > 0 ? '#cf1322' : undefined }}>{v}</span>,
     },
-    { title: '报送时间', dataIndex: 'submittedAt', width: 150, render: (v: string | null) => formatInstant(v) },
+    { title: '报送时间', dataIndex: 'submittedAt', width: 140, render: (v: string | null) => formatInstant(v) },
     {
       title: '下一步',
       dataIndex: 'nextStep',
-      width: 180,
+      width: 200,
       render: (v: BoardRow['nextStep']) =>
         v ? (
           <span style={{ whiteSpace: 'nowrap' }}>
@@ -256,7 +256,7 @@ export function BoardPage({ campaignId, open }: { campaignId: string; open: { un
           loading={loading}
           dataSource={board?.rows ?? []}
           columns={columns}
-          scroll={{ x: 1400 }}
+          scroll={{ x: 1340 }}
           rowClassName={() => 'board-row'}
           rowSelection={{
             selectedRowKeys: selected.map(rowKey),
