@@ -75,6 +75,17 @@ export const UNIT_TYPE_LABEL: Record<string, string> = {
 };
 export const unitTypeLabel = (t: string) => UNIT_TYPE_LABEL[t] ?? t;
 
+/** `operator:NAME` → NAME, `unit:ID` → ID（报送链接）; other actors as they are. */
+export function actorLabel(actor: string | null | undefined): string {
+  if (!actor) return '';
+  if (actor.startsWith('operator:')) return actor.slice(9);
+  if (actor.startsWith('unit:')) return `${actor.slice(5)}（报送链接）`;
+  return actor;
+}
+
+/** The campaigns' time zone as the UI assumes it (the API does not name it): Asia/Shanghai, UTC+8 all year. */
+export const CHINA_OFFSET = '+08:00';
+
 const DATE_TIME = new Intl.DateTimeFormat('zh-CN', {
   timeZone: 'Asia/Shanghai',
   year: 'numeric',

@@ -5,7 +5,7 @@ import { Alert, App, Button, Descriptions, Divider, Drawer, Empty, List, Space, 
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ExtensionRequest, ObligationDetail } from '../../web/api-types';
 import { api, errorMessage } from '../api';
-import { ACTION_LABEL, ESCALATION_LABEL, REQUEST_STATUS_LABEL, formatInstant, unitTypeLabel } from '../labels';
+import { ACTION_LABEL, ESCALATION_LABEL, REQUEST_STATUS_LABEL, formatInstant, unitTypeLabel, actorLabel } from '../labels';
 import { enc } from '../router';
 import { ActionModal, type ActionKind, type ActionSpec } from './ActionModal';
 import { ObligationTimeline } from './ObligationTimeline';
@@ -209,7 +209,7 @@ export function ObligationDrawer({
                           <div>申请时间：{formatInstant(r.requestedAt)}</div>
                           {r.status !== 'pending' && (
                             <div>
-                              {r.decidedBy ?? ''} 于 {formatInstant(r.decidedAt)} {REQUEST_STATUS_LABEL[r.status]}
+                              {actorLabel(r.decidedBy)} 于 {formatInstant(r.decidedAt)} {REQUEST_STATUS_LABEL[r.status]}
                               {r.decisionNote ? `：${r.decisionNote}` : ''}
                             </div>
                           )}

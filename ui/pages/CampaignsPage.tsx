@@ -7,7 +7,7 @@ import type { CampaignSummary } from '../../web/api-types';
 import { api, errorMessage } from '../api';
 import { LaunchModal } from '../components/LaunchModal';
 import { PageHeader } from '../components/PageHeader';
-import { formatInstant } from '../labels';
+import { actorLabel, formatInstant } from '../labels';
 import { enc, navigate } from '../router';
 
 function count(n: number, colour?: string) {
@@ -70,7 +70,7 @@ export function CampaignsPage() {
           {formatInstant(c.launchedAt)}
           <div>
             <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-              {c.launchedBy}
+              {actorLabel(c.launchedBy)}
             </Typography.Text>
           </div>
         </div>

@@ -4,10 +4,10 @@ import { Alert, App, Button, Card, DatePicker, Form, Input, Modal, Space, Table,
 import type { ColumnsType } from 'antd/es/table';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useCallback, useEffect, useState } from 'react';
-import type { CampaignSummary, Interview } from '../../web/api-types';
+import type { CampaignSummary, Facets, Interview } from '../../web/api-types';
 import { api, errorMessage } from '../api';
 import { PageHeader } from '../components/PageHeader';
-import { INTERVIEW_STATUS_LABEL, formatInstant } from '../labels';
+import { CHINA_OFFSET, INTERVIEW_STATUS_LABEL, formatInstant } from '../labels';
 import { enc } from '../router';
 
 const STATUS_COLOUR: Record<Interview['status'], string> = { to_schedule: 'gold', scheduled: 'processing', held: 'success' };
@@ -15,7 +15,7 @@ const STATUS_COLOUR: Record<Interview['status'], string> = { to_schedule: 'gold'
 export function InterviewsPage({ campaignId }: { campaignId: string }) {
   const { message } = App.useApp();
   const [interviews, setInterviews] = useState<Interview[] | null>(null);
-  const [campaign, setCampaign] = useState<CampaignSummary | null>(null);
+  const [campaign, setCampaign] = useState<(CampaignSummary & { facets?: Facets }) | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [loading, setLoading] = useState(false);
   const [editing, setEditing] = useState<{ kind: 'schedule' | 'close'; interview: Interview } | null>(null);
@@ -35,12 +35,16 @@ export function InterviewsPage({ campaignId }: { campaignId: string }) {
 
   useEffect(() => {
     void load();
-    api<CampaignSummary>(`/api/campaigns/${enc(campaignId)}`).then(setCampaign, () => undefined);
+    api<CampaignSummary & { facets?: Facets }>(`/api/campaigns/${enc(campaignId)}`).then(setCampaign, () => undefined);
   }, [load, campaignId]);
 
   const columns: ColumnsType<Interview> = [
     { title: '单位', dataIndex: 'unitName', render: (v: string, r) => v || r.unitId },
-    { title: '报送事项', dataIndex: 'deliverableId' },
+    {
+      title: '报送事项',
+      dataIndex: 'deliverableId',
+      render: (v: string) => campaign?.facets?.deliverables.find((d) => d.id === v)?.name ?? v,
+    },
     { title: '约谈对象', dataIndex: 'principal' },
     {
       title: '状态',
@@ -71,7 +75,6 @@ export function InterviewsPage({ campaignId }: { campaignId: string }) {
     {
       title: '操作',
       key: 'ops',
-      fixed: 'right',
       render: (_, r) =>
         r.status === 'held' ? null : (
           <Space size={0}>
@@ -114,7 +117,6 @@ export function InterviewsPage({ campaignId }: { campaignId: string }) {
           loading={loading}
           dataSource={interviews ?? []}
           columns={columns}
-          scroll={{ x: 1200 }}
           pagination={{ pageSize: 50, hideOnSinglePage: true }}
           locale={{ emptyText: '暂无约谈记录（逾期升级至约谈时自动生成）' }}
           onRow={(r) => ({ 'data-testid': `interview-${r.id}` }) as React.HTMLAttributes<HTMLElement>}
@@ -152,7 +154,7 @@ function InterviewModal({
     form.resetFields();
     const i = editing.interview;
     if (editing.kind === 'schedule')
-      form.setFieldsValue({ at: i.scheduledFor ? dayjs(i.scheduledFor) : undefined, place: i.place ?? undefined, conductedBy: i.conductedBy ?? undefined });
+      form.setFieldsValue({ at: i.scheduledFor ? dayjs(formatInstant(i.scheduledFor)) : undefined, place: i.place ?? undefined, conductedBy: i.conductedBy ?? undefined });
   }, [editing, form]);
 
   const submit = async () => {
@@ -164,7 +166,7 @@ function InterviewModal({
       const id = enc(String(editing.interview.id));
       if (editing.kind === 'schedule') {
         await api(`/api/interviews/${id}/schedule`, {
-          json: { at: v.at!.second(0).millisecond(0).format(), place: v.place!.trim(), conductedBy: v.conductedBy!.trim() },
+          json: { at: `${v.at!.format('YYYY-MM-DDTHH:mm')}:00${CHINA_OFFSET}`, place: v.place!.trim(), conductedBy: v.conductedBy!.trim() },
         });
         onDone('已安排约谈');
       } else {
