@@ -39,8 +39,8 @@ export function Routes() {
   if (pathname === '/campaigns') page = <CampaignsPage />;
   else if ((m = matchPath('/campaigns/:id/interviews', pathname))) page = <InterviewsPage campaignId={m.id} />;
   else if ((m = matchPath('/campaigns/:id/o/:unit/:deliverable', pathname)))
-    page = <BoardPage campaignId={m.id} open={{ unitId: m.unit, deliverableId: m.deliverable }} />;
-  else if ((m = matchPath('/campaigns/:id', pathname))) page = <BoardPage campaignId={m.id} open={null} />;
+    page = <BoardPage key={m.id} campaignId={m.id} open={{ unitId: m.unit, deliverableId: m.deliverable }} />;
+  else if ((m = matchPath('/campaigns/:id', pathname))) page = <BoardPage key={m.id} campaignId={m.id} open={null} />;
   else if (pathname === '/admin/operators') {
     page = <OperatorsPage />;
     section = 'operators';

@@ -1,4 +1,5 @@
 // The board's filter bar: 单位类型, 牵头部门, 阶段, 报送事项, 状态, 单位名称, 排序.
+import { SearchOutlined } from '@ant-design/icons';
 import { Button, Form, Input, Select } from 'antd';
 import { useEffect, useState } from 'react';
 import type { BoardStatusFilter, Facets } from '../../web/api-types';
@@ -42,16 +43,20 @@ export function BoardFilters({ facets, query, onChange }: { facets?: Facets; que
         )}
       </Form.Item>
       <Form.Item label="单位名称">
-        <Input.Search
+        <Input
           allowClear
-          placeholder="输入单位名称"
+          placeholder="输入后按回车"
+          prefix={<SearchOutlined />}
           style={width}
           value={q}
           onChange={(e) => {
             setQ(e.target.value);
             if (!e.target.value && query.q) onChange({ q: undefined });
           }}
-          onSearch={(v) => onChange({ q: v.trim() || undefined })}
+          onPressEnter={() => onChange({ q: q.trim() || undefined })}
+          onBlur={() => {
+            if ((q.trim() || undefined) !== query.q) onChange({ q: q.trim() || undefined });
+          }}
           data-testid="filter-q"
         />
       </Form.Item>
