@@ -1,6 +1,7 @@
 // Benchmarks: `npm run bench -- SCENARIO [ARGS]`. Exit code 0 when every check of the scenario passed, 1
 // when a check failed or the run broke, 2 for an unknown scenario or a malformed command line. Timings
 // are reported, never judged; only the checks decide the exit code.
+import { BOARD_USAGE, boardScale } from './board';
 import { BURST_USAGE, burst } from './burst';
 import { CHAOS_USAGE, chaos } from './chaos';
 import { launch5000 } from './launch-5000';
@@ -18,6 +19,7 @@ const SCENARIOS: Record<string, Scenario> = {
   chaos,
   plan: planScale,
   launch: launchScale,
+  board: boardScale,
 };
 
 /** Flags any scenario may be given; a scenario refuses those that do not apply to it. */
@@ -43,6 +45,8 @@ function usage(): string {
     ...PLAN_USAGE,
     '',
     ...LAUNCH_USAGE,
+    '',
+    ...BOARD_USAGE,
   ].join('\n');
 }
 

@@ -50,6 +50,8 @@ export class WorkingDays {
   private readonly known: Set<number>;
   /** Results of step, by `${direction} ${n} ${date}`: pure, and asked again for every obligation. */
   private readonly steps = new Map<string, CivilDate>();
+  /** Results of workingDaysAfter, by `${from} ${to}`: every row of a board asks about the same few deadlines. */
+  private readonly spans = new Map<string, number>();
 
   constructor(calendar: WorkCalendar) {
     this.holidays = new Set(calendar.holidays);
@@ -80,6 +82,17 @@ export class WorkingDays {
 
   /** Working days in (from, to]; 0 when to ≤ from. "N working days late" for a deadline `from`. */
   workingDaysAfter(from: CivilDate, to: CivilDate): number {
+    const key = `${from} ${to}`;
+    let found = this.spans.get(key);
+    if (found === undefined) {
+      found = this.countAfter(from, to); // throws for a malformed date: nothing is kept
+      if (this.spans.size >= MAX_MEMO) this.spans.clear();
+      this.spans.set(key, found);
+    }
+    return found;
+  }
+
+  private countAfter(from: CivilDate, to: CivilDate): number {
     toUtcMs(to); // validates
     let count = 0;
     for (let d = addDays(from, 1); d <= to; d = addDays(d, 1)) {

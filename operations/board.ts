@@ -97,8 +97,12 @@ export async function allBoardRows(db: Db, campaignId: string, serverNow: number
     db.unit.findMany({ where: { campaignId } }),
     db.obligation.findMany({ where: { campaignId } }),
   ]);
-  return { loaded, units, ...boardRowsOf(loaded, units, obligations, serverNow) };
+  const { today, rows, complete } = boardRowsOf(loaded, units, obligations, serverNow);
+  return { loaded, units, today, rows, complete };
 }
+
+/** A row with what filtering and sorting need; `complete` adds the next step and the words, for the rows shown. */
+export type PartialBoardRow = Omit<BoardRow, 'nextStep' | 'summary' | 'submittedAt'> & { submittedAtMs: number | null; opensAt: number };
 
 export function boardRowsOf(loaded: LoadedCampaign, units: Unit[], obligations: Obligation[], serverNow: number) {
   const { settings, clock, campaign } = loaded;
@@ -108,13 +112,11 @@ export function boardRowsOf(loaded: LoadedCampaign, units: Unit[], obligations: 
   const unitById = new Map(units.map((u) => [u.unitId, u]));
   const byCodePoint = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
   obligations.sort((a, b) => byCodePoint(a.unitId, b.unitId) || byCodePoint(a.deliverableId, b.deliverableId));
-  const rows = obligations.map((o): BoardRow => {
+  const rows = obligations.map((o): PartialBoardRow => {
     const facts = obligationFacts(o);
     const ctx = scheduleContext(settings, campaign.id, o.deliverableId);
     const unit = unitById.get(o.unitId);
-    const standing = boardStanding(ctx, facts, today);
-    const next = nextStepOf(ctx, facts, now);
-    const row = {
+    return {
       unitId: o.unitId,
       unitName: unit?.name ?? o.unitId,
       unitType: unit?.type ?? '',
@@ -123,20 +125,31 @@ export function boardRowsOf(loaded: LoadedCampaign, units: Unit[], obligations: 
       stageId: o.stageId,
       due: o.due,
       originalDue: o.originalDue,
-      standing,
+      standing: boardStanding(ctx, facts, today),
       escalation: facts.escalation,
       lateWorkingDays: boardLateWorkingDays(ctx, facts, today),
-      submittedAt: o.submittedAt ? formatInstant(o.submittedAt.getTime(), zone) : null,
+      submittedAtMs: facts.submittedAt ?? null,
+      opensAt: facts.opensAt,
       extended: o.extended,
       returned: o.returned,
+    };
+  });
+  const complete = (r: PartialBoardRow, withNextStep = true): BoardRow => {
+    const { submittedAtMs, opensAt, ...rest } = r;
+    const next = withNextStep && r.standing !== 'on_time' && r.standing !== 'submitted_late' && r.standing !== 'waived'
+      ? nextStepOf(scheduleContext(settings, campaign.id, r.deliverableId), { status: 'open', due: r.due, opensAt }, now)
+      : undefined;
+    const row = {
+      ...rest,
+      submittedAt: submittedAtMs === null ? null : formatInstant(submittedAtMs, zone),
       nextStep: next ? { action: next.action, at: formatInstant(next.at, zone) } : null,
     };
     return { ...row, summary: summaryOf(row) };
-  });
-  return { today, rows };
+  };
+  return { today, rows, complete };
 }
 
-function matchesStatus(row: BoardRow, status: BoardStatusFilter): boolean {
+function matchesStatus(row: PartialBoardRow, status: BoardStatusFilter): boolean {
   switch (status) {
     case 'open':
       return row.standing === 'open' || row.standing === 'due_soon';
@@ -166,7 +179,7 @@ export async function campaignBoard(db: Db, campaignId: string, query: BoardQuer
     throw new DubanError('INVALID_ARGUMENT', `状态筛选“${query.status}”不存在：可选 ${BOARD_STATUSES.join('、')}`);
   }
   if (query.sort && query.sort !== 'unit' && query.sort !== 'late') throw new DubanError('INVALID_ARGUMENT', `排序“${query.sort}”不存在：可选 unit、late`);
-  const { loaded, units, today, rows } = await allBoardRows(db, campaignId, serverNow);
+  const { loaded, units, today, rows, complete } = await allBoardRows(db, campaignId, serverNow);
 
   const reportsTo = new Map(units.map((u) => [u.unitId, reportsToOf(u)]));
   const q = query.q?.trim();
@@ -192,7 +205,7 @@ export async function campaignBoard(db: Db, campaignId: string, query: BoardQuer
     deliverables: Object.entries(settings.deliverables).map(([id, d]) => ({ id, name: d.name })),
   };
   const start = (page - 1) * pageSize;
-  return { total: selected.length, page, pageSize, today, rows: selected.slice(start, start + pageSize), facets };
+  return { total: selected.length, page, pageSize, today, rows: selected.slice(start, start + pageSize).map((r) => complete(r)), facets };
 }
 
 export interface CampaignCounts {

@@ -82,7 +82,8 @@ export async function obligationDetail(db: Db, campaignId: string, unitId: strin
   const obligation = await requireObligation(db, campaignId, unitId, deliverableId);
   const unit = await requireUnit(db, campaignId, unitId);
   const loaded = await loadCampaign(db, campaignId);
-  const [row] = boardRowsOf(loaded, [unit], [obligation], serverNow).rows;
+  const board = boardRowsOf(loaded, [unit], [obligation], serverNow);
+  const row = board.complete(board.rows[0]);
   const zone = loaded.campaign.timeZone;
   const audit = await db.auditEvent.findMany({
     where: { campaignId, OR: [{ unitId, deliverableId }, { unitId: null }] },

@@ -29,13 +29,13 @@ function portHint(err: unknown, what: string, variable: string): Error {
 }
 
 /** Fails, naming the variable to change, when another program (another Temporal server, say) listens on the port. */
-async function requireFreePort(port: number, variable: string): Promise<void> {
+async function requireFreePort(port: number, variable: string, suspect = 'another Temporal server?'): Promise<void> {
   const probe = createServer();
   const inUse = await new Promise<boolean>((resolve, reject) => {
     probe.once('error', (err: NodeJS.ErrnoException) => (err.code === 'EADDRINUSE' ? resolve(true) : reject(err)));
     probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(false)));
   });
-  if (inUse) throw new Error(`port ${port} is in use by another program (another Temporal server?); stop it or set ${variable} to a free port`);
+  if (inUse) throw new Error(`port ${port} is in use by another program (${suspect}); stop it or set ${variable} to a free port`);
 }
 
 interface DevServer {
@@ -81,7 +81,7 @@ async function main(): Promise<void> {
 
   const cleanups: Cleanups = [];
   try {
-    await step(requireFreePort(config.webPort, 'DUBAN_WEB_PORT'));
+    await step(requireFreePort(config.webPort, 'DUBAN_WEB_PORT', 'another duban console?'));
     if (!config.temporalAddress) {
       await step(requireFreePort(config.temporalPort, 'DUBAN_TEMPORAL_PORT'));
       await step(requireFreePort(config.temporalUiPort, 'DUBAN_TEMPORAL_UI_PORT'));

@@ -38,7 +38,7 @@ class Browser {
     if (this.cookie) headers.cookie = this.cookie;
     if (opts.csrf !== false && this.csrf) headers['x-csrf-token'] = this.csrf;
     if (opts.origin) headers.origin = opts.origin;
-    let body: BodyInit | undefined;
+    let body: string | FormData | undefined;
     if (opts.json !== undefined) {
       headers['content-type'] = 'application/json';
       body = JSON.stringify(opts.json);

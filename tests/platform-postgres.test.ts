@@ -120,6 +120,7 @@ beforeAll(async () => {
     DUBAN_TEMPORAL_UI_PORT: String(await freePort()),
     DUBAN_SMTP_PORT: String(await freePort()),
     DUBAN_MAIL_WEB_PORT: String(await freePort()),
+    DUBAN_WEB_PORT: String(await freePort()),
     DUBAN_OPERATOR: 'zhao',
   };
   platform = await startProcess('start', env);

@@ -57,6 +57,7 @@ async function separateEnv(): Promise<NodeJS.ProcessEnv> {
     DUBAN_TEMPORAL_UI_PORT: String(await freePort()),
     DUBAN_SMTP_PORT: String(await freePort()),
     DUBAN_MAIL_WEB_PORT: String(await freePort()),
+    DUBAN_WEB_PORT: String(await freePort()),
   };
 }
 
@@ -134,6 +135,7 @@ beforeAll(async () => {
     DUBAN_TEMPORAL_UI_PORT: String(await freePort()),
     DUBAN_SMTP_PORT: String(await freePort()),
     DUBAN_MAIL_WEB_PORT: String(await freePort()),
+    DUBAN_WEB_PORT: String(await freePort()),
     DUBAN_OPERATOR: 'zhang',
   };
   await startPlatform();
@@ -209,6 +211,7 @@ describe('npm start when a port is taken', () => {
       DUBAN_DATA_DIR: mkdtempSync(join(tmpdir(), 'duban-port-')),
       DUBAN_TEMPORAL_PORT: String(temporalPort),
       DUBAN_TEMPORAL_UI_PORT: String(await freePort()),
+      DUBAN_WEB_PORT: String(await freePort()),
       DUBAN_SMTP_PORT: String(smtpPort),
     };
     let result: { code: number; output: string };
@@ -231,7 +234,7 @@ describe('npm start when a port is taken', () => {
 });
 
 describe('npm start next to another Temporal server', () => {
-  it.each(['DUBAN_TEMPORAL_PORT', 'DUBAN_TEMPORAL_UI_PORT'])('names %s when another program holds that port, and starts nothing', async (variable) => {
+  it.each(['DUBAN_TEMPORAL_PORT', 'DUBAN_TEMPORAL_UI_PORT', 'DUBAN_WEB_PORT'])('names %s when another program holds that port, and starts nothing', async (variable) => {
     const startEnv = await separateEnv();
     const blocker = createServer();
     await new Promise<void>((resolve) => blocker.listen(Number(startEnv[variable]), '127.0.0.1', () => resolve()));

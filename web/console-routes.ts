@@ -152,7 +152,9 @@ export function registerConsoleRoutes(app: FastifyInstance, deps: ConsoleDeps): 
   );
 
   app.get<{ Params: Params }>('/api/campaigns/:id/export.xlsx', async (request, reply) => {
-    const { loaded, rows } = await allBoardRows(db, request.params.id, now());
+    const board = await allBoardRows(db, request.params.id, now());
+    const { loaded } = board;
+    const rows = board.rows.map((r) => board.complete(r, false));
     const { campaign } = loaded;
     const bytes = await exportBoardWorkbook({
       campaignTitle: campaign.title,
