@@ -78,7 +78,6 @@ export function LoginPage() {
                 showIcon
                 style={{ marginBottom: 16 }}
                 title={error}
-                description={waitSeconds > 0 ? `请 ${waitSeconds} 秒后再试。` : undefined}
                 data-testid="login-error"
               />
             )}
