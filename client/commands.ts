@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { ROLE_NAMES, addOperator, listOperators } from '../access/operators';
 import { migrateDatabase } from '../store/migrate';
 import { readNewPassword } from './password-input';
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { parseAssumptions } from '../domain/assumptions';
 import { compileCampaign, defaultLaunchAt } from '../domain/compile';
 import { DubanError } from '../domain/errors';
@@ -11,6 +11,7 @@ import { type Assumption, planCampaign } from '../domain/plan';
 import type { ObligationEvent } from '../domain/policy';
 import { parseInstant } from '../domain/zoned-time';
 import { actOnObligation, actionWarnings } from '../operations/actions';
+import { type Upload, submitObligation } from '../operations/submissions';
 import { readDefinitionFile } from '../operations/definition-file';
 import { campaignHistory } from '../operations/history';
 import { campaignInterviews } from '../operations/interviews';
@@ -88,15 +89,18 @@ function planInputs(inv: Invocation) {
   return { file, compiled: compileCampaign(def, launchAt), assumptions };
 }
 
+/** `submit --file F`: the file's bytes, kept by sha256 under the data directory as the console keeps an upload. */
+function submittedFile(inv: Invocation): Upload | undefined {
+  const file = option(inv, 'file');
+  if (file === undefined) return undefined;
+  if (!existsSync(file) || !statSync(file).isFile()) throw new DubanError('INVALID_ARGUMENT', `--file ${file} 不存在或不是文件`);
+  return { name: basename(file), bytes: readFileSync(file) };
+}
+
 function obligationEvent(inv: Invocation): ObligationEvent {
   switch (inv.name) {
-    case 'submit': {
-      const file = option(inv, 'file');
-      if (file !== undefined && (!existsSync(file) || !statSync(file).isFile())) {
-        throw new DubanError('INVALID_ARGUMENT', `--file ${file} 不存在或不是文件`);
-      }
-      return { kind: 'submit', file: file ? resolve(file) : undefined };
-    }
+    case 'submit':
+      return { kind: 'submit' };
     case 'extend':
       return { kind: 'extend', to: requiredOption(inv, 'to'), reason: requiredOption(inv, 'reason') };
     case 'return':
@@ -111,8 +115,14 @@ async function obligationAction(inv: Invocation): Promise<void> {
   const event = obligationEvent(inv);
   const actor = option(inv, 'by') ?? loadConfig().operator;
   const args = { campaignId, unitId, deliverableId, event, actor };
+  const upload = inv.name === 'submit' ? submittedFile(inv) : undefined;
+  const config = loadConfig();
   const { state, warnings } = await withDb(async (db) => ({
-    state: await withTemporal((client) => actOnObligation({ client, db }, args)),
+    state: await withTemporal((client) =>
+      inv.name === 'submit'
+        ? submitObligation({ client, db, dataDir: config.dataDir, maxUploadBytes: config.maxUploadBytes }, { ...args, upload })
+        : actOnObligation({ client, db }, args),
+    ),
     warnings: await actionWarnings(db, args),
   }));
   for (const w of warnings) inv.out.warn(w);

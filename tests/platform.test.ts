@@ -1,5 +1,6 @@
 // The platform as a user runs it: `npm start` (real Temporal dev server, SQLite, mail catcher, worker) and
 // the `duban` CLI as separate processes. A restart resumes running campaigns where they were.
+import { createHash } from 'node:crypto';
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -172,9 +173,19 @@ describe('npm start and the duban CLI', () => {
     expect(await stopPlatform()).toBe(0);
     expect(output).toContain('[duban] stopped');
     await startPlatform();
-    const submit = await duban('submit', 'upcoming', 'town-a', 'report', '--json');
+    const report = join(env.DUBAN_DATA_DIR!, 'town-a 报告.pdf');
+    writeFileSync(report, '%PDF-1.4\n%%EOF\n');
+    const exe = join(env.DUBAN_DATA_DIR!, 'town-a.exe');
+    writeFileSync(exe, 'MZ');
+    const refusedFile = await duban('submit', 'upcoming', 'town-a', 'report', '--file', exe);
+    expect(refusedFile.code).toBe(1);
+    expect(refusedFile.stderr).toContain('town-a.exe');
+    const submit = await duban('submit', 'upcoming', 'town-a', 'report', '--file', report, '--json');
     expect(submit.code).toBe(0);
     expect(JSON.parse(submit.stdout)).toMatchObject({ status: 'submitted', lateWorkingDays: 0 });
+    // the file is kept by its sha256 under the data directory, as an upload through the console would be
+    const sha = createHash('sha256').update(readFileSync(report)).digest('hex');
+    expect(readFileSync(join(env.DUBAN_DATA_DIR!, 'files', sha.slice(0, 2), sha), 'utf8')).toBe('%PDF-1.4\n%%EOF\n');
     const refused = await duban('submit', 'upcoming', 'town-a', 'report');
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('报送并接收，不能再次报送');
