@@ -9,6 +9,7 @@ import { civilDateOf, formatInstant } from '../domain/zoned-time';
 import { type LoadedCampaign, loadCampaign, reportsToOf, scheduleContext } from '../store/campaigns';
 import type { Db, Obligation, Unit } from '../store/db';
 import { obligationFacts } from '../store/obligations';
+import { actorName } from './actors';
 
 export const BOARD_STATUSES = ['open', 'due_soon', 'overdue', 'submitted', 'extended', 'returned', 'waived'] as const;
 export type BoardStatusFilter = (typeof BOARD_STATUSES)[number];
@@ -247,8 +248,9 @@ export async function campaignSummaries(db: Db, serverNow: number = Date.now()) 
       id: c.id,
       title: c.title,
       officeName: c.officeName,
+      timeZone: c.timeZone,
       launchedAt: c.launchedAt.toISOString(),
-      launchedBy: c.launchedBy,
+      launchedBy: actorName(c.launchedBy),
       counts: await campaignCounts(db, c.id, serverNow),
     })),
   );

@@ -8,6 +8,7 @@ import { appendAudit } from '../store/audit';
 import { loadCampaign, requireObligation } from '../store/campaigns';
 import type { Db, ExtensionRequest } from '../store/db';
 import { actOnObligation } from './actions';
+import { actorName } from './actors';
 
 export interface ExtensionRequestView {
   id: number;
@@ -31,7 +32,7 @@ export function requestView(r: ExtensionRequest, zone: string): ExtensionRequest
     reason: r.reason,
     status: r.status as ExtensionRequestView['status'],
     requestedAt: formatInstant(r.requestedAt.getTime(), zone),
-    decidedBy: r.decidedBy,
+    decidedBy: r.decidedBy === null ? null : actorName(r.decidedBy),
     decidedAt: r.decidedAt ? formatInstant(r.decidedAt.getTime(), zone) : null,
     decisionNote: r.decisionNote,
   };

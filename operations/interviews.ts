@@ -2,7 +2,7 @@
 import { DubanError } from '../domain/errors';
 import { formatInstant, parseInstant } from '../domain/zoned-time';
 import { appendAudit } from '../store/audit';
-import { requireCampaign } from '../store/campaigns';
+import { requireCampaign, settingsOf } from '../store/campaigns';
 import type { Db } from '../store/db';
 
 export interface InterviewRow {
@@ -24,6 +24,7 @@ export interface InterviewView {
   unitId: string;
   unitName: string;
   deliverableId: string;
+  deliverableName: string;
   principal: string;
   status: 'to_schedule' | 'scheduled' | 'held';
   scheduledFor: string | null;
@@ -38,12 +39,14 @@ export async function interviewViews(db: Db, campaignId: string): Promise<Interv
   const campaign = await requireCampaign(db, campaignId);
   const zone = campaign.timeZone;
   const units = new Map((await db.unit.findMany({ where: { campaignId } })).map((u) => [u.unitId, u.name]));
+  const deliverables = new Map(Object.entries(settingsOf(campaign).deliverables).map(([id, d]) => [id, d.name]));
   const rows = await db.interview.findMany({ where: { campaignId }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
   return rows.map((i) => ({
     id: i.id,
     unitId: i.unitId,
     unitName: units.get(i.unitId) ?? i.unitId,
     deliverableId: i.deliverableId,
+    deliverableName: deliverables.get(i.deliverableId) ?? i.deliverableId,
     principal: i.principal,
     status: i.status as InterviewView['status'],
     scheduledFor: i.scheduledFor ? formatInstant(i.scheduledFor.getTime(), zone) : null,

@@ -6,6 +6,7 @@ import { type ReadAuditDetail, readAuditDetail } from '../store/audit';
 import { loadCampaign, requireObligation, requireUnit } from '../store/campaigns';
 import type { Db } from '../store/db';
 import { type BoardRow, boardRowsOf } from './board';
+import { actorName } from './actors';
 import { type ExtensionRequestView, requestView } from './extension-requests';
 
 export interface TimelineItem {
@@ -27,12 +28,6 @@ export interface ObligationDetail {
   extensionRequests: ExtensionRequestView[];
 }
 
-/** Who acted, as a person reads it: `operator:NAME` (the console), `unit:ID` (the portal), or the CLI's login. */
-export function actorName(actor: string, unitName?: string): string {
-  if (actor.startsWith('unit:')) return `${unitName ?? actor.slice(5)}（报送链接）`;
-  if (actor.startsWith('operator:')) return actor.slice(9);
-  return actor;
-}
 
 function describe(record: ReadAuditDetail): Pick<TimelineItem, 'summary' | 'letter' | 'file'> {
   switch (record.kind) {

@@ -36,9 +36,15 @@ export interface CampaignSummary {
   id: string;
   title: string;
   officeName: string;
+  /** IANA zone the campaign's dates and times are in (Asia/Shanghai). */
+  timeZone: string;
   launchedAt: string;
   launchedBy: string;
   counts: CampaignCounts;
+}
+
+export interface CampaignDetail extends CampaignSummary {
+  facets: Facets;
 }
 
 export interface Facets {
@@ -87,8 +93,10 @@ export interface PlanPreviewNotice {
   unitId: string;
   unitName: string;
   deliverableId: string;
+  deliverableName: string;
   action: string;
-  reason: string;
+  /** 提醒 / 提醒敦促函 / 督办通知 / 通报 / 约谈通知 */
+  instrument: string;
 }
 
 export interface PlanPreview {
@@ -108,6 +116,9 @@ export interface LaunchResponse {
   campaignId: string;
   obligations: number;
   warnings: string[];
+  /** launched: new; resumed: recorded earlier, its workflow started now; already-launched: nothing done */
+  outcome: 'launched' | 'resumed' | 'already-launched';
+  message: string;
 }
 
 export interface StoredFileRef {
@@ -163,6 +174,7 @@ export interface Interview {
   unitId: string;
   unitName: string;
   deliverableId: string;
+  deliverableName: string;
   principal: string;
   status: 'to_schedule' | 'scheduled' | 'held';
   scheduledFor: string | null;

@@ -15,6 +15,7 @@ import { approveExtensionRequest, refuseExtensionRequest } from '../operations/e
 import { closeInterview, interviewViews, scheduleInterview } from '../operations/interviews';
 import { launchCampaign } from '../operations/launch';
 import { obligationDetail } from '../operations/obligation-detail';
+import { actorName } from '../operations/actors';
 import { submitObligation } from '../operations/submissions';
 import { exportBoardWorkbook } from '../spreadsheets/board-export';
 import { parseUnitWorkbook } from '../spreadsheets/units-import';
@@ -110,13 +111,15 @@ export function registerConsoleRoutes(app: FastifyInstance, deps: ConsoleDeps): 
     const def = parseCampaignDefinition(yamlText, sourceName);
     const compiled = compileCampaign(def, Math.max(now(), defaultLaunchAt(def)));
     const units = new Map(def.units.map((u) => [u.id, u.name]));
+    const deliverables = new Map(def.deliverables.map((d) => [d.id, d.name]));
     const notices = planCampaign(compiled).map((n) => ({
       at: n.at,
       unitId: n.unit,
       unitName: units.get(n.unit) ?? n.unit,
       deliverableId: n.deliverable,
+      deliverableName: deliverables.get(n.deliverable) ?? n.deliverable,
       action: n.action,
-      reason: INSTRUMENT_NAMES[n.action],
+      instrument: INSTRUMENT_NAMES[n.action],
     }));
     return { campaignId: def.id, title: def.title, plan: { obligations: compiled.obligations.length, units: def.units.length, notices }, warnings: compiled.warnings };
   });
@@ -140,8 +143,9 @@ export function registerConsoleRoutes(app: FastifyInstance, deps: ConsoleDeps): 
       id: c.id,
       title: c.title,
       officeName: c.officeName,
+      timeZone: c.timeZone,
       launchedAt: c.launchedAt.toISOString(),
-      launchedBy: c.launchedBy,
+      launchedBy: actorName(c.launchedBy),
       counts: await campaignCounts(db, c.id, now()),
       facets: board.facets,
     };

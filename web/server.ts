@@ -64,7 +64,7 @@ export async function createConsoleServer(deps: ConsoleDeps): Promise<FastifyIns
   app.setNotFoundHandler(async (request, reply) => {
     const path = request.url.split('?')[0];
     if (request.method === 'GET' && !path.startsWith('/api/') && !path.startsWith('/assets/') && index && existsSync(index)) {
-      return reply.header('cache-control', 'no-cache').sendFile('index.html');
+      return reply.header('cache-control', 'no-cache').sendFile('index.html', { cacheControl: false });
     }
     return reply.status(404).send({ error: { code: 'NOT_FOUND', message: `没有这个地址：${request.method} ${path}` } });
   });
