@@ -8,6 +8,7 @@ import type { Db } from '../store/db';
 import { createLaunchActivities } from './launch';
 import { createNoticeActivities } from './notices';
 import { createObligationActivities } from './obligations';
+import { createUnitMessageActivities } from './unit-messages';
 
 export interface ActivityDeps {
   db: Db;
@@ -49,5 +50,6 @@ export function createActivities(deps: ActivityDeps): DubanActivities {
     ...createNoticeActivities(deps),
     ...createObligationActivities(deps),
     ...createLaunchActivities(deps),
+    ...createUnitMessageActivities(deps),
   } satisfies DubanActivities);
 }

@@ -27,7 +27,7 @@ import {
   renewClaim,
 } from '../store/notices';
 import { obligationRecord } from '../store/obligations';
-import { linkExpiry, signUnitLink, unitLinkKey } from '../access/unit-links';
+import { portalLinks } from './portal-links';
 
 function unitOf(loaded: CachedCampaign, campaignId: string, unitId: string) {
   const unit = loaded.units.get(unitId);
@@ -48,16 +48,12 @@ export function createNoticeActivities(deps: NoticeDeps) {
   const { db, mailer } = deps;
   const lease = deps.noticeLease ?? NOTICE_LEASE;
   const loadCampaign = campaignCache(db);
-  let linkKey: Promise<Buffer> | undefined;
+  const portalUrl = portalLinks(deps);
 
-  /** The unit's own link, valid until 30 days after the later of the campaign's last deadline and this one. */
+  /** The unit's own link; none in a circulation. */
   async function portalUrlOf(input: SendNoticeInput, loaded: CachedCampaign): Promise<string | undefined> {
-    if (!deps.publicUrl || input.notice.action === 'circulate') return undefined;
-    linkKey ??= unitLinkKey(db);
-    linkKey.catch(() => (linkKey = undefined));
-    const last = input.notice.deadline > loaded.lastDue ? input.notice.deadline : loaded.lastDue;
-    const token = signUnitLink(await linkKey, { campaignId: input.campaignId, unitId: input.unitId, expiresOn: linkExpiry(last) });
-    return `${deps.publicUrl.replace(/\/+$/, '')}/u/${token}`;
+    if (input.notice.action === 'circulate') return undefined;
+    return portalUrl({ campaignId: input.campaignId, unitId: input.unitId, deadline: input.notice.deadline, lastDue: loaded.lastDue });
   }
 
   /** The letter as it will be sent at campaign time `sendingAt`, with its recipients. */

@@ -70,6 +70,13 @@ function describe(record: ReadAuditDetail): Pick<TimelineItem, 'summary' | 'lett
       return { summary: `批准延期申请，延期至 ${record.detail.to}` };
     case 'extension.refused':
       return { summary: `不予批准延期申请（${record.detail.reason}）` };
+    case 'unit.told': {
+      const d = record.detail;
+      return {
+        summary: `告知单位：${d.subject}`,
+        letter: { action: d.decision, subject: d.subject, body: d.text, recipients: d.to, reason: `告知单位办公室的决定（${d.key}）`, messageId: d.messageId },
+      };
+    }
   }
 }
 

@@ -3,6 +3,7 @@
 // It imports neither workflows/ nor activities/, so both (and every client) can import it.
 import { SearchAttributeType, defineSearchAttributeKey } from '@temporalio/common';
 import { defineUpdate } from '@temporalio/workflow';
+import type { CivilDate } from '../domain/calendar';
 import type { ObligationEvent, ObligationState, ScheduleContext, ScheduledNotice } from '../domain/policy';
 
 export const TASK_QUEUE = 'duban';
@@ -20,6 +21,11 @@ export function campaignWorkflowId(campaignId: string): string {
 
 export function obligationWorkflowId(campaignId: string, unitId: string, deliverableId: string): string {
   return `duban/${campaignId}/${unitId}/${deliverableId}`;
+}
+
+/** The one workflow that tells a unit of one decision (`key`): a second start with the same key starts nothing. */
+export function unitMessageWorkflowId(m: Pick<SendUnitMessageInput, 'campaignId' | 'unitId' | 'deliverableId' | 'key'>): string {
+  return `${obligationWorkflowId(m.campaignId, m.unitId, m.deliverableId)}/message/${m.key}`;
 }
 
 /** An operator's action on one obligation: submit, extend, waive, return. */
@@ -86,12 +92,33 @@ export interface RecordActionInput {
   after: ObligationState;
 }
 
+/** What the office decided about one obligation, to be told to its unit (letters/decisions.ts words it). */
+export type UnitDecision =
+  | { kind: 'extension-approved'; requestId: number; requestedTo: CivilDate; to: CivilDate }
+  | { kind: 'extension-refused'; requestId: number; requestedTo: CivilDate; reason: string; deadline: CivilDate };
+
+export interface SendUnitMessageInput {
+  campaignId: string;
+  unitId: string;
+  deliverableId: string;
+  /** Names the decision within the obligation (e.g. `extension-request-7-refused`): one letter per key, ever. */
+  key: string;
+  decision: UnitDecision;
+}
+
+export interface SendUnitMessageResult {
+  messageKey: string;
+  /** sent: delivered now; already-sent: an earlier attempt (or an earlier workflow with the same key) delivered it */
+  outcome: 'sent' | 'already-sent';
+}
+
 /** Every activity the worker registers (activities/index.ts implements it; workflows proxy it). */
 export interface DubanActivities {
   countObligations(campaignId: string): Promise<number>;
   startObligationWorkflows(input: StartBatchInput): Promise<number>;
   sendNotice(input: SendNoticeInput): Promise<SendNoticeResult>;
   recordObligationAction(input: RecordActionInput): Promise<void>;
+  sendUnitMessage(input: SendUnitMessageInput): Promise<SendUnitMessageResult>;
 }
 
 /** Stable within one obligation and deadline: campaign/unit/deliverable/deadline/action/day. */
@@ -99,3 +126,8 @@ export function noticeBusinessKey(input: Pick<SendNoticeInput, 'campaignId' | 'u
   return `${input.campaignId}/${input.unitId}/${input.deliverableId}/${input.notice.key}`;
 }
 
+
+/** The unit message's claim key in the database: campaign/unit/deliverable/message/key. */
+export function unitMessageKey(m: Pick<SendUnitMessageInput, 'campaignId' | 'unitId' | 'deliverableId' | 'key'>): string {
+  return `${m.campaignId}/${m.unitId}/${m.deliverableId}/message/${m.key}`;
+}

@@ -41,6 +41,16 @@ export const AUDIT_DETAIL = {
   'extension.requested': z.object({ requestId: z.number(), to: civilDate, reason: z.string() }),
   'extension.approved': z.object({ requestId: z.number(), to: civilDate }),
   'extension.refused': z.object({ requestId: z.number(), reason: z.string() }),
+  'unit.told': z.object({
+    /** The message's key within the obligation (e.g. extension-request-7-refused). */
+    key: z.string(),
+    /** What was decided: extension-approved, extension-refused, … */
+    decision: z.string(),
+    to: z.array(z.string()),
+    subject: z.string(),
+    text: z.string(),
+    messageId: z.string(),
+  }),
 } as const;
 
 export type AuditKind = keyof typeof AUDIT_DETAIL;

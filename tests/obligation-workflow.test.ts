@@ -68,6 +68,9 @@ function stubs(answer: (input: SendNoticeInput, attempt: number) => SendNoticeRe
     async recordObligationAction(input) {
       recorded.push({ kind: input.event.kind, before: input.before, after: input.after, actor: input.actor });
     },
+    async sendUnitMessage() {
+      throw new Error('not used by the obligation workflow');
+    },
   };
   return { activities, sent, recorded, calls: () => calls };
 }

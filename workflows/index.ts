@@ -1,2 +1,3 @@
 export { campaignWorkflow } from './campaign';
 export { obligationWorkflow } from './obligation';
+export { unitMessageWorkflow } from './unit-message';
