@@ -129,7 +129,7 @@ export function createUnitMessageActivities(deps: UnitMessageDeps) {
       if (!(err instanceof ClaimHeldError)) throw err;
       throw ApplicationFailure.create({
         type: 'UNIT_MESSAGE_CLAIMED',
-        message: err.message,
+        message: `unit message ${claim.messageKey} is being sent by another attempt until ${err.until.toISOString()}`,
         nextRetryDelay: Math.max(1_000, err.until.getTime() - Date.now() + 500),
       });
     }

@@ -49,12 +49,11 @@ export function renderDecision(f: DecisionFacts): RenderedDecision {
   switch (d.kind) {
     case 'extension-approved': {
       const due = chineseDate(d.to);
-      const other = d.to === d.requestedTo ? '' : `（与申请日期不同）`;
       return {
         title: '延期申请批复',
         subject: `【延期申请已批准】${item}截止时间改为${due}`,
         text:
-          `${f.unit.name}：\n\n${received}经研究，延期申请已批准，截止时间改为${due}${other}。` +
+          `${f.unit.name}：\n\n${received}经研究，延期申请已批准，截止时间改为${due}。` +
           `根据${f.campaignTitle}工作安排，请于${due}前将${item}报送${to}。${sign}`,
         to: [f.unit.email],
         cc: [],

@@ -1,12 +1,16 @@
 // 延期申请: a unit asks for more time through its portal link; an operator approves it (an extension, taken
-// through the obligation's workflow like any other) or refuses it with a reason. Both are recorded.
-import type { Client } from '@temporalio/client';
+// through the obligation's workflow like any other) or refuses it with a reason. Both are recorded, and the
+// unit is told by a letter (unitMessageWorkflow), exactly once per decision.
+import { type Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { WorkflowIdReusePolicy } from '@temporalio/common';
 import { isCivilDate } from '../domain/calendar';
 import { DubanError } from '../domain/errors';
 import { civilDateOf, formatInstant } from '../domain/zoned-time';
+import { SEARCH_ATTRIBUTES, type SendUnitMessageInput, type UnitDecision, unitMessageWorkflowId } from '../shared/contract';
 import { appendAudit } from '../store/audit';
 import { loadCampaign, requireObligation } from '../store/campaigns';
 import type { Db, ExtensionRequest } from '../store/db';
+import { unitMessageWorkflow } from '../workflows/unit-message';
 import { actOnObligation } from './actions';
 import { actorName } from './actors';
 
@@ -76,13 +80,84 @@ export async function requestExtension(
   return requestView(created, campaign.timeZone);
 }
 
-async function pendingRequest(db: Db, requestId: number): Promise<ExtensionRequest> {
+/** What deciding a request needs: the database, and Temporal to tell the unit. */
+export interface DecisionDeps {
+  db: Db;
+  client: Client;
+  taskQueue: string;
+  /** Whether Duban* search attributes are registered (the letter's workflow then carries them). */
+  searchAttributes?: boolean;
+}
+
+/**
+ * Tells the unit of a decision: starts its unitMessageWorkflow under an id derived from `key`. A second start
+ * with the same key (a retried operator action) starts nothing; should Temporal have forgotten the first
+ * workflow, the letter's claim in the database (store/unit-messages.ts) still keeps it to one letter.
+ */
+export async function tellUnit(deps: Pick<DecisionDeps, 'client' | 'taskQueue' | 'searchAttributes'>, message: SendUnitMessageInput & { stageId?: string }): Promise<'started' | 'already-started'> {
+  const { stageId, ...input } = message;
+  try {
+    await deps.client.workflow.start(unitMessageWorkflow, {
+      workflowId: unitMessageWorkflowId(input),
+      taskQueue: deps.taskQueue,
+      args: [input],
+      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+      typedSearchAttributes: deps.searchAttributes
+        ? [
+            { key: SEARCH_ATTRIBUTES.campaign, value: input.campaignId },
+            { key: SEARCH_ATTRIBUTES.unit, value: input.unitId },
+            { key: SEARCH_ATTRIBUTES.deliverable, value: input.deliverableId },
+            ...(stageId ? [{ key: SEARCH_ATTRIBUTES.stage, value: stageId }] : []),
+          ]
+        : undefined,
+    });
+    return 'started';
+  } catch (err) {
+    if (err instanceof WorkflowExecutionAlreadyStartedError) return 'already-started';
+    throw err;
+  }
+}
+
+const decisionKey = (row: ExtensionRequest, status: 'approved' | 'refused') => `extension-request-${row.id}-${status}`;
+
+/** The letter of a decided request; `due` is the obligation's deadline after the decision. */
+function decisionLetter(row: ExtensionRequest, status: 'approved' | 'refused', due: string, stageId: string): SendUnitMessageInput & { stageId: string } {
+  const decision: UnitDecision =
+    status === 'approved'
+      ? { kind: 'extension-approved', requestId: row.id, requestedTo: row.requestedTo, to: due }
+      : { kind: 'extension-refused', requestId: row.id, requestedTo: row.requestedTo, reason: row.decisionNote ?? '', deadline: due };
+  return { campaignId: row.campaignId, unitId: row.unitId, deliverableId: row.deliverableId, key: decisionKey(row, status), decision, stageId };
+}
+
+function decidedError(row: ExtensionRequest): DubanError {
+  return new DubanError('REQUEST_DECIDED', `延期申请 ${row.id} 已于 ${row.decidedAt?.toISOString().slice(0, 10)} 由 ${row.decidedBy} ${row.status === 'approved' ? '批准' : '不予批准'}`);
+}
+
+async function requestRow(db: Db, requestId: number): Promise<ExtensionRequest> {
   const row = await db.extensionRequest.findUnique({ where: { id: requestId } });
   if (!row) throw new DubanError('UNKNOWN_REQUEST', `延期申请 ${requestId} 不存在`);
-  if (row.status !== 'pending') {
-    throw new DubanError('REQUEST_DECIDED', `延期申请 ${requestId} 已于 ${row.decidedAt?.toISOString().slice(0, 10)} 由 ${row.decidedBy} ${row.status === 'approved' ? '批准' : '不予批准'}`);
-  }
   return row;
+}
+
+async function pendingRequest(db: Db, requestId: number): Promise<ExtensionRequest> {
+  const row = await requestRow(db, requestId);
+  if (row.status !== 'pending') throw decidedError(row);
+  return row;
+}
+
+/**
+ * The request as the operator found it, when still pending. Already decided the same way (the operator's retry
+ * of an action whose answer was lost), the unit's letter is started again — the same key, so at most once —
+ * in case the first call ended between recording the decision and starting it; the retry is refused as before.
+ */
+async function undecidedRequest(deps: DecisionDeps, requestId: number, status: 'approved' | 'refused'): Promise<ExtensionRequest> {
+  const row = await requestRow(deps.db, requestId);
+  if (row.status === 'pending') return row;
+  if (row.status === status) {
+    const obligation = await requireObligation(deps.db, row.campaignId, row.unitId, row.deliverableId);
+    await tellUnit(deps, decisionLetter(row, status, obligation.due, obligation.stageId));
+  }
+  throw decidedError(row);
 }
 
 /** Marks the request decided, unless another operator decided it first. */
@@ -97,14 +172,11 @@ async function markDecided(db: Db, row: ExtensionRequest, data: { status: 'appro
   }
 }
 
-export async function approveExtensionRequest(
-  deps: { db: Db; client: Client },
-  args: { requestId: number; to?: string; actor: string },
-): Promise<{ warnings: string[] }> {
+export async function approveExtensionRequest(deps: DecisionDeps, args: { requestId: number; to?: string; actor: string }): Promise<{ warnings: string[] }> {
   const { db } = deps;
-  const row = await pendingRequest(db, args.requestId);
+  const row = await undecidedRequest(deps, args.requestId, 'approved');
   const to = args.to?.trim() || row.requestedTo;
-  await actOnObligation(deps, {
+  const after = await actOnObligation(deps, {
     campaignId: row.campaignId,
     unitId: row.unitId,
     deliverableId: row.deliverableId,
@@ -124,13 +196,16 @@ export async function approveExtensionRequest(
     summary: `extension request ${row.id} approved`,
     detail: { requestId: row.id, to },
   });
+  const obligation = await requireObligation(db, row.campaignId, row.unitId, row.deliverableId);
+  await tellUnit(deps, decisionLetter(row, 'approved', after.deadline, obligation.stageId));
   return { warnings: [] };
 }
 
-export async function refuseExtensionRequest(db: Db, args: { requestId: number; reason: string; actor: string }): Promise<void> {
+export async function refuseExtensionRequest(deps: DecisionDeps, args: { requestId: number; reason: string; actor: string }): Promise<void> {
+  const { db } = deps;
   const reason = args.reason?.trim() ?? '';
   if (!reason) throw new DubanError('INVALID_ARGUMENT', '请填写不予批准的理由');
-  const row = await pendingRequest(db, args.requestId);
+  const row = await undecidedRequest(deps, args.requestId, 'refused');
   const at = new Date();
   await markDecided(db, row, { status: 'refused', decidedBy: args.actor, decisionNote: reason, at });
   await appendAudit(db, {
@@ -144,4 +219,6 @@ export async function refuseExtensionRequest(db: Db, args: { requestId: number; 
     summary: `extension request ${row.id} refused`,
     detail: { requestId: row.id, reason },
   });
+  const obligation = await requireObligation(db, row.campaignId, row.unitId, row.deliverableId);
+  await tellUnit(deps, decisionLetter({ ...row, decisionNote: reason }, 'refused', obligation.due, obligation.stageId));
 }

@@ -6,12 +6,16 @@ import ExcelJS from 'exceljs';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addOperator } from '../access/operators';
 import { signUnitLink, unitLinkKey } from '../access/unit-links';
 import { parseInstant } from '../domain/zoned-time';
+import { tellUnit } from '../operations/extension-requests';
 import { type Rehearsal, startRehearsal } from '../rehearsal/rehearsal';
+import { type SendUnitMessageInput, unitMessageKey, unitMessageWorkflowId } from '../shared/contract';
 import { storedFilePath } from '../store/files';
+import { unitMessageWorkflow } from '../workflows/unit-message';
 import { createConsoleServer } from '../web/server';
 import { TEST_DATABASES, type TestDatabase, freshDatabase } from './support/databases';
 
@@ -291,6 +295,14 @@ describe.each(TEST_DATABASES)('the console API on %s', (kind) => {
       expect(link).toMatch(/^\/u\/[\w-]+\.[\w-]+$/);
     });
     const api = (path = '') => link.replace('/u/', '/api/portal/') + path;
+    const WANBAO = 'wanbao@taonan.example';
+    type Told = Pick<SendUnitMessageInput, 'deliverableId' | 'key'>;
+    const told = (m: Told) => ({ campaignId: CAMPAIGN, unitId: 'wanbao', ...m });
+    /** The letter's workflow, waited on with a plain client (the time-skipping one would move the clock). */
+    const letterWorkflow = (m: Told) =>
+      new Client({ connection: r.env.connection, namespace: r.env.namespace ?? 'default' }).workflow.getHandle(unitMessageWorkflowId(told(m)));
+    /** The letters the unit received for one message key. */
+    const lettersOf = (m: Told) => r.catcher!.messages().filter((x) => x.to.includes(WANBAO) && x.headers['x-duban-key'] === unitMessageKey(told(m)));
 
     it('shows the unit its own obligations and nothing else, without an account', async () => {
       const unit = new Browser(base);
@@ -333,7 +345,18 @@ describe.each(TEST_DATABASES)('the console API on %s', (kind) => {
       expect(await row('wanbao')).toMatchObject({ due: '2022-09-07', extended: true });
       const decided = await r.db.extensionRequest.findUniqueOrThrow({ where: { id: requestId } });
       expect(decided).toMatchObject({ status: 'approved', decidedBy: 'operator:clerk' });
+      // the unit is told, by one letter: its new deadline, and its link
+      const approved = { deliverableId: 'work-plan', key: `extension-request-${requestId}-approved` };
+      expect(await letterWorkflow(approved).result()).toMatchObject({ outcome: 'sent' });
+      const [approval, ...more] = lettersOf(approved);
+      expect(more).toEqual([]);
+      expect(approval.subject).toBe('【延期申请已批准】《本单位专项整治细化方案》截止时间改为2022年9月7日');
+      expect(approval.text).toMatch(/^万宝镇：\n\n贵单位关于《本单位专项整治细化方案》的延期申请（申请延期至2022年9月7日）已收悉。经研究，延期申请已批准，截止时间改为2022年9月7日。/);
+      expect(approval.text).toContain(`${PUBLIC_URL}/u/`);
+      expect(approval.text).toContain('洮南市民政局');
       expect((await clerk.call('POST', `/api/extension-requests/${requestId}/refuse`, { json: { reason: '迟了' } })).body.error?.code).toBe('REQUEST_DECIDED');
+      // a refusal of what was approved tells the unit nothing
+      expect(await r.db.unitMessage.count({ where: { unitId: 'wanbao' } })).toBe(1);
 
       const second = await unit.call('POST', api('/hazard-list/extension-request'), { json: { to: '2022-09-20', reason: '材料多' } });
       const secondId = (second.body.request as { id: number }).id;
@@ -341,6 +364,49 @@ describe.each(TEST_DATABASES)('the console API on %s', (kind) => {
       const view = await unit.call('GET', api());
       const hazard = (view.body.obligations as { deliverableId: string; request: { status: string; decisionNote: string } }[]).find((o) => o.deliverableId === 'hazard-list')!;
       expect(hazard.request).toMatchObject({ status: 'refused', decisionNote: '时间充足，请按时报送' });
+
+      // told once: the reason, and the deadline that stands
+      const refused = { deliverableId: 'hazard-list', key: `extension-request-${secondId}-refused` };
+      const handle = letterWorkflow(refused);
+      expect(await handle.result()).toMatchObject({ outcome: 'sent' });
+      const { runId } = await handle.describe();
+      const [refusal, ...again] = lettersOf(refused);
+      expect(again).toEqual([]);
+      expect(refusal.subject).toBe('【延期申请未获批准】《风险隐患问题排查清单》截止时间仍为2022年9月5日');
+      expect(refusal.text).toContain('经研究，延期申请未获批准，理由：时间充足，请按时报送。请按原截止时间2022年9月5日前将《风险隐患问题排查清单》报送');
+      expect(refusal.text).toContain(`${PUBLIC_URL}/u/`);
+      // refusing again is refused, and starts nothing new: still one letter, from the same run
+      const retried = await clerk.call('POST', `/api/extension-requests/${secondId}/refuse`, { json: { reason: '时间充足，请按时报送' } });
+      expect(retried.body.error?.code).toBe('REQUEST_DECIDED');
+      expect((await handle.describe()).runId).toBe(runId);
+      expect(lettersOf(refused)).toHaveLength(1);
+      expect(lettersOf(approved)).toHaveLength(1);
+      // the console's timeline shows each letter
+      const timeline = (await clerk.call('GET', obligationPath('wanbao', 'hazard-list'))).body.timeline as { kind: string; summary: string; letter?: { body: string } }[];
+      const entry = timeline.find((t) => t.kind === 'unit.told')!;
+      expect(entry.summary).toBe(`告知单位：${refusal.subject}`);
+      expect(entry.letter?.body).toBe(refusal.text);
+    });
+
+    it('tells the unit of one decision once, however often it is asked', async () => {
+      const message: SendUnitMessageInput = {
+        ...told({ deliverableId: 'hazard-list', key: 'twice' }),
+        decision: { kind: 'extension-refused', requestId: 0, requestedTo: '2022-09-09', reason: '测试', deadline: '2022-09-05' },
+      };
+      const deps = { client: r.env.client, taskQueue: r.taskQueue };
+      // the operation, twice at once and once more: one workflow
+      const starts = await Promise.all([tellUnit(deps, message), tellUnit(deps, message)]);
+      expect(starts.sort()).toEqual(['already-started', 'started']);
+      expect(await letterWorkflow(message).result()).toMatchObject({ outcome: 'sent' });
+      expect(await tellUnit(deps, message)).toBe('already-started');
+      // a workflow under another id with the same key (as if Temporal had forgotten the first): the claim holds
+      const other = await r.env.client.workflow.start(unitMessageWorkflow, { workflowId: `${unitMessageWorkflowId(message)}/again`, taskQueue: r.taskQueue, args: [message] });
+      const plain = new Client({ connection: r.env.connection, namespace: r.env.namespace ?? 'default' });
+      expect(await plain.workflow.getHandle(other.workflowId).result()).toMatchObject({ outcome: 'already-sent' });
+      expect(lettersOf(message)).toHaveLength(1);
+      const row = await r.db.unitMessage.findUniqueOrThrow({ where: { messageKey: unitMessageKey(message) } });
+      expect(row).toMatchObject({ status: 'sent', attempts: 1, kind: 'extension-refused' });
+      expect(await r.db.auditEvent.count({ where: { eventKey: unitMessageKey(message), kind: 'unit.told' } })).toBe(1);
     });
 
     it('takes the unit’s file as a submission, recorded exactly as the office’s', async () => {

@@ -242,7 +242,7 @@ export function registerConsoleRoutes(app: FastifyInstance, deps: ConsoleDeps): 
     approveExtensionRequest(deps, { requestId: intParam(request.params.requestId, '延期申请'), to: bodyOf(schemas.approve, request).to, actor: actorOf(request) }),
   );
   app.post<{ Params: { requestId: string } }>('/api/extension-requests/:requestId/refuse', async (request) => {
-    await refuseExtensionRequest(db, { requestId: intParam(request.params.requestId, '延期申请'), reason: bodyOf(schemas.refuse, request).reason, actor: actorOf(request) });
+    await refuseExtensionRequest(deps, { requestId: intParam(request.params.requestId, '延期申请'), reason: bodyOf(schemas.refuse, request).reason, actor: actorOf(request) });
     return { warnings: [] };
   });
 
