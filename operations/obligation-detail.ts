@@ -91,10 +91,15 @@ export async function obligationDetail(db: Db, campaignId: string, unitId: strin
     where: { campaignId, OR: [{ unitId, deliverableId }, { unitId: null }] },
     orderBy: [{ at: 'asc' }, { id: 'asc' }],
   });
+  const operators = new Map((await db.operator.findMany({ select: { name: true, displayName: true } })).map((o) => [`operator:${o.name}`, o]));
+  const who = (actor: string) => {
+    const o = operators.get(actor);
+    return o && o.displayName !== o.name ? `${o.displayName}（${o.name}）` : actorName(actor, unit.name);
+  };
   const timeline = audit.map((a): TimelineItem => ({
     at: formatInstant(a.at.getTime(), zone),
     kind: a.kind,
-    actor: actorName(a.actor, unit.name),
+    actor: who(a.actor),
     ...describe(readAuditDetail(a)),
   }));
   const requests = await db.extensionRequest.findMany({ where: { campaignId, unitId, deliverableId }, orderBy: { id: 'desc' } });
