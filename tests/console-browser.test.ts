@@ -106,7 +106,8 @@ async function login(page: Page, name: string, password: string): Promise<void> 
 
 /** Lets antd's open/close animations finish before a screenshot. */
 async function settled(page: Page): Promise<void> {
-  await page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running'));
+  // runs in the page (the test's own types know no DOM)
+  await page.waitForFunction(() => (globalThis as unknown as { document: { getAnimations(): { playState: string }[] } }).document.getAnimations().every((a) => a.playState !== 'running'));
   await page.waitForTimeout(400);
 }
 
