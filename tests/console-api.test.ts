@@ -3,7 +3,7 @@
 // stranger might try — no session, a wrong password again and again, a missing CSRF token, a foreign
 // origin, a clerk on an admin page, a forged, altered or expired unit link. Each refusal changes nothing.
 import ExcelJS from 'exceljs';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from '@temporalio/client';
@@ -205,6 +205,52 @@ describe.each(TEST_DATABASES)('the console API on %s', (kind) => {
     });
   });
 
+  describe('launching from the console', () => {
+    const definition = () => fileForm('definition', 'taonan.yaml', readFileSync(FILE));
+    it('previews the plan of a file whose units come from the office’s Excel sheet', async () => {
+      const book = new ExcelJS.Workbook();
+      const sheet = book.addWorksheet('单位');
+      sheet.addRow(['名称', '类型', '邮箱', '主要负责人', '负责人邮箱', '牵头部门']);
+      sheet.addRow(['市民政局', '牵头部门', 'mzj@taonan.example', '民政局长', 'mzj.head@taonan.example', '']);
+      sheet.addRow(['城东街道', '镇（街道）', 'cd@taonan.example', '城东书记', 'cd.head@taonan.example', '']);
+      sheet.addRow(['市福利院', '有关部门', 'fly@taonan.example', '福利院长', 'fly.head@taonan.example', '市民政局']);
+      const form = definition();
+      form.append('units', new Blob([Buffer.from(await book.xlsx.writeBuffer())]), 'units.xlsx');
+      const answer = await admin.call('POST', '/api/campaigns/plan', { form });
+      expect(answer.status).toBe(200);
+      const plan = answer.body.plan as { units: number; obligations: number; notices: { unitName: string }[] };
+      expect(plan.units).toBe(3);
+      expect(plan.obligations).toBe(10); // the town and the department owe each of the five deliverables; the lead department none
+      expect(new Set(plan.notices.map((n) => n.unitName))).toEqual(new Set(['城东街道', '市福利院']));
+      expect(await r.db.campaign.count()).toBe(1); // a preview launches nothing
+    });
+
+    it('refuses a sheet with bad rows, naming each by row and column, and launches nothing', async () => {
+      const book = new ExcelJS.Workbook();
+      const sheet = book.addWorksheet('单位');
+      sheet.addRow(['名称', '类型', '邮箱', '主要负责人', '负责人邮箱', '牵头部门']);
+      sheet.addRow(['城东街道', '村', 'cd@taonan.example', '城东书记', 'cd.head@taonan.example', '']);
+      sheet.addRow(['城西街道', '镇（街道）', 'not-an-address', '城西书记', 'cx.head@taonan.example', '']);
+      const form = definition();
+      form.append('units', new Blob([Buffer.from(await book.xlsx.writeBuffer())]), 'units.xlsx');
+      form.append('allowPast', 'true');
+      const answer = await admin.call('POST', '/api/campaigns', { form });
+      expect(answer.status).toBe(400);
+      const problems = (answer.body.error as unknown as { problems: { message: string }[] }).problems.map((p) => p.message);
+      expect(problems.some((m) => m.startsWith('第2行 B列（类型）'))).toBe(true);
+      expect(problems.some((m) => m.startsWith('第3行 C列（邮箱）'))).toBe(true);
+      expect(await r.db.campaign.count()).toBe(1);
+    });
+
+    it('refuses a definition with problems, by line and column', async () => {
+      const bad = readFileSync(FILE, 'utf8').replace('type: town', 'type: village');
+      const answer = await admin.call('POST', '/api/campaigns/plan', { form: fileForm('definition', 'bad.yaml', Buffer.from(bad)) });
+      expect(answer.status).toBe(400);
+      const [problem] = (answer.body.error as unknown as { problems: { line: number; column: number; message: string }[] }).problems;
+      expect(problem).toMatchObject({ line: expect.any(Number), column: expect.any(Number), message: expect.stringContaining('village') });
+    });
+  });
+
   describe('the board', () => {
     it('lists the campaign with its counts', async () => {
       const { body } = await admin.call('GET', '/api/campaigns');
@@ -270,6 +316,19 @@ describe.each(TEST_DATABASES)('the console API on %s', (kind) => {
       const detail = await admin.call('GET', obligationPath('taofu'));
       const summaries = (detail.body.timeline as { summary: string }[]).map((t) => t.summary);
       expect(summaries).toContain('退回修改，重新报送截止 2022-08-31（理由：缺少签章）');
+    });
+
+    it('keeps the earlier file in the record when a returned submission comes again', async () => {
+      const revised = Buffer.concat([PDF, Buffer.from('% 加盖公章\n')]);
+      expect((await admin.call('POST', `${obligationPath('taofu')}/submit`, { form: fileForm('file', '洮府街道工作方案（修改稿）.pdf', revised) })).status).toBe(200);
+      const detail = await admin.call('GET', obligationPath('taofu'));
+      const files = (detail.body.timeline as { file?: { name: string; sha256: string } }[]).flatMap((t) => (t.file ? [t.file] : []));
+      expect(files.map((f) => f.name)).toEqual(['洮府街道工作方案.pdf', '洮府街道工作方案（修改稿）.pdf']);
+      for (const f of files) expect(existsSync(storedFilePath(dataDir, f.sha256))).toBe(true);
+      const first = await admin.call('GET', `/api/files/${files[0].sha256}`);
+      expect(first.status).toBe(200);
+      expect(Buffer.from(first.body.bytes as Buffer).equals(PDF)).toBe(true);
+      expect((await new Browser(base).call('GET', `/api/files/${files[0].sha256}`)).status).toBe(401);
     });
 
     it('exports the board as the 报送情况台账, every row', async () => {

@@ -102,6 +102,8 @@ export interface PlanPreviewNotice {
 export interface PlanPreview {
   obligations: number;
   units: number;
+  /** The launch the plan assumes: now, or the start of the first stage when launching now would send nothing. */
+  launchAt: string;
   notices: PlanPreviewNotice[];
 }
 

@@ -3,7 +3,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { addOperator, listOperators } from '../access/operators';
-import { compileCampaign, defaultLaunchAt } from '../domain/compile';
+import { compileCampaign, defaultLaunchAt, nothingToChase } from '../domain/compile';
 import { parseCampaignDefinition } from '../domain/definition';
 import { DubanError } from '../domain/errors';
 import { planCampaign } from '../domain/plan';
@@ -109,7 +109,14 @@ export function registerConsoleRoutes(app: FastifyInstance, deps: ConsoleDeps): 
   app.post('/api/campaigns/plan', async (request) => {
     const { yamlText, sourceName } = await definitionOf(await readForm(request, deps.maxUploadBytes));
     const def = parseCampaignDefinition(yamlText, sourceName);
-    const compiled = compileCampaign(def, Math.max(now(), defaultLaunchAt(def)));
+    let compiled = compileCampaign(def, Math.max(now(), defaultLaunchAt(def)));
+    const warnings = [...compiled.warnings];
+    const refusal = nothingToChase(compiled);
+    if (refusal) {
+      // launched now it would send nothing: show what it would have sent from the start of its first stage
+      warnings.push(`${refusal.replace('请加 --allow-past 启动', '请勾选“允许发起已过期的行动”')}。以下为从第一阶段开始时启动的计划，仅供参考`);
+      compiled = compileCampaign(def, defaultLaunchAt(def));
+    }
     const units = new Map(def.units.map((u) => [u.id, u.name]));
     const deliverables = new Map(def.deliverables.map((d) => [d.id, d.name]));
     const notices = planCampaign(compiled).map((n) => ({
@@ -121,7 +128,12 @@ export function registerConsoleRoutes(app: FastifyInstance, deps: ConsoleDeps): 
       action: n.action,
       instrument: INSTRUMENT_NAMES[n.action],
     }));
-    return { campaignId: def.id, title: def.title, plan: { obligations: compiled.obligations.length, units: def.units.length, notices }, warnings: compiled.warnings };
+    return {
+      campaignId: def.id,
+      title: def.title,
+      plan: { obligations: compiled.obligations.length, units: def.units.length, notices, launchAt: formatInstant(compiled.launchAt, def.timeZone) },
+      warnings,
+    };
   });
 
   app.post('/api/campaigns', async (request) => {
