@@ -490,4 +490,36 @@ describe.each(TEST_DATABASES)('the console API on %s', (kind) => {
       for (const letter of letters) expect(letter.text).toMatch(new RegExp(`${PUBLIC_URL}/u/[\\w-]+\\.[\\w-]+`));
     });
   });
+
+  describe('约谈', () => {
+    it('lists the interviews the ladder created, schedules one and closes it with its outcome', async () => {
+      await advanceTo('2022-09-07T10:00:00+08:00'); // the 7th working day after 08-26: 约谈 for whoever is still out
+      const { body } = await admin.call('GET', `/api/campaigns/${CAMPAIGN}/interviews`);
+      const interviews = body.interviews as { id: number; unitId: string; deliverableName: string; status: string }[];
+      const binyiguan = interviews.find((i) => i.unitId === 'binyiguan')!;
+      expect(binyiguan).toMatchObject({ status: 'to_schedule', deliverableName: '本单位专项整治细化方案' });
+      const early = await admin.call('POST', `/api/interviews/${binyiguan.id}/close`, { json: { outcome: '已约谈' } });
+      expect(early.status).toBe(400);
+      expect(early.body.error?.message).toBe('约谈尚未安排，不能办结');
+      const bad = await admin.call('POST', `/api/interviews/${binyiguan.id}/schedule`, { json: { at: '下周', place: '局会议室', conductedBy: '王局长' } });
+      expect(bad.status).toBe(400);
+      const scheduled = await admin.call('POST', `/api/interviews/${binyiguan.id}/schedule`, {
+        json: { at: '2022-09-09T09:30', place: '民政局三楼会议室', conductedBy: '王局长' },
+      });
+      expect(scheduled.status).toBe(200);
+      expect((await admin.call('POST', `/api/interviews/${binyiguan.id}/close`, { json: { outcome: '主要负责人作出说明，承诺9月13日前报送' } })).status).toBe(200);
+      const after = (await admin.call('GET', `/api/campaigns/${CAMPAIGN}/interviews`)).body.interviews as Record<string, unknown>[];
+      expect(after.find((i) => i.id === binyiguan.id)).toMatchObject({
+        status: 'held',
+        scheduledFor: '2022-09-09T09:30:00+08:00',
+        place: '民政局三楼会议室',
+        conductedBy: '王局长',
+        outcome: '主要负责人作出说明，承诺9月13日前报送',
+      });
+      const again = await admin.call('POST', `/api/interviews/${binyiguan.id}/close`, { json: { outcome: '再次' } });
+      expect(again.body.error?.code).toBe('INTERVIEW_CLOSED');
+      const timeline = ((await admin.call('GET', obligationPath('binyiguan'))).body.timeline as { summary: string }[]).map((t) => t.summary);
+      expect(timeline).toContain('约谈已办结：主要负责人作出说明，承诺9月13日前报送');
+    });
+  });
 });
