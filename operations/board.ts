@@ -1,13 +1,14 @@
 // 报送情况: the unit × deliverable board of a campaign, filtered, sorted and paged by the server, and the
 // counts of the campaign list. One read of the campaign's rows; standings come from domain/board.ts.
-import { type BoardStanding, boardLateWorkingDays, boardStanding } from '../domain/board';
+import { boardLateWorkingDays, boardStanding } from '../domain/board';
 import type { CivilDate } from '../domain/calendar';
 import { DubanError } from '../domain/errors';
 import { nextStepOf } from '../domain/next-step';
-import type { EscalationStep, NoticeAction } from '../domain/policy';
+import type { EscalationStep } from '../domain/policy';
 import { civilDateOf, formatInstant } from '../domain/zoned-time';
 import { type LoadedCampaign, loadCampaign, reportsToOf, scheduleContext } from '../store/campaigns';
 import type { Db, Obligation, Unit } from '../store/db';
+import type { Board, BoardRow, CampaignCounts, CampaignSummary, Facets } from '../shared/console';
 import { obligationFacts } from '../store/obligations';
 import { actorName } from './actors';
 
@@ -25,41 +26,6 @@ export interface BoardQuery {
   status?: string;
   q?: string;
   sort?: string;
-}
-
-export interface BoardRow {
-  unitId: string;
-  unitName: string;
-  unitType: string;
-  deliverableId: string;
-  deliverableName: string;
-  stageId: string;
-  due: CivilDate;
-  originalDue: CivilDate;
-  standing: BoardStanding;
-  escalation: EscalationStep | 'none';
-  lateWorkingDays: number | null;
-  submittedAt: string | null;
-  extended: boolean;
-  returned: boolean;
-  nextStep: { action: NoticeAction; at: string } | null;
-  summary: string;
-}
-
-export interface BoardFacets {
-  unitTypes: string[];
-  leadDepartments: { id: string; name: string }[];
-  stages: { id: string; name: string }[];
-  deliverables: { id: string; name: string }[];
-}
-
-export interface Board {
-  total: number;
-  page: number;
-  pageSize: number;
-  today: CivilDate;
-  rows: BoardRow[];
-  facets: BoardFacets;
 }
 
 const ESCALATION_WORDS: Record<EscalationStep | 'none', string> = { none: '', urge: '已催办', notice: '已督办', circulate: '已通报', interview: '已约谈' };
@@ -199,7 +165,7 @@ export async function campaignBoard(db: Db, campaignId: string, query: BoardQuer
 
   const { settings } = loaded;
   const stageIds = [...new Set(rows.map((r) => r.stageId))];
-  const facets: BoardFacets = {
+  const facets: Facets = {
     unitTypes: [...new Set(units.map((u) => u.type))].sort(),
     leadDepartments: units.filter((u) => u.type === 'lead_department').map((u) => ({ id: u.unitId, name: u.name })),
     stages: stageIds.map((id) => ({ id, name: settings.stages?.[id] ?? id })),
@@ -207,16 +173,6 @@ export async function campaignBoard(db: Db, campaignId: string, query: BoardQuer
   };
   const start = (page - 1) * pageSize;
   return { total: selected.length, page, pageSize, today, rows: selected.slice(start, start + pageSize).map((r) => complete(r)), facets };
-}
-
-export interface CampaignCounts {
-  owed: number;
-  submitted: number;
-  onTime: number;
-  overdue: number;
-  urged: number;
-  circulated: number;
-  interviewed: number;
 }
 
 const RANK: Record<string, number> = { none: 0, urge: 1, notice: 2, circulate: 3, interview: 4 };
@@ -241,7 +197,7 @@ export async function campaignCounts(db: Db, campaignId: string, serverNow: numb
   return counts;
 }
 
-export async function campaignSummaries(db: Db, serverNow: number = Date.now()) {
+export async function campaignSummaries(db: Db, serverNow: number = Date.now()): Promise<CampaignSummary[]> {
   const campaigns = await db.campaign.findMany({ orderBy: { launchedAt: 'desc' } });
   return Promise.all(
     campaigns.map(async (c) => ({

@@ -2,6 +2,7 @@
 import { DubanError } from '../domain/errors';
 import { formatInstant, parseInstant } from '../domain/zoned-time';
 import { appendAudit } from '../store/audit';
+import type { Interview } from '../shared/console';
 import { requireCampaign, settingsOf } from '../store/campaigns';
 import type { Db } from '../store/db';
 
@@ -19,23 +20,7 @@ export async function campaignInterviews(db: Db, campaignId: string): Promise<In
   return rows.map((i) => ({ unit: i.unitId, deliverable: i.deliverableId, principal: i.principal, status: i.status, createdAt: i.createdAt.toISOString() }));
 }
 
-export interface InterviewView {
-  id: number;
-  unitId: string;
-  unitName: string;
-  deliverableId: string;
-  deliverableName: string;
-  principal: string;
-  status: 'to_schedule' | 'scheduled' | 'held';
-  scheduledFor: string | null;
-  place: string | null;
-  conductedBy: string | null;
-  outcome: string | null;
-  createdAt: string;
-  closedAt: string | null;
-}
-
-export async function interviewViews(db: Db, campaignId: string): Promise<InterviewView[]> {
+export async function interviewViews(db: Db, campaignId: string): Promise<Interview[]> {
   const campaign = await requireCampaign(db, campaignId);
   const zone = campaign.timeZone;
   const units = new Map((await db.unit.findMany({ where: { campaignId } })).map((u) => [u.unitId, u.name]));
@@ -48,7 +33,7 @@ export async function interviewViews(db: Db, campaignId: string): Promise<Interv
     deliverableId: i.deliverableId,
     deliverableName: deliverables.get(i.deliverableId) ?? i.deliverableId,
     principal: i.principal,
-    status: i.status as InterviewView['status'],
+    status: i.status as Interview['status'],
     scheduledFor: i.scheduledFor ? formatInstant(i.scheduledFor.getTime(), zone) : null,
     place: i.place,
     conductedBy: i.conductedBy,

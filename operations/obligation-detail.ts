@@ -3,30 +3,12 @@
 import { INSTRUMENT_NAMES, type NoticeAction } from '../domain/policy';
 import { formatInstant } from '../domain/zoned-time';
 import { type ReadAuditDetail, readAuditDetail } from '../store/audit';
+import type { ObligationRecordView, TimelineItem } from '../shared/console';
 import { loadCampaign, requireObligation, requireUnit } from '../store/campaigns';
 import type { Db } from '../store/db';
-import { type BoardRow, boardRowsOf } from './board';
+import { boardRowsOf } from './board';
 import { actorName } from './actors';
-import { type ExtensionRequestView, requestView } from './extension-requests';
-
-export interface TimelineItem {
-  at: string;
-  kind: string;
-  actor: string;
-  summary: string;
-  letter?: { action: string; subject: string; body: string; recipients: string[]; reason: string; messageId: string };
-  file?: { sha256: string; name: string; size: number };
-}
-
-export interface ObligationDetail {
-  campaignId: string;
-  unit: { id: string; name: string; type: string; email: string; principalName: string; principalEmail: string };
-  deliverable: { id: string; name: string; stage: string };
-  row: BoardRow;
-  timeline: TimelineItem[];
-  nextStep: BoardRow['nextStep'];
-  extensionRequests: ExtensionRequestView[];
-}
+import { requestView } from './extension-requests';
 
 
 function describe(record: ReadAuditDetail): Pick<TimelineItem, 'summary' | 'letter' | 'file'> {
@@ -80,7 +62,7 @@ function describe(record: ReadAuditDetail): Pick<TimelineItem, 'summary' | 'lett
   }
 }
 
-export async function obligationDetail(db: Db, campaignId: string, unitId: string, deliverableId: string, serverNow: number = Date.now()): Promise<ObligationDetail> {
+export async function obligationDetail(db: Db, campaignId: string, unitId: string, deliverableId: string, serverNow: number = Date.now()): Promise<ObligationRecordView> {
   const obligation = await requireObligation(db, campaignId, unitId, deliverableId);
   const unit = await requireUnit(db, campaignId, unitId);
   const loaded = await loadCampaign(db, campaignId);

@@ -1,9 +1,23 @@
 // The shapes the console's HTTP API answers with (docs/api.md). Types only: the browser app imports them.
+// What operations/ produce is defined once, in shared/console.ts, and handed on here unchanged.
+import type { CampaignSummary, ExtensionRequest, Facets, ObligationRecordView } from '../shared/console';
+
+export type {
+  Board,
+  BoardRow,
+  BoardStanding,
+  CampaignCounts,
+  CampaignSummary,
+  EscalationLevel,
+  ExtensionRequest,
+  Facets,
+  Interview,
+  NextStep,
+  StoredFileRef,
+  TimelineItem,
+} from '../shared/console';
 
 export type Role = 'clerk' | 'leader' | 'admin';
-export type EscalationLevel = 'none' | 'urge' | 'notice' | 'circulate' | 'interview';
-/** What colours a board cell: submitted on time green, due within 3 working days yellow, overdue red by level. */
-export type BoardStanding = 'on_time' | 'due_soon' | 'open' | 'overdue' | 'submitted_late' | 'waived';
 export type BoardStatusFilter = 'open' | 'due_soon' | 'overdue' | 'submitted' | 'extended' | 'returned' | 'waived';
 
 export interface ApiError {
@@ -22,69 +36,7 @@ export interface OperatorRow {
   createdAt: string;
 }
 
-export interface CampaignCounts {
-  owed: number;
-  submitted: number;
-  onTime: number;
-  overdue: number;
-  urged: number;
-  circulated: number;
-  interviewed: number;
-}
-
-export interface CampaignSummary {
-  id: string;
-  title: string;
-  officeName: string;
-  /** IANA zone the campaign's dates and times are in (Asia/Shanghai). */
-  timeZone: string;
-  launchedAt: string;
-  launchedBy: string;
-  counts: CampaignCounts;
-}
-
 export interface CampaignDetail extends CampaignSummary {
-  facets: Facets;
-}
-
-export interface Facets {
-  unitTypes: string[];
-  leadDepartments: { id: string; name: string }[];
-  stages: { id: string; name: string }[];
-  deliverables: { id: string; name: string }[];
-}
-
-export interface NextStep {
-  action: 'reminder' | 'urge' | 'notice' | 'circulate' | 'interview';
-  /** ISO instant */
-  at: string;
-}
-
-export interface BoardRow {
-  unitId: string;
-  unitName: string;
-  unitType: string;
-  deliverableId: string;
-  deliverableName: string;
-  stageId: string;
-  due: string;
-  originalDue: string;
-  standing: BoardStanding;
-  escalation: EscalationLevel;
-  lateWorkingDays: number | null;
-  submittedAt: string | null;
-  extended: boolean;
-  returned: boolean;
-  nextStep: NextStep | null;
-  summary: string;
-}
-
-export interface Board {
-  total: number;
-  page: number;
-  pageSize: number;
-  today: string;
-  rows: BoardRow[];
   facets: Facets;
 }
 
@@ -123,42 +75,7 @@ export interface LaunchResponse {
   message: string;
 }
 
-export interface StoredFileRef {
-  sha256: string;
-  name: string;
-  size: number;
-}
-
-export interface TimelineItem {
-  at: string;
-  kind: string;
-  actor: string;
-  summary: string;
-  letter?: { action: string; subject: string; body: string; recipients: string[]; reason: string; messageId: string };
-  file?: StoredFileRef;
-}
-
-export interface ExtensionRequest {
-  id: number;
-  unitId: string;
-  deliverableId: string;
-  requestedTo: string;
-  reason: string;
-  status: 'pending' | 'approved' | 'refused';
-  requestedAt: string;
-  decidedBy: string | null;
-  decidedAt: string | null;
-  decisionNote: string | null;
-}
-
-export interface ObligationDetail {
-  campaignId: string;
-  unit: { id: string; name: string; type: string; email: string; principalName: string; principalEmail: string };
-  deliverable: { id: string; name: string; stage: string };
-  row: BoardRow;
-  timeline: TimelineItem[];
-  nextStep: NextStep | null;
-  extensionRequests: ExtensionRequest[];
+export interface ObligationDetail extends ObligationRecordView {
   temporalUrl: string | null;
   portalUrl: string;
 }
@@ -169,22 +86,6 @@ export interface ActionResponse {
 
 export interface BulkResponse {
   results: { unitId: string; deliverableId: string; ok: boolean; error?: string }[];
-}
-
-export interface Interview {
-  id: number;
-  unitId: string;
-  unitName: string;
-  deliverableId: string;
-  deliverableName: string;
-  principal: string;
-  status: 'to_schedule' | 'scheduled' | 'held';
-  scheduledFor: string | null;
-  place: string | null;
-  conductedBy: string | null;
-  outcome: string | null;
-  createdAt: string;
-  closedAt: string | null;
 }
 
 export interface PortalObligation {
