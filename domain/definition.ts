@@ -12,13 +12,29 @@ export const UNIT_TYPES: readonly UnitType[] = ['town', 'lead_department', 'depa
 /** Where a deliverable is submitted (报送): the office (市安委办) and/or the unit's lead departments. */
 export type SubmitTarget = 'office' | 'lead_departments';
 
+/** A unit's principal (主要负责人); a town answers under 党政同责 with two (党委书记 and 镇长). */
+export interface Principal {
+  name: string;
+  /** 职务, e.g. 党委书记, 镇长; printed before the name. */
+  title?: string;
+  email: string;
+}
+
 export interface UnitDef {
   id: string;
   name: string;
   type: UnitType;
   email: string;
+  /** The first (or only) principal. */
   principal: { name: string; email: string };
+  /** Every principal, when the file lists them under `principals` (absent when it gives one `principal`). */
+  principals?: Principal[];
   reportsTo: string[];
+}
+
+/** Every principal of a unit: `principals` when given, else the one `principal`. */
+export function principalsOf(u: Pick<UnitDef, 'principal' | 'principals'>): Principal[] {
+  return u.principals && u.principals.length > 0 ? u.principals : [u.principal];
 }
 
 export interface StageDef {
@@ -42,10 +58,47 @@ export interface DeliverableDef {
   policy: NoticePolicy;
 }
 
+/** 发文字号 of the campaign's letters: `<prefix>〔<year>〕<N>号`. */
+export interface DocumentNumbering {
+  /** 机关代字, e.g. 雷安办 */
+  prefix: string;
+  /** 年份; the launch year when not given. */
+  year?: number;
+  /** The first number duban may give in this prefix and year (default 1): numbers below it are the office's own register. */
+  from: number;
+}
+
+/** A document the campaign is based on (依据), cited as 《title》（number）. */
+export interface DocumentBasis {
+  title: string;
+  number?: string;
+}
+
+/** Who signs (落款): the office, or the committee for the steps it signs. */
+export interface Issuer {
+  /** The office's name as it signs; `campaign.office.name` when not given. */
+  office?: string;
+  committee?: string;
+  committeeSigns: EscalationStep[];
+}
+
+/** The 公文 parts of the campaign's letters; every field optional in the file. */
+export interface LetterSettings {
+  documents?: DocumentNumbering;
+  basis: DocumentBasis[];
+  /** 联系人及电话 */
+  contact?: { name: string; phone: string };
+  /** 抄送: printed, and e-mailed, on 通报 and 约谈. */
+  cc: { name: string; email: string }[];
+  issuer?: Issuer;
+}
+
 export interface CampaignDefinition {
   id: string;
   title: string;
   office: { name: string; email: string };
+  /** The 公文 parts (发文字号, 依据, 联系人, 抄送, 落款); absent in definitions built before they existed. */
+  letters?: LetterSettings;
   timeZone: string;
   calendar: { holidays: CivilDate[]; workdays: CivilDate[]; years: number[] };
   policy: NoticePolicy;
@@ -307,16 +360,83 @@ interface CampaignHeader {
   office: Record<string, Json>;
   timeZone: string;
   calendar: CampaignDefinition['calendar'];
+  letters: LetterSettings;
 }
 
 function campaignHeader(c: Checker, raw: Json): CampaignHeader {
   const campaign = c.obj(['campaign'], raw) ?? {};
-  c.unknownKeys(['campaign'], campaign, ['id', 'title', 'office', 'timeZone', 'calendar']);
+  c.unknownKeys(['campaign'], campaign, ['id', 'title', 'office', 'timeZone', 'calendar', 'documents', 'basis', 'contact', 'cc', 'issuer']);
   const office = c.obj(['campaign', 'office'], campaign.office) ?? {};
   c.unknownKeys(['campaign', 'office'], office, ['name', 'email']);
   const timeZone = c.str(['campaign', 'timeZone'], campaign.timeZone, { required: false }) ?? DEFAULT_TIME_ZONE;
   if (!isValidTimeZone(timeZone)) c.error(['campaign', 'timeZone'], `“${timeZone}”不是 IANA 时区（例如 Asia/Shanghai）`);
-  return { campaign, office, timeZone, calendar: campaignCalendar(c, campaign.calendar) };
+  return { campaign, office, timeZone, calendar: campaignCalendar(c, campaign.calendar), letters: letterSettings(c, campaign) };
+}
+
+const STEP_NAMES = ESCALATION_LADDER.join('、');
+
+function letterSettings(c: Checker, campaign: Record<string, Json>): LetterSettings {
+  const p: Path = ['campaign'];
+  const letters: LetterSettings = { basis: [], cc: [] };
+  const documents = c.obj([...p, 'documents'], campaign.documents, false);
+  if (documents) {
+    c.unknownKeys([...p, 'documents'], documents, ['prefix', 'year', 'from']);
+    const prefix = c.str([...p, 'documents', 'prefix'], documents.prefix);
+    if (prefix && /[〔〕\s]|号$/.test(prefix)) c.error([...p, 'documents', 'prefix'], `机关代字“${prefix}”不应含〔〕、空格或“号”（例如 雷安办）`);
+    let year: number | undefined;
+    if (documents.year !== undefined) {
+      if (typeof documents.year === 'number' && Number.isInteger(documents.year) && documents.year >= 2000 && documents.year <= 2100) year = documents.year;
+      else c.error([...p, 'documents', 'year'], `应为年份（例如 2022），实际为 ${JSON.stringify(documents.year)}`);
+    }
+    let from = 1;
+    if (documents.from !== undefined) {
+      if (typeof documents.from === 'number' && Number.isInteger(documents.from) && documents.from >= 1 && documents.from <= 99999) from = documents.from;
+      else c.error([...p, 'documents', 'from'], `应为 1 到 99999 之间的整数，实际为 ${JSON.stringify(documents.from)}`);
+    }
+    if (prefix) letters.documents = { prefix, year, from };
+  }
+  const basisRaw = campaign.basis;
+  const basisList = Array.isArray(basisRaw) ? basisRaw : basisRaw === undefined || basisRaw === null ? [] : [basisRaw];
+  basisList.forEach((b, i) => {
+    const bp: Path = Array.isArray(basisRaw) ? [...p, 'basis', i] : [...p, 'basis'];
+    const o = c.obj(bp, b);
+    if (!o) return;
+    c.unknownKeys(bp, o, ['title', 'number']);
+    const title = c.str([...bp, 'title'], o.title);
+    if (title && /^《|》$/.test(title)) c.error([...bp, 'title'], '文件名称不需加书名号《》');
+    const number = c.str([...bp, 'number'], o.number, { required: false });
+    if (title) letters.basis.push(number ? { title, number } : { title });
+  });
+  const contact = c.obj([...p, 'contact'], campaign.contact, false);
+  if (contact) {
+    c.unknownKeys([...p, 'contact'], contact, ['name', 'phone']);
+    const name = c.str([...p, 'contact', 'name'], contact.name);
+    const phone = c.str([...p, 'contact', 'phone'], contact.phone);
+    if (name && phone) letters.contact = { name, phone };
+  }
+  (c.list([...p, 'cc'], campaign.cc, false) ?? []).forEach((v, i) => {
+    const o = c.obj([...p, 'cc', i], v);
+    if (!o) return;
+    c.unknownKeys([...p, 'cc', i], o, ['name', 'email']);
+    const name = c.str([...p, 'cc', i, 'name'], o.name);
+    const email = c.email([...p, 'cc', i, 'email'], o.email);
+    if (name && email) letters.cc.push({ name, email });
+  });
+  const issuer = c.obj([...p, 'issuer'], campaign.issuer, false);
+  if (issuer) {
+    c.unknownKeys([...p, 'issuer'], issuer, ['office', 'committee', 'committeeSigns']);
+    const office = c.str([...p, 'issuer', 'office'], issuer.office, { required: false });
+    const committee = c.str([...p, 'issuer', 'committee'], issuer.committee, { required: false });
+    const signs = (c.list([...p, 'issuer', 'committeeSigns'], issuer.committeeSigns, false) ?? []).filter((v, i): v is EscalationStep => {
+      if (typeof v === 'string' && (ESCALATION_LADDER as readonly string[]).includes(v)) return true;
+      c.error([...p, 'issuer', 'committeeSigns', i], `应为 ${STEP_NAMES} 之一，实际为 ${JSON.stringify(v)}`);
+      return false;
+    });
+    if (signs.length > 0 && !committee) c.error([...p, 'issuer', 'committeeSigns'], '列出了由委员会署名的步骤，但没有填写 committee（委员会名称）');
+    const committeeSigns = issuer.committeeSigns === undefined && committee ? (['circulate', 'interview'] as EscalationStep[]) : signs;
+    letters.issuer = { ...(office ? { office } : {}), ...(committee ? { committee, committeeSigns } : { committeeSigns: [] }) };
+  }
+  return letters;
 }
 
 function campaignCalendar(c: Checker, raw: Json): CampaignDefinition['calendar'] {
@@ -354,17 +474,16 @@ function parseUnit(c: Checker, raw: Json, i: number, { units, unitIds }: Units):
   const p: Path = ['units', i];
   const u = c.obj(p, raw);
   if (!u) return;
-  c.unknownKeys(p, u, ['id', 'name', 'type', 'email', 'principal', 'reportsTo']);
+  c.unknownKeys(p, u, ['id', 'name', 'type', 'email', 'principal', 'principals', 'reportsTo']);
   const id = c.id([...p, 'id'], u.id);
   const name = c.str([...p, 'name'], u.name);
   const type = c.str([...p, 'type'], u.type);
   if (type !== undefined && !UNIT_TYPES.includes(type as UnitType))
     c.error([...p, 'type'], `未知的单位类型“${type}”（应为 ${UNIT_TYPES.join('、')} 之一）`);
   const email = c.email([...p, 'email'], u.email);
-  const principalRaw = c.obj([...p, 'principal'], u.principal);
-  if (principalRaw) c.unknownKeys([...p, 'principal'], principalRaw, ['name', 'email']);
-  const principalName = principalRaw && c.str([...p, 'principal', 'name'], principalRaw.name);
-  const principalEmail = principalRaw && c.email([...p, 'principal', 'email'], principalRaw.email);
+  const principals = parsePrincipals(c, p, u);
+  const principalName = principals?.[0]?.name;
+  const principalEmail = principals?.[0]?.email;
   const reportsTo = (c.list([...p, 'reportsTo'], u.reportsTo, false) ?? [])
     .map((v, j) => c.id([...p, 'reportsTo', j], v))
     .filter((v): v is string => v !== undefined);
@@ -372,8 +491,41 @@ function parseUnit(c: Checker, raw: Json, i: number, { units, unitIds }: Units):
     if (unitIds.has(id)) c.error([...p, 'id'], `单位 id “${id}”重复（第一次出现在 units[${unitIds.get(id)}]）`);
     else unitIds.set(id, i);
   }
-  if (id && name && type && email && principalName && principalEmail)
-    units.push({ id, name, type: type as UnitType, email, principal: { name: principalName, email: principalEmail }, reportsTo });
+  if (id && name && type && email && principalName && principalEmail) {
+    const unit: UnitDef = { id, name, type: type as UnitType, email, principal: { name: principalName, email: principalEmail }, reportsTo };
+    if (u.principals !== undefined) unit.principals = principals;
+    units.push(unit);
+  }
+}
+
+/** `principal` (one) or `principals` (a list, e.g. 党委书记 and 镇长): exactly one of the two; undefined when invalid. */
+function parsePrincipals(c: Checker, p: Path, u: Record<string, Json>): Principal[] | undefined {
+  if (u.principal !== undefined && u.principals !== undefined) {
+    c.error([...p, 'principals'], '只能填写 principal（一位主要负责人）或 principals（多位）之一');
+    return undefined;
+  }
+  const one = (path: Path, raw: Json, titled: boolean): Principal | undefined => {
+    const o = c.obj(path, raw);
+    if (!o) return undefined;
+    c.unknownKeys(path, o, titled ? ['name', 'title', 'email'] : ['name', 'email']);
+    const name = c.str([...path, 'name'], o.name);
+    const title = titled ? c.str([...path, 'title'], o.title, { required: false }) : undefined;
+    const email = c.email([...path, 'email'], o.email);
+    if (!name || !email) return undefined;
+    return title ? { name, title, email } : { name, email };
+  };
+  if (u.principals === undefined) {
+    const single = one([...p, 'principal'], u.principal, false);
+    return single && [single];
+  }
+  const list = c.list([...p, 'principals'], u.principals);
+  if (!list) return undefined;
+  if (list.length === 0) {
+    c.error([...p, 'principals'], '至少需要一位主要负责人');
+    return undefined;
+  }
+  const parsed = list.map((v, j) => one([...p, 'principals', j], v, true));
+  return parsed.every((x) => x !== undefined) ? (parsed as Principal[]) : undefined;
 }
 
 function checkReportsTo(c: Checker, { units, unitIds }: Units): void {
@@ -530,5 +682,13 @@ function definition(
   if (c.issues.length > 0 || !id || !title || !officeName || !officeEmail) {
     throw new DubanError('INVALID_DEFINITION', `${file} 有 ${c.issues.length} 处问题；未启动任何内容`, c.issues.map(formatIssue));
   }
-  return { id, title, office: { name: officeName, email: officeEmail }, timeZone: header.timeZone, calendar: header.calendar, ...parts };
+  return {
+    id,
+    title,
+    office: { name: officeName, email: officeEmail },
+    letters: header.letters,
+    timeZone: header.timeZone,
+    calendar: header.calendar,
+    ...parts,
+  };
 }

@@ -3,9 +3,10 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { CampaignClock } from '../domain/clock';
 import type { CompiledCampaign } from '../domain/compile';
-import type { SubmitTarget } from '../domain/definition';
+import { type CampaignDefinition, type Principal, type SubmitTarget, principalsOf } from '../domain/definition';
 import { DubanError } from '../domain/errors';
 import { ESCALATION_LADDER, type NoticePolicy, type ScheduleContext } from '../domain/policy';
+import { civilDateOf } from '../domain/zoned-time';
 import { campaignWorkflowId, obligationWorkflowId } from '../shared/contract';
 import type { Campaign, Unit } from '../generated/prisma/client';
 import { appendAudit } from './audit';
@@ -23,6 +24,20 @@ const policySchema = z.object({
   returnWindowDays: z.number().int().min(0),
 }) satisfies z.ZodType<NoticePolicy>;
 
+const step = z.enum(ESCALATION_LADDER as unknown as ['urge', 'notice', 'circulate', 'interview']);
+
+/** The 公文 parts of the campaign's letters, resolved at launch (the year of the 发文字号, who signs). */
+const lettersSchema = z.object({
+  /** 发文字号 `<prefix>〔<year>〕<N>号`, numbers from `from` on; absent: no number is printed. */
+  documents: z.object({ prefix: z.string().min(1), year: z.number().int(), from: z.number().int().min(1) }).optional(),
+  basis: z.array(z.object({ title: z.string().min(1), number: z.string().optional() })),
+  contact: z.object({ name: z.string(), phone: z.string() }).optional(),
+  cc: z.array(z.object({ name: z.string(), email: z.string() })),
+  issuer: z.object({ office: z.string().min(1), committee: z.string().optional(), committeeSigns: z.array(step) }),
+});
+
+export type CampaignLetters = z.infer<typeof lettersSchema>;
+
 const settingsSchema = z.object({
   timeZone: z.string(),
   calendar: z.object({ holidays: z.array(civilDate), workdays: z.array(civilDate), knownYears: z.array(z.number().int()) }),
@@ -34,7 +49,36 @@ const settingsSchema = z.object({
   clockOffsetMs: z.number().int(),
   /** Stage names by id (recorded since the console; older campaigns show ids). */
   stages: z.record(z.string(), z.string()).optional(),
+  /** The 公文 parts (recorded since issue 8; older campaigns print none of them). */
+  letters: lettersSchema.optional(),
 });
+
+/** The letters' settings as recorded at launch: the 发文字号 year defaults to the launch year, the office signs unless told. */
+export function campaignLetters(def: CampaignDefinition, launchAt: number): CampaignLetters {
+  const l = def.letters;
+  const documents = l?.documents && { prefix: l.documents.prefix, year: l.documents.year ?? Number(civilDateOf(launchAt, def.timeZone).slice(0, 4)), from: l.documents.from };
+  const issuer = l?.issuer;
+  return {
+    ...(documents ? { documents } : {}),
+    basis: l?.basis ?? [],
+    ...(l?.contact ? { contact: l.contact } : {}),
+    cc: l?.cc ?? [],
+    issuer: { office: issuer?.office ?? def.office.name, ...(issuer?.committee ? { committee: issuer.committee } : {}), committeeSigns: issuer?.committeeSigns ?? [] },
+  };
+}
+
+/** Settings of a campaign recorded before the letters' settings existed: no number, no basis, the office signs. */
+export function lettersOf(settings: CampaignSettings, officeName: string): CampaignLetters {
+  return settings.letters ?? { basis: [], cc: [], issuer: { office: officeName, committeeSigns: [] } };
+}
+
+const principalSchema = z.array(z.object({ name: z.string(), title: z.string().optional(), email: z.string() }));
+
+/** Every principal of a unit's row: its `principals` column, or (rows written before it) the one principal. */
+export function unitPrincipals(unit: Pick<Unit, 'campaignId' | 'unitId' | 'principals' | 'principalName' | 'principalEmail'>): Principal[] {
+  const list = readRecord(principalSchema, unit.principals, `principals of unit ${unit.campaignId}/${unit.unitId}`);
+  return list.length > 0 ? list : [{ name: unit.principalName, email: unit.principalEmail }];
+}
 
 /** What workflows and notices need beyond the rows: fixed at launch. */
 export type CampaignSettings = z.infer<typeof settingsSchema>;
@@ -164,6 +208,7 @@ export async function storeCampaign(
     deliverables: Object.fromEntries(def.deliverables.map((d) => [d.id, { name: d.name, submitTo: d.submitTo, policy: d.policy }])),
     clockOffsetMs,
     stages: Object.fromEntries(def.stages.map((s) => [s.id, s.name])),
+    letters: campaignLetters(def, compiled.launchAt),
   };
   try {
     await insertCampaign(db, compiled, settingsSchema.parse(settings), args);
@@ -211,6 +256,7 @@ async function insertCampaign(
         email: u.email,
         principalName: u.principal.name,
         principalEmail: u.principal.email,
+        principals: JSON.stringify(principalsOf(u)),
         reportsTo: JSON.stringify(u.reportsTo),
       })),
     });

@@ -522,9 +522,9 @@ describe('parseCampaignDefinition: bad input names file, line, column and field'
     const inUnit = edit(LEIZHOU, '    email: shuiwu@leizhou.example\n', '    email: shuiwu@leizhou.example\n    phone: 0759-1234567\n');
     expect(issues(inUnit)).toEqual([
       expect.objectContaining({
-        line: lineOf(inUnit, 'phone:'),
+        line: lineOf(inUnit, 'phone: 0759'),
         field: 'units[10].phone',
-        message: '未知字段（应为以下之一：id、name、type、email、principal、reportsTo）',
+        message: '未知字段（应为以下之一：id、name、type、email、principal、principals、reportsTo）',
       }),
     ]);
     const topLevel = `${LEIZHOU}\nnotes: 备注\n`;
