@@ -1,32 +1,26 @@
 // A unit list (单位名单) from an Excel workbook: the first sheet, one unit per row. Every problem in the sheet is
 // reported at once, by sheet row and column, in Chinese; nothing is returned unless the whole sheet is good.
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { UNIT_TYPES, type UnitDef, type UnitType } from '../domain/definition';
-import { DubanError } from '../domain/errors';
+import {
+  type ColumnSpec,
+  type SheetHeader,
+  type SheetProblem,
+  SheetError,
+  cellText,
+  columnLetter,
+  findHeader,
+  loadWorkbook,
+  mailtoAddress,
+  sortProblems,
+} from './cells';
 
-/** One problem in the sheet. `row` is the sheet's row number (0: the workbook as a whole); `column` its letter ('' for the row). */
-export interface SheetProblem {
-  row: number;
-  column: string;
-  /** The column's header (邮箱 …), '' when the problem is not about one cell. */
-  header: string;
-  message: string;
-}
-
-/** 第7行 C列（邮箱）：“abc” 不是有效的邮箱地址 */
-export function formatSheetProblem(p: SheetProblem): string {
-  const where = [p.row > 0 ? `第${p.row}行` : '', p.column ? `${p.column}列${p.header ? `（${p.header}）` : ''}` : ''].filter(Boolean).join(' ');
-  return where ? `${where}：${p.message}` : p.message;
-}
+export { type SheetProblem, cellText, columnLetter, formatSheetProblem } from './cells';
 
 /** The refusal of a unit sheet: DubanError INVALID_DEFINITION, with every problem as text (details) and as data (problems). */
-export class UnitSheetError extends DubanError {
-  constructor(
-    fileName: string,
-    readonly problems: SheetProblem[],
-  ) {
-    const lines = problems.map(formatSheetProblem);
-    super('INVALID_DEFINITION', [`${fileName} 有 ${problems.length} 个问题，未导入任何单位：`, ...lines].join('\n'), lines);
+export class UnitSheetError extends SheetError {
+  constructor(fileName: string, problems: SheetProblem[]) {
+    super(fileName, problems, '单位');
     this.name = 'UnitSheetError';
   }
 }
@@ -34,7 +28,7 @@ export class UnitSheetError extends DubanError {
 type Field = 'id' | 'name' | 'type' | 'email' | 'principal' | 'principalEmail' | 'reportsTo';
 
 /** The header of each field, as written in the template, and other spellings accepted for it. */
-const HEADERS: Record<Field, { header: string; aliases: string[]; required: boolean }> = {
+const HEADERS: Record<Field, ColumnSpec> = {
   id: { header: '编号', aliases: ['单位编号', 'id'], required: false },
   name: { header: '名称', aliases: ['单位名称', '单位', 'name'], required: true },
   type: { header: '类型', aliases: ['单位类型', 'type'], required: true },
@@ -65,52 +59,6 @@ const TYPE_NAMES: Record<UnitType, string> = { town: '镇（街道）', lead_dep
 const EMAIL_RE = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/;
 const ID_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 const LEAD_SEPARATORS = /[、，,;；\n]+/;
-const HEADER_SEARCH_ROWS = 5;
-
-/** A header cell as a lookup key: no spaces, no required-marks (*), no bracketed notes, lower case. */
-function headerKey(s: string): string {
-  return s
-    .replace(/[（(][^）)]*[）)]/g, '')
-    .replace(/[\s*＊:：]/g, '')
-    .toLowerCase();
-}
-
-const HEADER_LOOKUP = new Map<string, Field>(FIELDS.flatMap((f) => [HEADERS[f].header, ...HEADERS[f].aliases].map((h) => [headerKey(h), f] as const)));
-
-export function columnLetter(n: number): string {
-  let s = '';
-  for (let c = n; c > 0; c = Math.floor((c - 1) / 26)) s = String.fromCharCode(65 + ((c - 1) % 26)) + s;
-  return s;
-}
-
-function datePart(d: Date): string {
-  return d.toISOString().slice(0, 10);
-}
-
-/** A cell's value as the text the operator sees: rich text joined, a hyperlink's text, a formula's result. */
-export function cellText(value: ExcelJS.CellValue): string {
-  if (value === null || value === undefined) return '';
-  if (typeof value === 'string') return value.trim();
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  if (value instanceof Date) return datePart(value);
-  if ('richText' in value && Array.isArray(value.richText)) return value.richText.map((r) => r.text ?? '').join('').trim();
-  if ('hyperlink' in value) return cellText((value as { text?: ExcelJS.CellValue }).text ?? '') || mailtoAddress(value.hyperlink) || '';
-  if ('formula' in value || 'sharedFormula' in value) return cellText((value as ExcelJS.CellFormulaValue).result ?? null);
-  if ('error' in value) return String(value.error);
-  return '';
-}
-
-/** The address of a mailto: link, '' for any other link. */
-function mailtoAddress(link: unknown): string {
-  if (typeof link !== 'string' || !/^mailto:/i.test(link)) return '';
-  let address = link.slice('mailto:'.length).split('?')[0];
-  try {
-    address = decodeURIComponent(address);
-  } catch {
-    // keep it as written
-  }
-  return address.trim();
-}
 
 /** A cell of the 邮箱 columns: its text, or the address of its mailto: link when the text shows something else (张三). */
 function emailText(value: ExcelJS.CellValue): string {
@@ -120,40 +68,7 @@ function emailText(value: ExcelJS.CellValue): string {
   return link && EMAIL_RE.test(link) ? link : shown;
 }
 
-interface Header {
-  row: number;
-  columns: Partial<Record<Field, number>>;
-}
-
-function findHeader(ws: ExcelJS.Worksheet, problems: SheetProblem[]): Header | undefined {
-  let best: { row: number; fields: [Field, number][] } | undefined;
-  for (let r = 1; r <= Math.min(HEADER_SEARCH_ROWS, ws.rowCount); r++) {
-    const fields: [Field, number][] = [];
-    ws.getRow(r).eachCell({ includeEmpty: false }, (cell, col) => {
-      const field = HEADER_LOOKUP.get(headerKey(cellText(cell.value)));
-      if (field) fields.push([field, col]);
-    });
-    if (fields.length > (best?.fields.length ?? 0)) best = { row: r, fields };
-  }
-  const wanted = FIELDS.filter((f) => HEADERS[f].required)
-    .map((f) => HEADERS[f].header)
-    .join('、');
-  if (!best || best.fields.length < 2) {
-    problems.push({ row: 0, column: '', header: '', message: `前${HEADER_SEARCH_ROWS}行中找不到表头（应有列：${wanted}，可选：编号、牵头部门）` });
-    return undefined;
-  }
-  const columns: Partial<Record<Field, number>> = {};
-  for (const [field, col] of best.fields) {
-    const first = columns[field];
-    if (first !== undefined) {
-      problems.push({ row: best.row, column: columnLetter(col), header: cellText(ws.getRow(best.row).getCell(col).value), message: `与 ${columnLetter(first)}列 重复，都是“${HEADERS[field].header}”列` });
-    } else columns[field] = col;
-  }
-  for (const f of FIELDS) {
-    if (HEADERS[f].required && columns[f] === undefined) problems.push({ row: best.row, column: '', header: '', message: `表头缺少“${HEADERS[f].header}”列` });
-  }
-  return { row: best.row, columns };
-}
+type Header = SheetHeader<Field>;
 
 /** A row of the sheet as read, before the checks that need the whole sheet. */
 interface RowUnit {
@@ -172,14 +87,14 @@ interface RowUnit {
  * listing every problem when anything is wrong, and returns nothing then.
  */
 export async function parseUnitWorkbook(bytes: Buffer | Uint8Array, fileName: string): Promise<UnitDef[]> {
-  const wb = await loadWorkbook(bytes, fileName);
+  const wb = await loadWorkbook(bytes, (message) => new UnitSheetError(fileName, [{ row: 0, column: '', header: '', message }]));
   const problems: SheetProblem[] = [];
   const ws = wb.worksheets[0];
   if (!ws || ws.actualRowCount === 0) {
     problems.push({ row: 0, column: '', header: '', message: `工作表${ws ? `“${ws.name}”` : ''}是空的，没有任何单位` });
     throw new UnitSheetError(fileName, problems);
   }
-  const header = findHeader(ws, problems);
+  const header = findHeader(ws, HEADERS, problems);
   if (!header) throw new UnitSheetError(fileName, problems);
 
   const rows = readRows(ws, header, problems);
@@ -188,25 +103,9 @@ export async function parseUnitWorkbook(bytes: Buffer | Uint8Array, fileName: st
   }
   const units = resolveUnits(rows, header, problems);
   if (problems.length > 0) {
-    problems.sort((a, b) => a.row - b.row || a.column.length - b.column.length || a.column.localeCompare(b.column));
-    throw new UnitSheetError(fileName, problems);
+    throw new UnitSheetError(fileName, sortProblems(problems));
   }
   return units;
-}
-
-async function loadWorkbook(bytes: Buffer | Uint8Array, fileName: string): Promise<ExcelJS.Workbook> {
-  const buffer = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const refuse = (message: string) => new UnitSheetError(fileName, [{ row: 0, column: '', header: '', message }]);
-  if (buffer.length >= 4 && buffer.readUInt32BE(0) === 0xd0cf11e0) {
-    throw refuse('这是旧版 Excel（.xls）或 WPS（.et）文件，请在 Excel 或 WPS 中另存为 .xlsx 后再导入');
-  }
-  const wb = new ExcelJS.Workbook();
-  try {
-    await wb.xlsx.load(buffer as unknown as ExcelJS.Buffer);
-  } catch {
-    throw refuse('无法读取：不是有效的 Excel 工作簿（.xlsx）');
-  }
-  return wb;
 }
 
 function readRows(ws: ExcelJS.Worksheet, header: Header, problems: SheetProblem[]): RowUnit[] {
