@@ -6,14 +6,18 @@ import { createHash } from 'node:crypto';
 import { DubanError } from '../domain/errors';
 import { type ScheduleContext, noticeDecision, supervisionTimeLimit, workingDaysLate } from '../domain/policy';
 import { chineseDateTime } from '../domain/zoned-time';
-import { type RenderedNotice, renderNotice } from '../letters/render';
+import { formatDocumentNumber } from '../letters/official';
+import { type RenderedNotice, renderNotice, takesDocumentNumber } from '../letters/render';
 import type { Mailer } from '../mail/mailer';
 import { type SendNoticeInput, type SendNoticeResult, noticeBusinessKey } from '../shared/contract';
-import { type CachedCampaign, campaignCache, scheduleContext } from '../store/campaigns';
+import { type CachedCampaign, campaignCache, lettersOf, scheduleContext, unitPrincipals } from '../store/campaigns';
 import type { Db } from '../store/db';
 import {
+  type ClaimRequest,
   ClaimHeldError,
   type HeldClaim,
+  type HeldNoticeClaim,
+  type LetterHistory,
   NOTICE_LEASE,
   type NoticeLease,
   type NoticeClaim,
@@ -21,6 +25,7 @@ import {
   prepareSentRecord,
   claimNotice,
   findSentNotice,
+  letterHistory,
   noticeWasSent,
   recordNoticeOutcome,
   releaseNotice,
@@ -56,20 +61,33 @@ export function createNoticeActivities(deps: NoticeDeps) {
     return portalUrl({ campaignId: input.campaignId, unitId: input.unitId, deadline: input.notice.deadline, lastDue: loaded.lastDue });
   }
 
-  /** The letter as it will be sent at campaign time `sendingAt`, with its recipients. */
-  function composeLetter(input: SendNoticeInput, loaded: CachedCampaign, ctx: ScheduleContext, sendingAt: number, portalUrl: string | undefined): RenderedNotice {
+  /**
+   * The letter as it will be sent at campaign time `sendingAt`, with its recipients: every fact from the record —
+   * the ladder of the deliverable, the steps taken and the latest return or extension (`history`), the unit's own
+   * deadline and principals, the campaign's 公文 parts, and the 发文字号 the claim gave it.
+   */
+  function composeLetter(
+    input: SendNoticeInput,
+    loaded: CachedCampaign,
+    ctx: ScheduleContext,
+    sendingAt: number,
+    portalUrl: string | undefined,
+    history: LetterHistory,
+    documentNumber: string | undefined,
+  ): RenderedNotice {
     const { campaignId, unitId, deliverableId, notice } = input;
     const { campaign, settings, units } = loaded;
     const unit = unitOf(loaded, campaignId, unitId);
     const deliverable = settings.deliverables[deliverableId];
     const leadIds = deliverable.submitTo.includes('lead_departments') ? loaded.reportsTo.get(unitId)! : [];
     const leads = leadIds.map((id) => unitOf(loaded, campaignId, id));
-    const allUnits = notice.action === 'circulate' ? [...units.values()] : [];
+    const allUnits = notice.action === 'circulate' ? [...units.values()].map((u) => ({ name: u.name, email: u.email, type: u.type })) : [];
+    const letters = lettersOf(settings, campaign.officeName);
     return renderNotice({
       action: notice.action,
       campaignTitle: campaign.title,
       office: { name: campaign.officeName, email: campaign.officeEmail },
-      unit: { name: unit.name, email: unit.email, principal: { name: unit.principalName, email: unit.principalEmail } },
+      unit: { name: unit.name, email: unit.email, principals: unitPrincipals(unit) },
       deliverableName: deliverable.name,
       deadline: notice.deadline,
       submitTo: [...(deliverable.submitTo.includes('office') ? [campaign.officeName] : []), ...leads.map((l) => l.name)],
@@ -79,12 +97,23 @@ export function createNoticeActivities(deps: NoticeDeps) {
       timeLimit: notice.action === 'notice' ? supervisionTimeLimit(ctx, notice) : undefined,
       allUnits,
       portalUrl,
+      ladder: deliverable.policy.escalate,
+      stepsTaken: history.stepsTaken,
+      returned: history.returned,
+      extended: history.extended,
+      documentNumber,
+      basis: letters.basis,
+      contact: letters.contact,
+      cc: letters.cc,
+      issuer: letters.issuer,
     });
   }
 
-  function claimFor(input: SendNoticeInput, rendered: RenderedNotice, timeZone: string): NoticeClaim {
+  /** What is claimed: the letter worded with the number the claim gives it (numbered letters of numbering campaigns). */
+  function claimFor(input: SendNoticeInput, loaded: CachedCampaign, timeZone: string, word: (documentNumber: string | undefined) => RenderedNotice): ClaimRequest {
     const businessKey = noticeBusinessKey(input);
     const { notice } = input;
+    const documents = lettersOf(loaded.settings, loaded.campaign.officeName).documents;
     return {
       businessKey,
       campaignId: input.campaignId,
@@ -93,14 +122,18 @@ export function createNoticeActivities(deps: NoticeDeps) {
       deadline: notice.deadline,
       action: notice.action,
       scheduledAt: new Date(notice.at),
-      letter: {
-        reason: `${notice.reason}；${chineseDateTime(notice.at, timeZone)}发出${rendered.instrument}`,
-        to: rendered.to,
-        cc: rendered.cc,
-        subject: rendered.subject,
-        text: rendered.text,
-        messageId: `<${createHash('sha256').update(businessKey).digest('hex').slice(0, 32)}@duban>`,
+      letter: (documentNumber) => {
+        const rendered = word(documentNumber);
+        return {
+          reason: `${notice.reason}；${chineseDateTime(notice.at, timeZone)}发出${rendered.instrument}`,
+          to: rendered.to,
+          cc: rendered.cc,
+          subject: rendered.subject,
+          text: rendered.text,
+          messageId: `<${createHash('sha256').update(businessKey).digest('hex').slice(0, 32)}@duban>`,
+        };
       },
+      ...(documents && takesDocumentNumber(notice.action) ? { numbering: documents, formatNumber: formatDocumentNumber } : {}),
     };
   }
 
@@ -151,11 +184,20 @@ export function createNoticeActivities(deps: NoticeDeps) {
       return { businessKey, outcome: 'skipped', reason: decision.reason };
     }
 
-    const rendered = composeLetter(input, loaded, ctx, sendingAt, await portalUrlOf(input, loaded));
-    const claim = claimFor(input, rendered, ctx.timeZone);
-    const record = prepareSentRecord(db, { ...claim, sentAt: new Date(sendingAt) }, ctx.timeZone, unitOf(loaded, campaignId, unitId).principalName);
-    const held = await claimOrRetryLater(claim);
+    const portal = await portalUrlOf(input, loaded);
+    const history = await letterHistory(db, campaignId, unitId, deliverableId, notice.deadline, ctx.timeZone);
+    const request = claimFor(input, loaded, ctx.timeZone, (documentNumber) => composeLetter(input, loaded, ctx, sendingAt, portal, history, documentNumber));
+    const held = await claimOrRetryLater(request);
     if (held === 'already-sent') return alreadySent(businessKey, ctx.timeZone);
+    const { claim } = held;
+    const principals = unitPrincipals(unitOf(loaded, campaignId, unitId)).map((p) => p.name).join('、');
+    let record;
+    try {
+      record = prepareSentRecord(db, { ...claim, sentAt: new Date(sendingAt) }, ctx.timeZone, principals);
+    } catch (err) {
+      await releaseNotice(db, held);
+      throw err;
+    }
     const { campaign } = loaded;
     await deliver(claim, held, deps.mailFrom ?? `"${campaign.officeName}" <${campaign.officeEmail}>`);
     await commitSentRecord(db, record);
@@ -163,7 +205,7 @@ export function createNoticeActivities(deps: NoticeDeps) {
   }
 
   /** The claim; while another attempt holds it, Temporal is asked to retry just after its lease ends. */
-  async function claimOrRetryLater(claim: NoticeClaim): Promise<HeldClaim | 'already-sent'> {
+  async function claimOrRetryLater(claim: ClaimRequest): Promise<HeldNoticeClaim | 'already-sent'> {
     try {
       return await claimNotice(db, claim, lease);
     } catch (err) {

@@ -27,6 +27,11 @@ export interface OfficialLetter {
   rehearsal?: boolean;
 }
 
+/** 发文字号: 机关代字, 年份 in 〔〕, 发文顺序号 without leading zeros, e.g. 雷安办〔2022〕3号 (GB/T 9704 7.2.4). */
+export function formatDocumentNumber(prefix: string, year: number, n: number): string {
+  return `${prefix}〔${year}〕${n}号`;
+}
+
 /** The e-mail body: the same parts in the same order as the document. */
 export function officialLetterText(l: OfficialLetter): string {
   const lines: string[] = [];

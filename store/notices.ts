@@ -3,10 +3,11 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { DubanError } from '../domain/errors';
-import { INSTRUMENT_NAMES, NOTICE_ACTIONS, type NoticeAction, escalationsBelow } from '../domain/policy';
-import { formatInstant } from '../domain/zoned-time';
-import { auditInsert, auditWrite } from './audit';
-import { obligationKey, requireUnit } from './campaigns';
+import { ESCALATION_LADDER, type EscalationStep, INSTRUMENT_NAMES, NOTICE_ACTIONS, type NoticeAction, escalationsBelow } from '../domain/policy';
+import type { CivilDate } from '../domain/calendar';
+import { civilDateOf, formatInstant } from '../domain/zoned-time';
+import { auditInsert, auditWrite, readAuditDetail } from './audit';
+import { obligationKey, requireUnit, unitPrincipals } from './campaigns';
 import type { Db } from './db';
 import { readRecord } from './records';
 
@@ -41,6 +42,26 @@ export interface NoticeClaim {
   action: NoticeAction;
   scheduledAt: Date;
   letter: NoticeLetter;
+  /** 发文字号, when the letter has one. */
+  documentNumber?: string;
+}
+
+/** The register a numbered letter takes its 发文字号 from (prefix and year, across campaigns), from `from` on. */
+export interface DocumentNumbering {
+  prefix: string;
+  year: number;
+  from: number;
+}
+
+/**
+ * What an attempt asks to claim: the letter, or (a numbered letter) how to word it once its number is known —
+ * the number its row already has (a retry, a take-over), or the next of the register (the first claim).
+ */
+export interface ClaimRequest extends Omit<NoticeClaim, 'letter' | 'documentNumber'> {
+  letter: NoticeLetter | ((documentNumber: string | undefined) => NoticeLetter);
+  numbering?: DocumentNumbering;
+  /** The number as printed, e.g. 雷安办〔2022〕3号. */
+  formatNumber?: (prefix: string, year: number, n: number) => string;
 }
 
 export async function noticeWasSent(db: Db, businessKey: string): Promise<boolean> {
@@ -52,6 +73,11 @@ export async function noticeWasSent(db: Db, businessKey: string): Promise<boolea
 export interface HeldClaim {
   businessKey: string;
   token: string;
+}
+
+/** A notice's claim, with the letter as claimed (worded with its 发文字号). */
+export interface HeldNoticeClaim extends HeldClaim {
+  claim: NoticeClaim;
 }
 
 /** Another attempt holds the claim until `until`: retry after that. */
@@ -82,36 +108,97 @@ function content(letter: NoticeLetter) {
   };
 }
 
+/** Rolls back a numbered claim's transaction whose insert found the row: the number goes back to the register. */
+class RowExists extends Error {}
+
+const plainNumber = (prefix: string, year: number, n: number) => `${prefix}〔${year}〕${n}号`;
+
 /**
  * Takes the right to talk to the SMTP server about this notice: the claim when this attempt holds it,
  * 'already-sent' when an earlier attempt delivered it. Throws ClaimHeldError while another attempt's lease
- * is live. A notice met for the first time (nearly always) costs one insert.
+ * is live. A notice met for the first time (nearly always) costs one insert; a numbered one, one transaction
+ * that takes the register's next number and inserts the row holding it (a row found there rolls the number back).
+ * A retry or a take-over words the letter with the number already on its row: a number is given once, to one letter.
  */
 export async function claimNotice(
   db: Db,
-  c: NoticeClaim,
+  c: ClaimRequest,
   lease: NoticeLease = NOTICE_LEASE,
   now: Date = new Date(),
-): Promise<HeldClaim | 'already-sent'> {
-  const { businessKey, letter } = c;
+): Promise<HeldNoticeClaim | 'already-sent'> {
+  const { businessKey } = c;
   const leaseUntil = new Date(now.getTime() + lease.leaseMs);
   const token = randomUUID();
-  const c2 = content(letter);
-  const inserted = await db.$executeRaw`INSERT INTO "Notice" ("businessKey", "campaignId", "unitId", "deliverableId", "deadline", "action",
-      "scheduledAt", "reason", "status", "attempts", "leaseUntil", "claimToken", "messageId", "recipients", "subject", "body", "createdAt")
-    VALUES (${businessKey}, ${c.campaignId}, ${c.unitId}, ${c.deliverableId}, ${c.deadline}, ${c.action},
-      ${c.scheduledAt}, ${c2.reason}, ${'sending'}, ${1}, ${leaseUntil}, ${token}, ${letter.messageId}, ${c2.recipients}, ${c2.subject}, ${c2.body}, ${now})
-    ON CONFLICT ("businessKey") DO NOTHING`;
-  if (inserted === 1) return { businessKey, token };
-  // the row exists: an earlier attempt's claim, released or lapsed, may be taken over (the guarded update)
-  const claim = await db.notice.updateMany({
-    where: { businessKey, OR: [{ status: 'claimed' }, { status: 'sending', leaseUntil: { lt: now } }] },
-    data: { status: 'sending', leaseUntil, claimToken: token, attempts: { increment: 1 }, ...content(letter) },
+  const letterFor = typeof c.letter === 'function' ? c.letter : () => c.letter as NoticeLetter;
+  const claimOf = (letter: NoticeLetter, documentNumber: string | undefined): NoticeClaim => ({
+    businessKey,
+    campaignId: c.campaignId,
+    unitId: c.unitId,
+    deliverableId: c.deliverableId,
+    deadline: c.deadline,
+    action: c.action,
+    scheduledAt: c.scheduledAt,
+    letter,
+    ...(documentNumber ? { documentNumber } : {}),
   });
-  if (claim.count === 1) return { businessKey, token };
+  const insert = (q: Pick<Db, '$executeRaw'>, claim: NoticeClaim) => {
+    const c2 = content(claim.letter);
+    return q.$executeRaw`INSERT INTO "Notice" ("businessKey", "campaignId", "unitId", "deliverableId", "deadline", "action",
+      "scheduledAt", "reason", "status", "attempts", "leaseUntil", "claimToken", "messageId", "recipients", "subject", "body", "documentNumber", "createdAt")
+    VALUES (${businessKey}, ${c.campaignId}, ${c.unitId}, ${c.deliverableId}, ${c.deadline}, ${c.action},
+      ${c.scheduledAt}, ${c2.reason}, ${'sending'}, ${1}, ${leaseUntil}, ${token}, ${claim.letter.messageId}, ${c2.recipients}, ${c2.subject}, ${c2.body},
+      ${claim.documentNumber ?? null}, ${now})
+    ON CONFLICT ("businessKey") DO NOTHING`;
+  };
+
+  const numbering = c.numbering;
+  if (numbering) {
+    const format = c.formatNumber ?? plainNumber;
+    try {
+      const claim = await db.$transaction(
+        async (tx) => {
+          const n = await nextDocumentNumber(tx, numbering);
+          const documentNumber = format(numbering.prefix, numbering.year, n);
+          const claim = claimOf(letterFor(documentNumber), documentNumber);
+          if ((await insert(tx, claim)) !== 1) throw new RowExists();
+          return claim;
+        },
+        { maxWait: 60_000, timeout: 30_000 },
+      );
+      return { businessKey, token, claim };
+    } catch (err) {
+      if (!(err instanceof RowExists)) throw err;
+    }
+  } else {
+    const claim = claimOf(letterFor(undefined), undefined);
+    if ((await insert(db, claim)) === 1) return { businessKey, token, claim };
+  }
+
+  // the row exists: an earlier attempt's claim, released or lapsed, may be taken over (the guarded update),
+  // keeping the number it was given
+  const existing = await db.notice.findUnique({ where: { businessKey }, select: { status: true, documentNumber: true } });
+  if (existing?.status === 'sent') return 'already-sent';
+  const documentNumber = existing?.documentNumber ?? undefined;
+  const claim = claimOf(letterFor(documentNumber), documentNumber);
+  const taken = await db.notice.updateMany({
+    where: { businessKey, OR: [{ status: 'claimed' }, { status: 'sending', leaseUntil: { lt: now } }] },
+    data: { status: 'sending', leaseUntil, claimToken: token, attempts: { increment: 1 }, ...content(claim.letter) },
+  });
+  if (taken.count === 1) return { businessKey, token, claim };
   const row = await db.notice.findUnique({ where: { businessKey } });
   if (row?.status === 'sent') return 'already-sent';
   throw new ClaimHeldError(businessKey, row?.leaseUntil ?? now);
+}
+
+/**
+ * The next number of the register of `prefix` and `year`: one atomic upsert (the row is locked until the caller's
+ * transaction ends, so concurrent claims wait for each other and never read the same number).
+ */
+async function nextDocumentNumber(tx: Pick<Db, '$queryRaw'>, { prefix, year, from }: DocumentNumbering): Promise<number> {
+  const rows = await tx.$queryRaw<{ last: number | bigint }[]>`INSERT INTO "DocumentSequence" ("prefix", "year", "last") VALUES (${prefix}, ${year}, ${from})
+    ON CONFLICT ("prefix", "year") DO UPDATE SET "last" = CASE WHEN "DocumentSequence"."last" + 1 < ${from} THEN ${from} ELSE "DocumentSequence"."last" + 1 END
+    RETURNING "last"`;
+  return Number(rows[0].last);
 }
 
 /** The SMTP server refused or could not be reached: nothing was delivered, so the next attempt may send. */
@@ -142,6 +229,7 @@ export async function findSentNotice(db: Db, businessKey: string): Promise<SentN
     scheduledAt: row.scheduledAt,
     sentAt: row.sentAt,
     letter: { reason: row.reason, to: recipients.to, cc: recipients.cc, subject: row.subject, text: row.body, messageId: row.messageId },
+    ...(row.documentNumber ? { documentNumber: row.documentNumber } : {}),
   };
 }
 
@@ -240,7 +328,7 @@ export async function commitSentRecord(db: Db, record: ReturnType<typeof prepare
 /** Completes the record of a notice an earlier attempt sent (and may have died before recording). */
 export async function recordNoticeOutcome(db: Db, n: SentNotice, timeZone: string): Promise<void> {
   const unit = await requireUnit(db, n.campaignId, n.unitId);
-  await db.$transaction(outcomeWrites(db, n, timeZone, unit.principalName));
+  await db.$transaction(outcomeWrites(db, n, timeZone, unitPrincipals(unit).map((p) => p.name).join('、')));
 }
 
 const recipientsSchema = z.object({ to: z.array(z.string()), cc: z.array(z.string()) });
@@ -248,4 +336,48 @@ const recipientsSchema = z.object({ to: z.array(z.string()), cc: z.array(z.strin
 export function checkedAction(value: string, businessKey: string): NoticeAction {
   if (!(NOTICE_ACTIONS as readonly string[]).includes(value)) throw new DubanError('CORRUPT_RECORD', `notice ${businessKey} has action ${JSON.stringify(value)}`);
   return value as NoticeAction;
+}
+
+/** What the letters of an obligation say about its record, besides its row (store/obligations obligationRecord). */
+export interface LetterHistory {
+  /** Escalation letters sent for this deadline. */
+  stepsTaken: EscalationStep[];
+  /** The latest 退回 and the latest 延期 (with the day, the new deadline and the reason). */
+  returned?: { on: CivilDate; to: CivilDate; reason: string; at: number };
+  extended?: { on: CivilDate; to: CivilDate; reason: string; at: number };
+}
+
+/**
+ * The escalation letters already sent for this obligation and deadline, and its latest return and extension:
+ * one query (a UNION of the two indexed reads), on the hot path of sending a letter.
+ */
+export async function letterHistory(db: Db, campaignId: string, unitId: string, deliverableId: string, deadline: string, timeZone: string): Promise<LetterHistory> {
+  const rows = await db.$queryRaw<{ source: string; id: number; kind: string; detail: string | null; at: Date | string | null }[]>`
+    SELECT 'notice' AS "source", "id", "action" AS "kind", NULL AS "detail", "sentAt" AS "at" FROM "Notice"
+      WHERE "campaignId" = ${campaignId} AND "unitId" = ${unitId} AND "deliverableId" = ${deliverableId} AND "deadline" = ${deadline}
+        AND "status" = ${'sent'} AND "action" <> ${'reminder'}
+    UNION ALL
+    SELECT 'audit' AS "source", "id", "kind", "detail", "at" FROM "AuditEvent"
+      WHERE "campaignId" = ${campaignId} AND "unitId" = ${unitId} AND "deliverableId" = ${deliverableId}
+        AND "kind" IN (${'obligation.extend'}, ${'obligation.return'})`;
+  const history: LetterHistory = { stepsTaken: [] };
+  for (const r of rows) {
+    if (r.source === 'notice') {
+      const step = checkedAction(r.kind, `${campaignId}/${unitId}/${deliverableId}`);
+      if (step !== 'reminder' && !history.stepsTaken.includes(step)) history.stepsTaken.push(step);
+      continue;
+    }
+    const read = readAuditDetail({ id: Number(r.id), kind: r.kind, detail: r.detail ?? '' });
+    if (read.kind !== 'obligation.extend' && read.kind !== 'obligation.return') continue;
+    const event = read.detail.event;
+    if (event.kind !== 'extend' && event.kind !== 'return') continue;
+    const at = new Date(r.at as Date | string).getTime();
+    const change = { on: civilDateOf(at, timeZone), to: event.to, reason: event.reason, at };
+    const key = event.kind === 'return' ? 'returned' : 'extended';
+    if (!history[key] || history[key].at < at) history[key] = change;
+  }
+  history.stepsTaken.sort((a, b) => ESCALATION_LADDER.indexOf(a) - ESCALATION_LADDER.indexOf(b));
+  // an extension before the latest return set a deadline the return replaced
+  if (history.returned && history.extended && history.extended.at < history.returned.at) delete history.extended;
+  return history;
 }

@@ -76,7 +76,8 @@ describe.each(TEST_DATABASES)('on %s', (kind) => {
     });
 
     it('delivered every notice exactly once over SMTP, in Chinese, to the right people', async () => {
-      const mails = r.catcher!.messages();
+      // the notices, besides the letter telling chengguan of its extension (tests/action-letters.test.ts)
+      const mails = r.catcher!.messages().filter((m) => !m.headers['x-duban-key']?.includes('/message/'));
       const sent = await r.db.notice.findMany({ where: { status: 'sent' } });
       expect(mails).toHaveLength(sent.length);
       expect(new Set(mails.map((m) => m.messageId)).size).toBe(mails.length);
@@ -96,17 +97,40 @@ describe.each(TEST_DATABASES)('on %s', (kind) => {
 
       const notice = forJiaoyu.find((m) => m.headers['x-duban-action'] === 'notice')!;
       expect(notice.subject).toContain('督办通知');
-      expect(notice.to).toEqual(['jiaoyu@leizhou.example', 'jiaoyu.head@leizhou.example']);
-      expect(notice.text).toContain('请于2022年10月17日前完成报送');
+      // 主送 the unit, copied to its principal; numbered in the office's register
+      expect(notice.to).toEqual(['jiaoyu@leizhou.example']);
+      expect(notice.cc).toEqual(['jiaoyu.head@leizhou.example']);
+      expect(notice.text).toContain('于2022年10月17日前完成报送');
+      expect(notice.text).toContain('经提醒敦促，仍未报送');
+      expect(notice.text).toContain('逾期仍未报送的，将予以通报。');
+      expect(notice.subject).toMatch(/【督办通知】雷安办〔2022〕\d+号 关于督促市教育局限期报送/);
+      expect(notice.text).toContain('（湛安办〔2022〕170号）');
+      expect(notice.text).toContain('（联系人：吴智敏，电话：8669566）');
+      expect(notice.text).toContain('\n雷州市安全生产委员会办公室\n2022年10月14日\n');
 
       const circulate = forJiaoyu.find((m) => m.headers['x-duban-action'] === 'circulate')!;
       expect(circulate.subject).toContain('通报');
       const units = await r.db.unit.findMany({ where: { campaignId: CAMPAIGN } });
-      expect(new Set([...circulate.to, ...circulate.cc])).toEqual(new Set(['anweiban@leizhou.example', ...units.map((u) => u.email)]));
+      // 主送 every unit; 抄送 the office and the leaders the campaign names
+      expect(new Set(circulate.to)).toEqual(new Set(units.map((u) => u.email)));
+      expect(new Set(circulate.cc)).toEqual(new Set(['anweiban@leizhou.example', 'anweiban@zhanjiang.example', 'fushizhang@leizhou.example']));
+      expect(circulate.text).toContain('市教育局应于2022年10月11日前');
+      expect(circulate.text).not.toContain('各单位应于');
+      expect(circulate.text).toContain('\n雷州市安全生产委员会\n2022年10月18日\n');
+      expect(circulate.text).toContain('抄送：湛江市安全生产委员会办公室，市政府分管副市长。');
 
       const interview = forJiaoyu.find((m) => m.headers['x-duban-action'] === 'interview')!;
       expect(interview.subject).toContain('约谈通知');
-      expect(interview.to).toEqual(['jiaoyu.head@leizhou.example', 'anweiban@leizhou.example']);
+      expect(interview.to).toEqual(['jiaoyu.head@leizhou.example']);
+      expect(interview.cc).toEqual(['jiaoyu@leizhou.example', 'anweiban@leizhou.example', 'anweiban@zhanjiang.example', 'fushizhang@leizhou.example']);
+      expect(interview.text).toContain('经提醒敦促、督办和通报，仍未报送');
+      expect(interview.text).toContain('雷州市安全生产委员会决定约谈你。');
+      expect(interview.text).not.toContain('贵单位主要负责人');
+      // every numbered letter of the campaign has its own number
+      const numbers = sent.filter((n) => n.action !== 'reminder').map((n) => n.documentNumber);
+      expect(numbers.every((n) => n && /^雷安办〔2022〕\d+号$/.test(n))).toBe(true);
+      expect(new Set(numbers).size).toBe(numbers.length);
+      expect(sent.filter((n) => n.action === 'reminder').every((n) => n.documentNumber === null)).toBe(true);
       const interviews = await r.db.interview.findMany({ where: { campaignId: CAMPAIGN, unitId: 'jiaoyu' } });
       expect(interviews).toHaveLength(1);
       expect(interviews[0].status).toBe('to_schedule');
