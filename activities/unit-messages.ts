@@ -47,7 +47,8 @@ export function createUnitMessageActivities(deps: UnitMessageDeps) {
     const deliverable = settings.deliverables[deliverableId];
     if (!deliverable) throw new DubanError('UNKNOWN_DELIVERABLE', `campaign ${campaignId} has no deliverable ${JSON.stringify(deliverableId)}`);
     const leads = deliverable.submitTo.includes('lead_departments') ? (loaded.reportsTo.get(unitId) ?? []) : [];
-    const deadline = decision.kind === 'extension-approved' ? decision.to : decision.deadline;
+    // the deadline the unit now works to; none after a 免报, whose letter carries no link (nothing is left to do)
+    const deadline = decision.kind === 'extension-refused' ? decision.deadline : decision.kind === 'waived' ? undefined : decision.to;
     return renderDecision({
       decision,
       campaignTitle: campaign.title,
@@ -57,7 +58,7 @@ export function createUnitMessageActivities(deps: UnitMessageDeps) {
       submitTo: [...(deliverable.submitTo.includes('office') ? [campaign.officeName] : []), ...leads.map((id) => loaded.units.get(id)?.name ?? id)],
       sentAt: sendingAt,
       timeZone: settings.timeZone,
-      portalUrl: await portalUrl({ campaignId, unitId, deadline, lastDue: loaded.lastDue }),
+      portalUrl: deadline === undefined ? undefined : await portalUrl({ campaignId, unitId, deadline, lastDue: loaded.lastDue }),
     });
   }
 

@@ -11,6 +11,7 @@ const OPTIONS = {
   assume: { type: 'string' },
   'launch-at': { type: 'string' },
   smtp: { type: 'string' },
+  'allow-remote-smtp': { type: 'boolean' },
   file: { type: 'string' },
   to: { type: 'string' },
   reason: { type: 'string' },

@@ -19,6 +19,7 @@ import { launchCampaign } from '../operations/launch';
 import { campaignStatus } from '../operations/status';
 import { loadConfig } from '../platform/config';
 import { installQuietRuntime } from '../rehearsal/quiet-runtime';
+import { checkRehearsalSmtp } from '../rehearsal/rehearsal-mail';
 import { simulateCampaign } from '../rehearsal/simulate';
 import { TASK_QUEUE } from '../shared/contract';
 import { withDb, withTemporal } from './connections';
@@ -121,7 +122,7 @@ async function obligationAction(inv: Invocation): Promise<void> {
     state: await withTemporal((client) =>
       inv.name === 'submit'
         ? submitObligation({ client, db, dataDir: config.dataDir, maxUploadBytes: config.maxUploadBytes }, { ...args, upload })
-        : actOnObligation({ client, db }, args),
+        : actOnObligation({ client, db, taskQueue: TASK_QUEUE, searchAttributes: config.searchAttributes }, args),
     ),
     warnings: await actionWarnings(db, args),
   }));
@@ -162,16 +163,20 @@ export const COMMANDS: Record<string, Command> = {
     },
   },
   simulate: {
-    usage: 'FILE [--assume F] [--launch-at TIME] [--smtp URL]',
+    usage: 'FILE [--assume F] [--launch-at TIME] [--smtp URL [--allow-remote-smtp]]',
     does: '在时间跳跃的服务器上用真实工作流预演',
     async run(inv) {
+      const smtpUrl = option(inv, 'smtp');
+      const allowRemoteSmtp = inv.values['allow-remote-smtp'] === true;
+      checkRehearsalSmtp(smtpUrl, allowRemoteSmtp); // before anything is read or started
       const { file, compiled, assumptions } = planInputs(inv);
       installQuietRuntime();
       const notices = await simulateCampaign({
         file,
         compiled,
         assumptions,
-        smtpUrl: option(inv, 'smtp'),
+        smtpUrl,
+        allowRemoteSmtp,
         onProgress: inv.out.json ? undefined : (line) => process.stderr.write(`${line}\n`),
       });
       for (const w of compiled.warnings) inv.out.warn(w);

@@ -1,18 +1,16 @@
 // 延期申请: a unit asks for more time through its portal link; an operator approves it (an extension, taken
 // through the obligation's workflow like any other) or refuses it with a reason. Both are recorded, and the
 // unit is told by a letter (unitMessageWorkflow), exactly once per decision.
-import { type Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import { WorkflowIdReusePolicy } from '@temporalio/common';
 import { isCivilDate } from '../domain/calendar';
 import { DubanError } from '../domain/errors';
 import { civilDateOf, formatInstant } from '../domain/zoned-time';
-import { SEARCH_ATTRIBUTES, type SendUnitMessageInput, type UnitDecision, unitMessageWorkflowId } from '../shared/contract';
+import type { SendUnitMessageInput, UnitDecision } from '../shared/contract';
 import { appendAudit } from '../store/audit';
 import { loadCampaign, requireObligation } from '../store/campaigns';
 import type { Db, ExtensionRequest } from '../store/db';
-import { unitMessageWorkflow } from '../workflows/unit-message';
 import { actOnObligation } from './actions';
 import { actorName } from './actors';
+import { type TellDeps, tellUnit } from './tell-unit';
 
 export interface ExtensionRequestView {
   id: number;
@@ -81,41 +79,8 @@ export async function requestExtension(
 }
 
 /** What deciding a request needs: the database, and Temporal to tell the unit. */
-export interface DecisionDeps {
+export interface DecisionDeps extends TellDeps {
   db: Db;
-  client: Client;
-  taskQueue: string;
-  /** Whether Duban* search attributes are registered (the letter's workflow then carries them). */
-  searchAttributes?: boolean;
-}
-
-/**
- * Tells the unit of a decision: starts its unitMessageWorkflow under an id derived from `key`. A second start
- * with the same key (a retried operator action) starts nothing; should Temporal have forgotten the first
- * workflow, the letter's claim in the database (store/unit-messages.ts) still keeps it to one letter.
- */
-export async function tellUnit(deps: Pick<DecisionDeps, 'client' | 'taskQueue' | 'searchAttributes'>, message: SendUnitMessageInput & { stageId?: string }): Promise<'started' | 'already-started'> {
-  const { stageId, ...input } = message;
-  try {
-    await deps.client.workflow.start(unitMessageWorkflow, {
-      workflowId: unitMessageWorkflowId(input),
-      taskQueue: deps.taskQueue,
-      args: [input],
-      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-      typedSearchAttributes: deps.searchAttributes
-        ? [
-            { key: SEARCH_ATTRIBUTES.campaign, value: input.campaignId },
-            { key: SEARCH_ATTRIBUTES.unit, value: input.unitId },
-            { key: SEARCH_ATTRIBUTES.deliverable, value: input.deliverableId },
-            ...(stageId ? [{ key: SEARCH_ATTRIBUTES.stage, value: stageId }] : []),
-          ]
-        : undefined,
-    });
-    return 'started';
-  } catch (err) {
-    if (err instanceof WorkflowExecutionAlreadyStartedError) return 'already-started';
-    throw err;
-  }
 }
 
 const decisionKey = (row: ExtensionRequest, status: 'approved' | 'refused') => `extension-request-${row.id}-${status}`;
@@ -182,7 +147,7 @@ export async function approveExtensionRequest(deps: DecisionDeps, args: { reques
     deliverableId: row.deliverableId,
     event: { kind: 'extend', to, reason: `批准单位延期申请：${row.reason}` },
     actor: args.actor,
-  });
+  }, { tellUnit: false }); // the approval's own letter (below) tells the unit: one letter, not two
   const at = new Date();
   await markDecided(db, row, { status: 'approved', decidedBy: args.actor, decisionNote: to === row.requestedTo ? null : `批准延期至 ${to}`, at });
   await appendAudit(db, {

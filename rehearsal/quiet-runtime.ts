@@ -2,7 +2,12 @@
 // warnings and errors only, so stdout stays machine-readable.
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 
+let installed = false;
+
+/** Once per process: the runtime cannot be installed twice (a second simulate in the same process keeps the first's). */
 export function installQuietRuntime(): void {
+  if (installed) return;
+  installed = true;
   Runtime.install({
     logger: new DefaultLogger('WARN', (entry) => {
       process.stderr.write(`[temporal ${entry.level}] ${entry.message}${entry.meta ? ` ${JSON.stringify(entry.meta)}` : ''}\n`);

@@ -1,5 +1,6 @@
 // A complete duban on the time-skipping test server: real workflows, real activities, a fresh SQLite
-// database and a real SMTP peer. `duban simulate` rehearses campaigns with it; the tests use it too.
+// database and a real SMTP peer. `duban simulate` rehearses campaigns with it; the tests use it too. Every
+// letter it sends is marked as a rehearsal's (rehearsal-mail.ts), the tests' included.
 // The test server's clock starts today and only moves forward, so campaign time = server time + offset.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,6 +18,7 @@ import { migrateDatabase } from '../store/migrate';
 import { type MailCatcher, startMailCatcher } from '../mail/catcher';
 import { registerSearchAttributes } from '../platform/search-attributes';
 import { temporalTestServerPath } from '../platform/tools';
+import { rehearsalMailer } from './rehearsal-mail';
 
 export interface Rehearsal {
   env: TestWorkflowEnvironment;
@@ -53,7 +55,8 @@ export async function startRehearsal(opts: RehearsalOptions = {}): Promise<Rehea
   await migrateDatabase(databaseUrl);
   const db = createDb(databaseUrl);
   const catcher = opts.smtpUrl ? undefined : await startMailCatcher();
-  const mailer: Mailer = createMailer(opts.smtpUrl ?? catcher!.smtpUrl);
+  // every letter of a rehearsal says so: 【演练】 in its subject, a header, and its first line (rehearsal-mail.ts)
+  const mailer: Mailer = rehearsalMailer(createMailer(opts.smtpUrl ?? catcher!.smtpUrl));
   const env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: { type: 'existing-path', path: temporalTestServerPath() } },
   });

@@ -8,6 +8,7 @@ import { formatInstant } from '../domain/zoned-time';
 import { actOnObligation } from '../operations/actions';
 import { checkedAction } from '../store/notices';
 import { type Rehearsal, startRehearsal } from './rehearsal';
+import { checkRehearsalSmtp } from './rehearsal-mail';
 
 /** After the last notice any deadline could produce, plus a day. */
 export function rehearsalHorizon(compiled: CompiledCampaign, assumptions: Assumption[]): number {
@@ -27,13 +28,17 @@ export function rehearsalHorizon(compiled: CompiledCampaign, assumptions: Assump
 const SETTLE_ROUNDS = 150;
 const SETTLE_INTERVAL_MS = 200;
 
-/** Waits until no notice is mid-send and the count of sent notices stops changing; fails loudly if it never does. */
+/**
+ * Waits until no notice or letter to a unit is mid-send and the count of sent ones stops changing; fails loudly if
+ * it never does.
+ */
 async function settle(r: Rehearsal, campaignId: string): Promise<void> {
   let last = -1;
   let inFlight = 0;
   for (let i = 0; i < SETTLE_ROUNDS; i++) {
-    inFlight = await r.db.notice.count({ where: { campaignId, status: { not: 'sent' } } });
-    const sent = await r.db.notice.count({ where: { campaignId, status: 'sent' } });
+    inFlight =
+      (await r.db.notice.count({ where: { campaignId, status: { not: 'sent' } } })) + (await r.db.unitMessage.count({ where: { campaignId, status: { not: 'sent' } } }));
+    const sent = (await r.db.notice.count({ where: { campaignId, status: 'sent' } })) + (await r.db.unitMessage.count({ where: { campaignId, status: 'sent' } }));
     if (inFlight === 0 && sent === last) return;
     last = sent;
     await new Promise((resolve) => setTimeout(resolve, SETTLE_INTERVAL_MS));
@@ -56,11 +61,14 @@ export async function simulateCampaign(args: {
   compiled: CompiledCampaign;
   assumptions: Assumption[];
   smtpUrl?: string;
+  /** Allow `smtpUrl` to name a server that is not on this machine (refused otherwise: checkRehearsalSmtp). */
+  allowRemoteSmtp?: boolean;
   /** An empty database to rehearse in (the caller drops it); by default a temporary SQLite file. */
   databaseUrl?: string;
   workflowBundle?: WorkflowBundleWithSourceMap;
   onProgress?: (line: string) => void;
 }): Promise<PlannedNotice[]> {
+  checkRehearsalSmtp(args.smtpUrl, args.allowRemoteSmtp); // before anything starts
   const { compiled, assumptions } = args;
   const def = compiled.definition;
   planCampaign(compiled, assumptions); // refuses a bad assumption (unknown unit, double submission) before any server starts
@@ -70,7 +78,7 @@ export async function simulateCampaign(args: {
     for (const a of [...assumptions].sort((x, y) => x.at - y.at)) {
       await r.advanceTo(a.at);
       await settle(r, def.id);
-      await actOnObligation({ client: r.env.client, db: r.db }, { campaignId: def.id, unitId: a.unit, deliverableId: a.deliverable, event: a.event, actor: 'simulate' });
+      await actOnObligation({ client: r.env.client, db: r.db, taskQueue: r.taskQueue, searchAttributes: true }, { campaignId: def.id, unitId: a.unit, deliverableId: a.deliverable, event: a.event, actor: 'simulate' });
       args.onProgress?.(`${formatInstant(a.at, def.timeZone)} ${a.event.kind} ${a.unit}/${a.deliverable}`);
     }
     await r.advanceTo(rehearsalHorizon(compiled, assumptions));

@@ -95,7 +95,13 @@ export interface RecordActionInput {
 /** What the office decided about one obligation, to be told to its unit (letters/decisions.ts words it). */
 export type UnitDecision =
   | { kind: 'extension-approved'; requestId: number; requestedTo: CivilDate; to: CivilDate }
-  | { kind: 'extension-refused'; requestId: number; requestedTo: CivilDate; reason: string; deadline: CivilDate };
+  | { kind: 'extension-refused'; requestId: number; requestedTo: CivilDate; reason: string; deadline: CivilDate }
+  /** 延期 by the office (not on the unit's request): the deadline before and after, and why. */
+  | { kind: 'extended'; from: CivilDate; to: CivilDate; reason: string }
+  /** 退回: the day the unit had submitted (when the record has it), why it is sent back, and the new deadline. */
+  | { kind: 'returned'; submittedOn?: CivilDate; reason: string; to: CivilDate }
+  /** 免报: the unit no longer owes it, and why. */
+  | { kind: 'waived'; reason: string };
 
 export interface SendUnitMessageInput {
   campaignId: string;

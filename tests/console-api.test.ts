@@ -11,8 +11,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addOperator } from '../access/operators';
 import { signUnitLink, unitLinkKey } from '../access/unit-links';
 import { parseInstant } from '../domain/zoned-time';
-import { tellUnit } from '../operations/extension-requests';
+import { tellUnit } from '../operations/tell-unit';
 import { type Rehearsal, startRehearsal } from '../rehearsal/rehearsal';
+import { withoutRehearsalMarks } from '../rehearsal/rehearsal-mail';
 import { type SendUnitMessageInput, unitMessageKey, unitMessageWorkflowId } from '../shared/contract';
 import { storedFilePath } from '../store/files';
 import { unitMessageWorkflow } from '../workflows/unit-message';
@@ -360,8 +361,9 @@ describe.each(TEST_DATABASES)('the console API on %s', (kind) => {
     /** The letter's workflow, waited on with a plain client (the time-skipping one would move the clock). */
     const letterWorkflow = (m: Told) =>
       new Client({ connection: r.env.connection, namespace: r.env.namespace ?? 'default' }).workflow.getHandle(unitMessageWorkflowId(told(m)));
-    /** The letters the unit received for one message key. */
-    const lettersOf = (m: Told) => r.catcher!.messages().filter((x) => x.to.includes(WANBAO) && x.headers['x-duban-key'] === unitMessageKey(told(m)));
+    /** The letters the unit received for one message key, without the rehearsal's 【演练】 marks (as the record keeps them). */
+    const lettersOf = (m: Told) =>
+      r.catcher!.messages().filter((x) => x.to.includes(WANBAO) && x.headers['x-duban-key'] === unitMessageKey(told(m))).map((x) => withoutRehearsalMarks(x));
 
     it('shows the unit its own obligations and nothing else, without an account', async () => {
       const unit = new Browser(base);
