@@ -12,7 +12,9 @@ import { type Mailer, createMailer } from '../mail/mailer';
 import { createNoticeActivities } from '../activities/notices';
 import type { SendNoticeInput, SendNoticeResult } from '../shared/contract';
 import { migrateDatabase } from '../store/migrate';
-import { type NoticeClaim, claimNotice, releaseNotice, renewClaim } from '../store/notices';
+import { type ClaimRequest, type NoticeClaim, claimNotice, letterHistory, releaseNotice, renewClaim } from '../store/notices';
+import { recordObligationAction } from '../store/obligations';
+import { initialState } from '../domain/policy';
 
 import { readDefinitionFile } from '../operations/definition-file';
 import { type MailCatcher, startMailCatcher } from '../mail/catcher';
@@ -28,6 +30,7 @@ describe.each(TEST_DATABASES)('on %s', (kind) => {
   let mailer: Mailer;
   let notices: ReturnType<typeof createNoticeActivities>;
   let schedule: ReturnType<typeof noticeSchedule>;
+  let scheduleFor: (deadline: string) => ReturnType<typeof noticeSchedule>;
 
   let database: TestDatabase;
 
@@ -41,7 +44,8 @@ describe.each(TEST_DATABASES)('on %s', (kind) => {
     const { def, yamlText } = readDefinitionFile(FILE);
     const compiled = compileCampaign(def, parseInstant('2022-10-08T10:00:00+08:00', def.timeZone)!);
     await storeCampaign(db, { compiled, yamlText, sourceFile: FILE, actor: 'test', clockOffsetMs: 0 });
-    schedule = noticeSchedule({ policy: def.policy, calendar: compiled.calendar, timeZone: def.timeZone }, '2022-10-11');
+    scheduleFor = (deadline) => noticeSchedule({ policy: def.policy, calendar: compiled.calendar, timeZone: def.timeZone }, deadline);
+    schedule = scheduleFor('2022-10-11');
   });
   afterAll(async () => {
     mailer?.close();
@@ -216,6 +220,111 @@ describe.each(TEST_DATABASES)('on %s', (kind) => {
       await releaseNotice(db, stale);
       expect(await db.notice.findUniqueOrThrow({ where: { businessKey: claim.businessKey } })).toMatchObject({ status: 'sending', claimToken: current.token });
       expect(await renewClaim(db, current)).toBe(true);
+    });
+  });
+
+  describe('发文字号', () => {
+    const request = (key: string, numbering: ClaimRequest['numbering'], campaignId = 'leizhou-2022-assessment'): ClaimRequest => ({
+      businessKey: key,
+      campaignId,
+      unitId: 'chengguan',
+      deliverableId: 'assessment-report',
+      deadline: '2022-10-11',
+      action: 'notice',
+      scheduledAt: new Date(),
+      letter: (n) => ({ reason: 'r', to: ['a@x.example'], cc: [], subject: `【督办通知】${n ?? ''}`, text: `${n ?? ''}\n正文`, messageId: `<${key}@duban>` }),
+      numbering,
+    });
+    const numberOf = async (key: string) => (await db.notice.findUniqueOrThrow({ where: { businessKey: key } })).documentNumber;
+
+    it('gives concurrent claims distinct numbers, in one register per prefix and year, with no gap', async () => {
+      const numbering = { prefix: '并发办', year: 2022, from: 1 };
+      const held = await Promise.all(Array.from({ length: 24 }, (_, i) => claimNotice(db, request(`seq/concurrent/${i}`, numbering))));
+      const numbers = held.map((h) => (h === 'already-sent' ? '' : h.claim.documentNumber));
+      expect(new Set(numbers).size).toBe(24);
+      expect(numbers.map((n) => Number(/〔2022〕(\d+)号$/.exec(n!)![1])).sort((a, b) => a - b)).toEqual(Array.from({ length: 24 }, (_, i) => i + 1));
+      // the number is in the letter as claimed and on its row
+      for (const h of held) {
+        if (h === 'already-sent') throw new Error('nothing was sent');
+        expect(h.claim.letter.subject).toBe(`【督办通知】${h.claim.documentNumber}`);
+        expect(await numberOf(h.businessKey)).toBe(h.claim.documentNumber);
+      }
+    });
+
+    it('keeps a claim’s number through a release, a lapse and a take-over; the same key claimed at once takes one number', async () => {
+      const numbering = { prefix: '重试办', year: 2022, from: 1 };
+      const first = await claimNotice(db, request('seq/retry', numbering), { leaseMs: 1, renewMs: 1 });
+      if (first === 'already-sent') throw new Error('nothing was sent');
+      expect(first.claim.documentNumber).toBe('重试办〔2022〕1号');
+      await new Promise((resolve) => setTimeout(resolve, 10)); // the attempt died: its lease lapses
+      const takeover = await claimNotice(db, request('seq/retry', numbering));
+      if (takeover === 'already-sent') throw new Error('nothing was sent');
+      expect(takeover.claim.documentNumber).toBe('重试办〔2022〕1号');
+      expect(takeover.claim.letter.text.startsWith('重试办〔2022〕1号\n')).toBe(true);
+      await releaseNotice(db, takeover); // an SMTP refusal
+      const retry = await claimNotice(db, request('seq/retry', numbering));
+      if (retry === 'already-sent') throw new Error('nothing was sent');
+      expect(retry.claim.documentNumber).toBe('重试办〔2022〕1号');
+      // racing attempts of one key: one wins the insert, the other's number goes back to the register
+      const race = await Promise.allSettled([claimNotice(db, request('seq/race', numbering)), claimNotice(db, request('seq/race', numbering))]);
+      expect(race.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+      expect(await numberOf('seq/race')).toBe('重试办〔2022〕2号');
+      const next = await claimNotice(db, request('seq/after-race', numbering));
+      expect(next !== 'already-sent' && next.claim.documentNumber).toBe('重试办〔2022〕3号');
+      expect(await db.documentSequence.findUniqueOrThrow({ where: { prefix_year: { prefix: '重试办', year: 2022 } } })).toMatchObject({ last: 3 });
+    });
+
+    it('shares one register between two campaigns of one prefix; another year or prefix has its own; `from` starts above the hand register', async () => {
+      const a = await claimNotice(db, request('seq/two/a', { prefix: '共用办', year: 2022, from: 1 }, 'campaign-a'));
+      const b = await claimNotice(db, request('seq/two/b', { prefix: '共用办', year: 2022, from: 1 }, 'campaign-b'));
+      const c = await claimNotice(db, request('seq/two/c', { prefix: '共用办', year: 2023, from: 1 }, 'campaign-b'));
+      const d = await claimNotice(db, request('seq/two/d', { prefix: '另办', year: 2022, from: 171 }, 'campaign-b'));
+      const e = await claimNotice(db, request('seq/two/e', { prefix: '另办', year: 2022, from: 171 }, 'campaign-a'));
+      expect([a, b, c, d, e].map((h) => (h === 'already-sent' ? '' : h.claim.documentNumber))).toEqual([
+        '共用办〔2022〕1号',
+        '共用办〔2022〕2号',
+        '共用办〔2023〕1号',
+        '另办〔2022〕171号',
+        '另办〔2022〕172号',
+      ]);
+    });
+
+    it('a retried sendNotice sends the number it was first given; a reminder takes none', async () => {
+      input = { ...urgeFor('xincheng'), notice: scheduleFor('2022-10-12').find((s) => s.action === 'notice')! };
+      catcher.failNext(1);
+      await expect(run()).rejects.toThrow(/451|temporary/);
+      const key = `${input.campaignId}/${input.unitId}/${input.deliverableId}/${input.notice.key}`;
+      const claimed = await numberOf(key);
+      expect(claimed).toMatch(/^雷安办〔2022〕\d+号$/);
+      expect((await run()).outcome).toBe('sent');
+      const mails = forInput();
+      expect(mails).toHaveLength(1);
+      expect(mails[0].subject).toBe(`【督办通知】${claimed} 关于督促新城街道限期报送《三年行动总结评估报告及主要工作成果统计表(附件3)》的督办通知`);
+      expect(mails[0].text.split('\n')[0]).toBe(claimed);
+      expect(await numberOf(key)).toBe(claimed);
+    });
+  });
+
+  describe('what the letters read from the record', () => {
+    it('a letter after a 退回 says so, with its day, reason and new deadline; the steps taken are those sent for this deadline', async () => {
+      const unitId = 'xihu';
+      const base = { campaignId: 'leizhou-2022-assessment', unitId, deliverableId: 'assessment-report' };
+      const before = initialState('2022-10-12', 0);
+      await recordObligationAction(
+        db,
+        { ...base, actionKey: 'test/xihu/return', event: { kind: 'return', to: '2030-01-10', reason: '统计表数据不完整' }, actor: 'wu', at: parseInstant('2022-10-13T10:00:00+08:00', 'Asia/Shanghai')! },
+        { ...before, status: 'submitted' },
+        { ...before, deadline: '2030-01-10' },
+        '退回',
+      );
+      const history = await letterHistory(db, base.campaignId, unitId, base.deliverableId, '2030-01-10', 'Asia/Shanghai');
+      expect(history).toMatchObject({ stepsTaken: [], returned: { on: '2022-10-13', to: '2030-01-10', reason: '统计表数据不完整' } });
+      expect(history.extended).toBeUndefined();
+      input = { ...base, notice: scheduleFor('2030-01-10').find((s) => s.action === 'reminder')!, clockOffsetMs: 0 };
+      expect((await run()).outcome).toBe('sent');
+      const [mail] = forInput();
+      expect(mail.text).toContain('贵单位报送的《三年行动总结评估报告及主要工作成果统计表(附件3)》已于2022年10月13日退回修改（退回原因：统计表数据不完整），要求于2030年1月10日前修改完善后重新报送');
+      expect(mail.text).not.toContain('尚未收到贵单位报送的材料');
     });
   });
 });
