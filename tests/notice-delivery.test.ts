@@ -15,11 +15,12 @@ import { migrateDatabase } from '../store/migrate';
 import { type ClaimRequest, type NoticeClaim, claimNotice, letterHistory, releaseNotice, renewClaim } from '../store/notices';
 import { recordObligationAction } from '../store/obligations';
 import { initialState } from '../domain/policy';
+import { readFileSync, writeFileSync } from 'node:fs';
 
 import { readDefinitionFile } from '../operations/definition-file';
 import { type MailCatcher, startMailCatcher } from '../mail/catcher';
 import { compileCampaign } from '../domain/compile';
-import { noticeSchedule } from '../domain/policy';
+import { INSTRUMENT_NAMES, noticeSchedule } from '../domain/policy';
 import { parseInstant } from '../domain/zoned-time';
 import { type TestDatabase, TEST_DATABASES, freshDatabase } from './support/databases';
 
@@ -325,6 +326,57 @@ describe.each(TEST_DATABASES)('on %s', (kind) => {
       const [mail] = forInput();
       expect(mail.text).toContain('贵单位报送的《三年行动总结评估报告及主要工作成果统计表(附件3)》已于2022年10月13日退回修改（退回原因：统计表数据不完整），要求于2030年1月10日前修改完善后重新报送');
       expect(mail.text).not.toContain('尚未收到贵单位报送的材料');
+    });
+  });
+
+  // The letters of docs/letters.md, as sendNotice sends them on the campaign's own dates (a clock offset makes the
+  // activity read its scheduled time, as in a rehearsal) into a database of their own, so their 发文字号 start at 1.
+  // DUBAN_WRITE_LETTERS_DOC=1 rewrites the page; otherwise the page must be what they are.
+  describe('docs/letters.md', () => {
+    it.runIf(kind === 'sqlite')('shows each kind of letter of seed 000 exactly as sent', async () => {
+      const own = await freshDatabase('sqlite');
+      await migrateDatabase(own.url);
+      const ownDb = createDb(own.url);
+      try {
+        const { def, yamlText } = readDefinitionFile(FILE);
+        const compiled = compileCampaign(def, parseInstant('2022-10-08T10:00:00+08:00', def.timeZone)!);
+        await storeCampaign(ownDb, { compiled, yamlText, sourceFile: FILE, actor: 'test', clockOffsetMs: 1 });
+        const sender = createNoticeActivities({ db: ownDb, mailer, publicUrl: 'https://duban.example.gov.cn' });
+        const sections: string[] = [];
+        for (const action of ['reminder', 'urge', 'notice', 'circulate', 'interview'] as const) {
+          const notice = schedule.filter((n) => n.action === action).at(-1)!;
+          const env = new MockActivityEnvironment({ currentAttemptScheduledTimestampMs: notice.at - 1 });
+          const result = (await env.run(sender.sendNotice, { campaignId: def.id, unitId: 'jiaoyu', deliverableId: 'assessment-report', notice, clockOffsetMs: 1 })) as SendNoticeResult;
+          expect(result.outcome).toBe('sent');
+          const mail = catcher.messages().filter((m) => m.headers['x-duban-key'] === result.businessKey).at(-1)!;
+          const text = mail.text.replace(/\/u\/[\w.-]+/g, '/u/<市教育局的链接>').trimEnd();
+          sections.push(
+            [`## ${INSTRUMENT_NAMES[action]} (\`${action}\`)`, '', `- 主题: ${mail.subject}`, `- 收件人: ${mail.to.join(', ')}`, `- 抄送: ${mail.cc.join(', ') || '—'}`, '', '```text', text, '```'].join('\n'),
+          );
+        }
+        const page = [
+          '# The letters',
+          '',
+          'Every kind of letter duban sends, for 市教育局 in the 雷州 2022 assessment (seed 000, `examples/leizhou-2022-assessment.yaml`),',
+          'launched on 2022-10-08 at 10:00 and never submitted, on the days the default ladder sends them. This page is the',
+          'output of `sendNotice` itself (the test "docs/letters.md" in `tests/notice-delivery.test.ts` sends these letters',
+          'through a mail catcher and fails when this page differs; `DUBAN_WRITE_LETTERS_DOC=1` rewrites it). The e-mail body is',
+          '`officialLetterText` of the letter (`letters/official.ts`); only the unit\'s signed link is shortened here.',
+          '',
+          'What each letter says is decided by the record (`letters/render.ts`): a step is threatened only when the',
+          'deliverable\'s ladder has it; a step is said to have been taken only when its letter went out for this deadline; a',
+          '退回 or an approved 延期 is stated with its day (and a return with its reason); a 通报 states the late unit\'s own',
+          'deadline. `tests/letters.test.ts` renders every kind under the default ladder and 洮南\'s ladder without 通报, after',
+          'returns and extensions, and for a town with two principals.',
+          '',
+          ...sections.flatMap((x) => [x, '']),
+        ].join('\n');
+        if (process.env.DUBAN_WRITE_LETTERS_DOC) writeFileSync('docs/letters.md', page);
+        expect(readFileSync('docs/letters.md', 'utf8')).toBe(page);
+      } finally {
+        await ownDb.$disconnect();
+        await own.drop();
+      }
     });
   });
 });
