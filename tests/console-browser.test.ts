@@ -6,12 +6,12 @@
 import chromium from '@sparticuz/chromium';
 import ExcelJS from 'exceljs';
 import { DateTime } from 'luxon';
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, type Page, chromium as playwright } from 'playwright-core';
+import { type Proc, stackEnv, startProcess, stopProcess } from './support/stack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const TSX = join('node_modules', '.bin', 'tsx');
@@ -21,22 +21,10 @@ const dataDir = mkdtempSync(join(tmpdir(), 'duban-browser-'));
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n');
 
 let env: NodeJS.ProcessEnv;
-let platform: ChildProcess | undefined;
-let output = '';
+let platform: Proc | undefined;
 let browser: Browser;
 let base: string;
 let minute: DateTime;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 function cli(args: string[], stdin?: string): Promise<{ stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
@@ -117,24 +105,12 @@ const rowOf = (page: Page, unit: string) => page.getByTestId(`row-${unit}-report
 beforeAll(async () => {
   // the reminders go out at the first whole minute at least 100 s away: time to launch before it
   minute = DateTime.now().setZone(ZONE).plus({ seconds: 100 }).startOf('minute').plus({ minutes: 1 });
-  env = {
-    ...process.env,
-    DUBAN_DATA_DIR: dataDir,
-    DUBAN_TEMPORAL_PORT: String(await freePort()),
-    DUBAN_TEMPORAL_UI_PORT: String(await freePort()),
-    DUBAN_SMTP_PORT: String(await freePort()),
-    DUBAN_MAIL_WEB_PORT: String(await freePort()),
-    DUBAN_WEB_PORT: String(await freePort()),
-    DUBAN_OPERATOR: 'tester',
-  };
+  env = { ...(await stackEnv(dataDir)), DUBAN_OPERATOR: 'tester' };
   base = `http://127.0.0.1:${env.DUBAN_WEB_PORT}`;
   env.DUBAN_PUBLIC_URL = base;
   await cli(['user', 'add', 'admin', '--role', 'admin', '--display-name', '张主任'], 'admin password 1\n');
   await cli(['user', 'add', 'clerk', '--role', 'clerk', '--display-name', '李办事员'], 'clerk password 1\n');
-  platform = spawn(TSX, ['platform/start.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  platform.stdout!.on('data', (d: Buffer) => (output += d.toString()));
-  platform.stderr!.on('data', (d: Buffer) => (output += d.toString()));
-  await waitFor('npm start', async () => (output.includes('[duban] ready') ? true : platform!.exitCode !== null ? Promise.reject(new Error(output)) : undefined), 90_000);
+  platform = await startProcess('start', env);
   const executablePath = await chromium.executablePath();
   // @sparticuz/chromium's --single-process suits one page per browser; closing a context (one per person here) would end it
   browser = await playwright.launch({ executablePath, args: chromium.args.filter((a) => a !== '--single-process'), headless: true });
@@ -143,11 +119,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  if (platform && platform.exitCode === null) {
-    const exited = new Promise((r) => platform!.once('exit', r));
-    platform.kill('SIGINT');
-    await exited;
-  }
+  await stopProcess(platform, 'SIGINT');
 });
 
 describe('the console in a browser', () => {
@@ -193,7 +165,7 @@ describe('the console in a browser', () => {
     writeFileSync(report, PDF);
     await page.getByTestId('submit-file').setInputFiles(report);
     await page.getByTestId('submit-confirm').click();
-    await expect.poll(() => page.getByTestId('timeline').textContent(), { timeout: 15_000 }).toContain('东城镇排查报告.pdf');
+    await expect.poll(() => page.getByTestId('timeline').textContent(), { timeout: 45_000 }).toContain('东城镇排查报告.pdf');
     expect(await page.getByTestId('timeline').textContent()).toContain('李办事员（clerk）');
     await page.getByTestId('drawer').locator('.ant-drawer-close').click();
     await expect.poll(() => page.getByTestId('row-dongcheng-report').getByTestId('standing').getAttribute('data-standing')).toBe('on_time');
@@ -271,7 +243,7 @@ describe('the console in a browser', () => {
       writeFileSync(report, PDF);
       await unit.getByTestId('portal-file-report').setInputFiles(report);
       await unit.getByTestId('portal-submit-report').click();
-      await expect.poll(() => unit.getByTestId('portal-files-report').textContent(), { timeout: 15_000 }).toContain('西城镇排查报告.pdf');
+      await expect.poll(() => unit.getByTestId('portal-files-report').textContent(), { timeout: 45_000 }).toContain('西城镇排查报告.pdf');
       await unit.context().close();
 
       const office = await newPage();
@@ -293,7 +265,7 @@ describe('the console in a browser', () => {
       await date.press('Enter');
       await unit.getByTestId('portal-extension-reason-report').fill('街道正在开展燃气管道入户检查，需延后一周');
       await unit.getByTestId('portal-extension-submit-report').click();
-      await expect.poll(() => unit.getByTestId('portal-obligation-report').textContent(), { timeout: 15_000 }).toContain('待审批');
+      await expect.poll(() => unit.getByTestId('portal-obligation-report').textContent(), { timeout: 45_000 }).toContain('待审批');
       await unit.context().close();
 
       const office = await newPage();
@@ -307,7 +279,7 @@ describe('the console in a browser', () => {
         throw err;
       });
       await office.getByTestId('approve-confirm').click();
-      await expect.poll(() => office.getByTestId('timeline').textContent(), { timeout: 15_000 }).toContain(to);
+      await expect.poll(() => office.getByTestId('timeline').textContent(), { timeout: 45_000 }).toContain(to);
       await office.getByTestId('approve-modal').waitFor({ state: 'hidden' });
       await settled(office);
       await office.getByTestId('timeline').scrollIntoViewIfNeeded();

@@ -2,14 +2,14 @@
 // PostgreSQL database, and two `npm run worker` processes beside it on the same Temporal server, database and
 // SMTP server. A campaign's letters fall due in the same minute, on the real clock; the three workers share
 // them and none is sent twice. Then the CLI records a submission and reads status and history.
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import { DateTime } from 'luxon';
+import { type Proc, freePort, startProcess, stopProcess } from './support/stack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CaughtMail } from '../mail/catcher';
 import { obligationWorkflowId } from '../shared/contract';
@@ -19,42 +19,6 @@ import { type TestDatabase, freshDatabase } from './support/databases';
 const run = promisify(execFile);
 const UNITS = 30;
 const ZONE = 'Asia/Shanghai';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = (s.address() as { port: number });
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-interface Proc {
-  child: ChildProcess;
-  output: string;
-}
-
-async function startProcess(entry: 'start' | 'worker', env: NodeJS.ProcessEnv): Promise<Proc> {
-  const p: Proc = { child: spawn(process.execPath, ['scripts/run.mjs', entry], { env, stdio: ['ignore', 'pipe', 'pipe'] }), output: '' };
-  p.child.stdout!.on('data', (d: Buffer) => (p.output += d.toString()));
-  p.child.stderr!.on('data', (d: Buffer) => (p.output += d.toString()));
-  const until = Date.now() + 90_000;
-  while (!p.output.includes('[duban] ready')) {
-    if (p.child.exitCode !== null) throw new Error(`${entry} exited early:\n${p.output}`);
-    if (Date.now() > until) throw new Error(`${entry} did not become ready:\n${p.output}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  return p;
-}
-
-async function stopProcess(p: Proc | undefined): Promise<void> {
-  if (!p || p.child.exitCode !== null) return;
-  const exited = new Promise((resolve) => p.child.once('exit', resolve));
-  p.child.kill('SIGTERM');
-  await exited;
-}
 
 /** The next minute boundary at least 25 s away, in the campaign's zone: when every letter falls due. */
 function dueMinute(): DateTime {
@@ -134,7 +98,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await Promise.all(workers.map(stopProcess));
+  await Promise.all(workers.map((w) => stopProcess(w)));
   await stopProcess(platform);
   await db?.$disconnect();
   await database?.drop();

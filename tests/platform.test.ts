@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import nodemailer from 'nodemailer';
+import { freePort } from './support/stack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays } from '../domain/calendar';
 import { civilDateOf } from '../domain/zoned-time';
@@ -21,17 +22,6 @@ const dataDir = mkdtempSync(join(tmpdir(), 'duban-platform-'));
 let env: NodeJS.ProcessEnv;
 let platform: ChildProcess | undefined;
 let output = '';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 async function canListen(port: number): Promise<boolean> {
   const probe = createServer();
