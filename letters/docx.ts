@@ -74,7 +74,7 @@ const para = (options: ParagraphOptions) => new Paragraph({ spacing: exactly(LIN
 const blank = () => para({ children: [] });
 
 /** A paragraph of the 正文: 3号仿宋, justified, 首行缩进二字; a leading 一、 / （一） level set in 黑体 / 楷体. */
-function bodyParagraph(text: string): Paragraph {
+function bodyParagraph(text: string, keepNext = false): Paragraph {
   const level = /^[一二三四五六七八九十]+、/.test(text) ? HEITI : /^（[一二三四五六七八九十]+）/.test(text) ? KAITI : undefined;
   const end = text.indexOf('。') + 1 || text.length;
   const runs = level
@@ -83,6 +83,7 @@ function bodyParagraph(text: string): Paragraph {
   return para({
     alignment: AlignmentType.JUSTIFIED,
     indent: { firstLine: Math.round(2 * CHAR), firstLineChars: 200 },
+    keepNext,
     children: runs,
   });
 }
@@ -230,13 +231,15 @@ export async function officialLetterDocx(letter: OfficialLetter): Promise<Buffer
     }),
     blank(),
     para({ children: [new TextRun(`${letter.mainRecipients.join('、')}：`)] }),
-    ...letter.body.map(bodyParagraph),
+    // The last paragraph of the 正文 stays on the page of the 落款 (no 落款 on a page of its own, 7.3.5.3).
+    ...letter.body.map((text, i) => bodyParagraph(text, !letter.portalUrl && i === letter.body.length - 1)),
   );
   if (letter.portalUrl) {
     children.push(
-      bodyParagraph(PORTAL_SENTENCE),
+      bodyParagraph(PORTAL_SENTENCE, true),
       para({
         indent: { firstLine: Math.round(2 * CHAR), firstLineChars: 200 },
+        keepNext: true,
         children: [new ExternalHyperlink({ link: letter.portalUrl, children: [new TextRun({ text: letter.portalUrl, underline: {} })] })],
       }),
     );
@@ -245,9 +248,13 @@ export async function officialLetterDocx(letter: OfficialLetter): Promise<Buffer
   // 落款 (7.3.5): one line below the 正文; 成文日期 右空四字, the issuer centred over it.
   const dateRight = 4 * CHAR;
   const issuerRight = Math.max(0, dateRight + ((widthInChars(date) - widthInChars(letter.issuer)) / 2) * CHAR);
-  const signature = (text: string, right: number) =>
-    para({ alignment: AlignmentType.RIGHT, indent: { right: Math.round(right) }, children: [new TextRun(text)] });
-  children.push(blank(), signature(letter.issuer, issuerRight), signature(date, dateRight));
+  const signature = (text: string, right: number, keepNext: boolean) =>
+    para({ alignment: AlignmentType.RIGHT, indent: { right: Math.round(right) }, keepNext, children: [new TextRun(text)] });
+  children.push(
+    para({ keepNext: true, children: [] }),
+    signature(letter.issuer, issuerRight, true),
+    signature(date, dateRight, letter.contact !== undefined),
+  );
   // 附注 (7.3.6): the line after the date, 居左空二字.
   if (letter.contact) {
     children.push(

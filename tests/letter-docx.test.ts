@@ -150,6 +150,8 @@ describe('officialLetterDocx', () => {
     const texts = ps.map((p) => p.text);
     expect(texts.indexOf(notice.portalUrl ?? '')).toBeGreaterThan(texts.indexOf(notice.body[2]));
     expect(texts.indexOf(notice.portalUrl ?? '')).toBeLessThan(texts.indexOf('2022年10月12日'));
+    expect(link).toContain('<w:keepNext/>'); // with the 落款 after it
+    expect(paragraph(notice.body[2])).not.toContain('<w:keepNext/>');
   });
 
   it('writes the 落款: the issuer centred over the 成文日期, which stands four characters from the right; then the 附注', async () => {
@@ -242,6 +244,9 @@ describe('officialLetterDocx', () => {
     expect(first).toMatch(/<w:r><w:t xml:space="preserve">请于2022年10月12日前报送。<\/w:t>/);
     expect(paragraph('（一）报送内容。包括工作开展情况和存在问题。')).toContain('w:eastAsia="楷体_GB2312"');
     expect(paragraph('特此函告。')).not.toContain('w:eastAsia=');
+    // The last paragraph of the 正文 is kept with the 落款, so that the 落款 never stands on a page of its own.
+    expect(paragraph('特此函告。')).toContain('<w:keepNext/>');
+    expect(first).not.toContain('<w:keepNext/>');
     expect(paragraph('2022年10月8日')).toContain('<w:ind w:right="1264"/>');
     expect(document).not.toContain('联系人');
     expect(document).not.toContain('抄送');
