@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { DubanError } from '../domain/errors';
 import { type ScheduleContext, noticeDecision, supervisionTimeLimit, workingDaysLate } from '../domain/policy';
 import { chineseDateTime } from '../domain/zoned-time';
+import { officialLetterDocx } from '../letters/docx';
 import { formatDocumentNumber } from '../letters/official';
 import { type RenderedNotice, renderNotice, takesDocumentNumber } from '../letters/render';
 import type { Mailer } from '../mail/mailer';
@@ -38,6 +39,11 @@ function unitOf(loaded: CachedCampaign, campaignId: string, unitId: string) {
   const unit = loaded.units.get(unitId);
   if (!unit) throw new DubanError('UNKNOWN_UNIT', `campaign ${campaignId} has no unit ${JSON.stringify(unitId)}`);
   return unit;
+}
+
+/** `<标题>.docx`, without the characters file systems refuse. */
+function docxName(title: string): string {
+  return `${title.replace(/[\\/:*?"<>|\r\n]/g, '_')}.docx`;
 }
 
 export interface NoticeDeps {
@@ -138,7 +144,7 @@ export function createNoticeActivities(deps: NoticeDeps) {
   }
 
   /** Talks to the SMTP server, keeping the claim (and Temporal's heartbeat) alive while the conversation lasts. */
-  async function deliver(claim: NoticeClaim, held: HeldClaim, from: string): Promise<void> {
+  async function deliver(claim: NoticeClaim, held: HeldClaim, from: string, attachments: { filename: string; content: Buffer }[]): Promise<void> {
     const activity = Context.current();
     activity.heartbeat();
     const keepAlive = setInterval(() => {
@@ -157,6 +163,7 @@ export function createNoticeActivities(deps: NoticeDeps) {
         text: claim.letter.text,
         messageId: claim.letter.messageId,
         headers: { 'X-Duban-Key': claim.businessKey, 'X-Duban-Action': claim.action },
+        attachments,
       });
     } catch (err) {
       await releaseNotice(db, held);
@@ -186,20 +193,25 @@ export function createNoticeActivities(deps: NoticeDeps) {
 
     const portal = await portalUrlOf(input, loaded);
     const history = await letterHistory(db, campaignId, unitId, deliverableId, notice.deadline, ctx.timeZone);
-    const request = claimFor(input, loaded, ctx.timeZone, (documentNumber) => composeLetter(input, loaded, ctx, sendingAt, portal, history, documentNumber));
+    // the letter is worded by the claim, with the number it gives (or finds on its row): the last wording is the one claimed
+    let worded: RenderedNotice | undefined;
+    const request = claimFor(input, loaded, ctx.timeZone, (documentNumber) => (worded = composeLetter(input, loaded, ctx, sendingAt, portal, history, documentNumber)));
     const held = await claimOrRetryLater(request);
     if (held === 'already-sent') return alreadySent(businessKey, ctx.timeZone);
     const { claim } = held;
     const principals = unitPrincipals(unitOf(loaded, campaignId, unitId)).map((p) => p.name).join('、');
     let record;
+    let attachments;
     try {
       record = prepareSentRecord(db, { ...claim, sentAt: new Date(sendingAt) }, ctx.timeZone, principals);
+      // the same letter as a .docx (GB/T 9704), besides the plain-text body
+      attachments = [{ filename: docxName(worded!.letter.title), content: await officialLetterDocx(worded!.letter) }];
     } catch (err) {
       await releaseNotice(db, held);
       throw err;
     }
     const { campaign } = loaded;
-    await deliver(claim, held, deps.mailFrom ?? `"${campaign.officeName}" <${campaign.officeEmail}>`);
+    await deliver(claim, held, deps.mailFrom ?? `"${campaign.officeName}" <${campaign.officeEmail}>`, attachments);
     await commitSentRecord(db, record);
     return { businessKey, outcome: 'sent' };
   }

@@ -9,6 +9,8 @@ export interface OutgoingMail {
   text: string;
   messageId: string;
   headers: Record<string, string>;
+  /** Files sent with the message, e.g. the letter as a .docx. */
+  attachments?: { filename: string; content: Buffer }[];
 }
 
 export interface Mailer {

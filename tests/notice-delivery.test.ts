@@ -15,7 +15,10 @@ import { migrateDatabase } from '../store/migrate';
 import { type ClaimRequest, type NoticeClaim, claimNotice, letterHistory, releaseNotice, renewClaim } from '../store/notices';
 import { recordObligationAction } from '../store/obligations';
 import { initialState } from '../domain/policy';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { simpleParser } from 'mailparser';
 
 import { readDefinitionFile } from '../operations/definition-file';
 import { type MailCatcher, startMailCatcher } from '../mail/catcher';
@@ -28,6 +31,7 @@ const FILE = 'examples/leizhou-2022-assessment.yaml';
 describe.each(TEST_DATABASES)('on %s', (kind) => {
   let db: Db;
   let catcher: MailCatcher;
+  let mailDir: string;
   let mailer: Mailer;
   let notices: ReturnType<typeof createNoticeActivities>;
   let schedule: ReturnType<typeof noticeSchedule>;
@@ -39,7 +43,8 @@ describe.each(TEST_DATABASES)('on %s', (kind) => {
     database = await freshDatabase(kind);
     await migrateDatabase(database.url);
     db = createDb(database.url);
-    catcher = await startMailCatcher();
+    mailDir = mkdtempSync(join(tmpdir(), 'duban-notice-mail-'));
+    catcher = await startMailCatcher({ storeDir: mailDir });
     mailer = createMailer(catcher.smtpUrl);
     notices = createNoticeActivities({ db, mailer });
     const { def, yamlText } = readDefinitionFile(FILE);
@@ -51,6 +56,7 @@ describe.each(TEST_DATABASES)('on %s', (kind) => {
   afterAll(async () => {
     mailer?.close();
     await catcher?.close();
+    if (mailDir) rmSync(mailDir, { recursive: true, force: true });
     await db?.$disconnect();
     await database?.drop();
   });
@@ -303,6 +309,12 @@ describe.each(TEST_DATABASES)('on %s', (kind) => {
       expect(mails[0].subject).toBe(`【督办通知】${claimed} 关于督促新城街道限期报送《三年行动总结评估报告及主要工作成果统计表(附件3)》的督办通知`);
       expect(mails[0].text.split('\n')[0]).toBe(claimed);
       expect(await numberOf(key)).toBe(claimed);
+      // the same letter as a .docx, named by its title
+      const raw = await simpleParser(readFileSync(join(mailDir, `${String(mails[0].seq).padStart(6, '0')}.eml`)));
+      expect(raw.attachments.map((a) => a.filename)).toEqual(['关于督促新城街道限期报送《三年行动总结评估报告及主要工作成果统计表(附件3)》的督办通知.docx']);
+      const [docx] = raw.attachments;
+      expect(docx.contentType).toBe('application/vnd.openxmlformats-officedocument.wordprocessingml.document');
+      expect(docx.content.subarray(0, 2).toString()).toBe('PK');
     });
   });
 
