@@ -88,17 +88,17 @@ export function takesDocumentNumber(action: NoticeAction): action is EscalationS
   return action !== 'reminder';
 }
 
-function uniq(list: string[]): string[] {
+export function uniq(list: string[]): string[] {
   return [...new Set(list)];
 }
 
 /** 甲、乙和丙 */
-function enumerate(items: string[]): string {
+export function enumerate(items: string[]): string {
   if (items.length <= 1) return items.join('');
   return `${items.slice(0, -1).join('、')}和${items[items.length - 1]}`;
 }
 
-const STEP_WORDS: Record<EscalationStep, string> = { urge: '提醒敦促', notice: '督办', circulate: '通报', interview: '约谈' };
+export const STEP_WORDS: Record<EscalationStep, string> = { urge: '提醒敦促', notice: '督办', circulate: '通报', interview: '约谈' };
 
 /** "经提醒敦促和督办，" for the steps taken before this one, in ladder order; "" when none was. */
 function stepsTakenPhrase(f: NoticeFacts, before: EscalationStep): string {
@@ -112,7 +112,7 @@ export function nextEnabledStep(ladder: NoticePolicy['escalate'], step: Escalati
 }
 
 /** 根据《…》（…）和《…》要求， — or the campaign's name when no document is cited. */
-function basisPhrase(f: NoticeFacts): string {
+export function basisPhrase(f: Pick<NoticeFacts, 'basis' | 'campaignTitle'>): string {
   if (f.basis.length === 0) return `根据${f.campaignTitle}工作安排，`;
   return `根据${enumerate(f.basis.map((b) => `《${b.title}》${b.number ? `（${b.number}）` : ''}`))}要求，`;
 }
@@ -130,7 +130,7 @@ function issuerOf(f: NoticeFacts, action: NoticeAction): string {
 }
 
 /** 各镇（街道）、各有关单位 — the circulation's 主送, by the kinds of units the campaign has. */
-function allUnitsHeading(units: NoticeFacts['allUnits']): string {
+export function allUnitsHeading(units: NoticeFacts['allUnits']): string {
   const towns = units.some((u) => u.type === 'town');
   const others = units.some((u) => u.type !== 'town');
   return [towns ? '各镇（街道）' : '', others ? '各有关单位' : ''].filter(Boolean).join('、') || '各有关单位';
