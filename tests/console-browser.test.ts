@@ -2,7 +2,7 @@
 // playwright-core) against the real stack `npm start` runs: Temporal dev server, SQLite, the mail catcher as
 // SMTP peer, the worker and the console. A campaign's reminders fall due in the next minute on the real
 // clock; the test follows a unit's link out of a caught letter. Screenshots of the board and of an
-// obligation's timeline are kept in docs/screenshots/ for the README.
+// obligation's timeline are taken on the way (into docs/screenshots/ for the README with DUBAN_WRITE_SCREENSHOTS=1).
 import chromium from '@sparticuz/chromium';
 import ExcelJS from 'exceljs';
 import { DateTime } from 'luxon';
@@ -16,7 +16,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const TSX = join('node_modules', '.bin', 'tsx');
 const ZONE = 'Asia/Shanghai';
-const SCREENSHOTS = join(import.meta.dirname, '..', 'docs', 'screenshots');
+// The README's screenshots are refreshed with DUBAN_WRITE_SCREENSHOTS=1; otherwise a test run leaves docs/ alone.
+const SCREENSHOTS = process.env.DUBAN_WRITE_SCREENSHOTS === '1' ? join(import.meta.dirname, '..', 'docs', 'screenshots') : mkdtempSync(join(tmpdir(), 'duban-screenshots-'));
 const dataDir = mkdtempSync(join(tmpdir(), 'duban-browser-'));
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n');
 
