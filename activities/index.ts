@@ -5,6 +5,7 @@ import type { Mailer } from '../mail/mailer';
 import type { DubanActivities } from '../shared/contract';
 import { permanentFailure } from '../shared/failures';
 import type { Db } from '../store/db';
+import { createCirculationActivities } from './circulation';
 import { createLaunchActivities } from './launch';
 import { createNoticeActivities } from './notices';
 import { createObligationActivities } from './obligations';
@@ -51,5 +52,6 @@ export function createActivities(deps: ActivityDeps): DubanActivities {
     ...createObligationActivities(deps),
     ...createLaunchActivities(deps),
     ...createUnitMessageActivities(deps),
+    ...createCirculationActivities(deps),
   } satisfies DubanActivities);
 }

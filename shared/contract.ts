@@ -5,6 +5,7 @@ import { SearchAttributeType, defineSearchAttributeKey } from '@temporalio/commo
 import { defineUpdate } from '@temporalio/workflow';
 import type { CivilDate } from '../domain/calendar';
 import type { ObligationEvent, ObligationState, ScheduleContext, ScheduledNotice } from '../domain/policy';
+import { formatInstant } from '../domain/zoned-time';
 
 export const TASK_QUEUE = 'duban';
 
@@ -26,6 +27,20 @@ export function obligationWorkflowId(campaignId: string, unitId: string, deliver
 /** The one workflow that tells a unit of one decision (`key`): a second start with the same key starts nothing. */
 export function unitMessageWorkflowId(m: Pick<SendUnitMessageInput, 'campaignId' | 'unitId' | 'deliverableId' | 'key'>): string {
   return `${obligationWorkflowId(m.campaignId, m.unitId, m.deliverableId)}/message/${m.key}`;
+}
+
+/**
+ * The day's consolidated 通报 of a campaign at one send time (`at`, campaign time): one workflow, started by every
+ * obligation that reaches its 通报 step then; a second start starts nothing.
+ */
+export function circulationWorkflowId(c: Pick<CirculationInput, 'campaignId' | 'day' | 'at'>, timeZone: string): string {
+  return `duban/${circulationKey(c, timeZone)}`;
+}
+
+/** The consolidated 通报's claim key in the database: campaign/circulation/day/HHmm (its send time). */
+export function circulationKey(c: Pick<CirculationInput, 'campaignId' | 'day' | 'at'>, timeZone: string): string {
+  const hhmm = formatInstant(c.at, timeZone).slice(11, 16).replace(':', '');
+  return `${c.campaignId}/circulation/${c.day}/${hhmm}`;
 }
 
 /** An operator's action on one obligation: submit, extend, waive, return. */
@@ -118,6 +133,29 @@ export interface SendUnitMessageResult {
   outcome: 'sent' | 'already-sent';
 }
 
+/** One campaign's 通报 of one day and send time (campaign time `at`, civil date `day` in the campaign's zone). */
+export interface CirculationInput {
+  campaignId: string;
+  day: CivilDate;
+  at: number;
+  clockOffsetMs: number;
+}
+
+export interface CirculationResult {
+  circulationKey: string;
+  /** sent: delivered now; already-sent: by an earlier attempt; nobody: no unit was still late when it was due to go */
+  outcome: 'sent' | 'already-sent' | 'nobody';
+  /** The obligations it lists (their notice business keys). */
+  listed: string[];
+}
+
+export interface JoinCirculationResult {
+  businessKey: string;
+  /** joined: the day's 通报 will consider this obligation; skipped: no longer due (see reason), as sendNotice skips */
+  outcome: 'joined' | 'skipped';
+  reason?: string;
+}
+
 /** Every activity the worker registers (activities/index.ts implements it; workflows proxy it). */
 export interface DubanActivities {
   countObligations(campaignId: string): Promise<number>;
@@ -125,6 +163,8 @@ export interface DubanActivities {
   sendNotice(input: SendNoticeInput): Promise<SendNoticeResult>;
   recordObligationAction(input: RecordActionInput): Promise<void>;
   sendUnitMessage(input: SendUnitMessageInput): Promise<SendUnitMessageResult>;
+  joinCirculation(input: SendNoticeInput): Promise<JoinCirculationResult>;
+  sendCirculation(input: CirculationInput): Promise<CirculationResult>;
 }
 
 /** Stable within one obligation and deadline: campaign/unit/deliverable/deadline/action/day. */

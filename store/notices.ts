@@ -111,7 +111,7 @@ function content(letter: NoticeLetter) {
 /** Rolls back a numbered claim's transaction whose insert found the row: the number goes back to the register. */
 class RowExists extends Error {}
 
-const plainNumber = (prefix: string, year: number, n: number) => `${prefix}〔${year}〕${n}号`;
+export const plainNumber = (prefix: string, year: number, n: number) => `${prefix}〔${year}〕${n}号`;
 
 /**
  * Takes the right to talk to the SMTP server about this notice: the claim when this attempt holds it,
@@ -194,7 +194,7 @@ export async function claimNotice(
  * The next number of the register of `prefix` and `year`: one atomic upsert (the row is locked until the caller's
  * transaction ends, so concurrent claims wait for each other and never read the same number).
  */
-async function nextDocumentNumber(tx: Pick<Db, '$queryRaw'>, { prefix, year, from }: DocumentNumbering): Promise<number> {
+export async function nextDocumentNumber(tx: Pick<Db, '$queryRaw'>, { prefix, year, from }: DocumentNumbering): Promise<number> {
   const rows = await tx.$queryRaw<{ last: number | bigint }[]>`INSERT INTO "DocumentSequence" ("prefix", "year", "last") VALUES (${prefix}, ${year}, ${from})
     ON CONFLICT ("prefix", "year") DO UPDATE SET "last" = CASE WHEN "DocumentSequence"."last" + 1 < ${from} THEN ${from} ELSE "DocumentSequence"."last" + 1 END
     RETURNING "last"`;
@@ -237,7 +237,7 @@ export async function findSentNotice(db: Db, businessKey: string): Promise<SentN
  * What a sent notice brings about: the obligation's escalation level, the 约谈 record an interview notice
  * opens (for the unit's principal), and the audit events. Every write is idempotent.
  */
-function outcomeWrites(db: Db, n: SentNotice, timeZone: string, principal: string) {
+export function outcomeWrites(db: Db, n: SentNotice, timeZone: string, principal: string) {
   const { businessKey, campaignId, unitId, deliverableId, action, sentAt, letter } = n;
   const writes = [];
   if (action !== 'reminder') {

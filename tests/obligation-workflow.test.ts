@@ -71,6 +71,14 @@ function stubs(answer: (input: SendNoticeInput, attempt: number) => SendNoticeRe
     async sendUnitMessage() {
       throw new Error('not used by the obligation workflow');
     },
+    // a 通报 is joined to the day's consolidated one (workflows/circulation.ts): recorded here as its step sent
+    async joinCirculation(input) {
+      const result = await activities.sendNotice(input);
+      return { businessKey: result.businessKey, outcome: result.outcome === 'skipped' ? 'skipped' : 'joined', ...(result.reason ? { reason: result.reason } : {}) };
+    },
+    async sendCirculation() {
+      throw new Error('not used by the obligation workflow');
+    },
   };
   return { activities, sent, recorded, calls: () => calls };
 }

@@ -79,10 +79,11 @@ describe.each(TEST_DATABASES)('on %s', (kind) => {
       // the notices, besides the letter telling chengguan of its extension (tests/action-letters.test.ts)
       const mails = r.catcher!.messages().filter((m) => !m.headers['x-duban-key']?.includes('/message/'));
       const sent = await r.db.notice.findMany({ where: { status: 'sent' } });
-      expect(mails).toHaveLength(sent.length);
+      // one e-mail per letter: the 通报 of a day is one letter, recorded on the row of each obligation it lists
+      expect(mails).toHaveLength(new Set(sent.map((n) => n.messageId)).size);
       expect(new Set(mails.map((m) => m.messageId)).size).toBe(mails.length);
-      // recorded on the campaign's clock: sent when due, not at the wall-clock time of the rehearsal
-      for (const n of sent) expect(Math.abs(n.sentAt!.getTime() - n.scheduledAt.getTime())).toBeLessThan(60_000);
+      // recorded on the campaign's clock: sent when due (a 通报 after its 2 minutes' grace), not at the wall-clock time
+      for (const n of sent) expect(Math.abs(n.sentAt!.getTime() - n.scheduledAt.getTime())).toBeLessThan(n.action === 'circulate' ? 3 * 60_000 : 60_000);
 
       const forJiaoyu = mails.filter((m) => m.headers['x-duban-key']?.startsWith(`${CAMPAIGN}/jiaoyu/`));
       const urge = forJiaoyu.find((m) => m.headers['x-duban-action'] === 'urge')!;
@@ -108,16 +109,39 @@ describe.each(TEST_DATABASES)('on %s', (kind) => {
       expect(notice.text).toContain('（联系人：吴智敏，电话：8669566）');
       expect(notice.text).toContain('\n雷州市安全生产委员会办公室\n2022年10月14日\n');
 
-      const circulate = forJiaoyu.find((m) => m.headers['x-duban-action'] === 'circulate')!;
-      expect(circulate.subject).toContain('通报');
+      // one 通报 on 10-18 for every department late since 10-11, not one per unit
+      const circulations = mails.filter((m) => m.headers['x-duban-action'] === 'circulate');
+      expect(circulations.filter((m) => m.headers['x-duban-key'] === `${CAMPAIGN}/circulation/2022-10-18/0900`)).toHaveLength(1);
+      expect(new Set(circulations.map((m) => m.headers['x-duban-key'])).size).toBe(circulations.length);
+      const circulate = circulations.find((m) => m.headers['x-duban-key'] === `${CAMPAIGN}/circulation/2022-10-18/0900`)!;
+      const listed = sent.filter((n) => n.action === 'circulate' && n.messageId === circulate.messageId);
+      expect(listed.length).toBeGreaterThan(5);
+      expect(listed.every((n) => n.scheduledAt.getTime() === at('2022-10-18T09:00:00+08:00'))).toBe(true);
+      expect(new Set(listed.map((n) => n.documentNumber)).size).toBe(1);
+      expect(circulate.subject).toMatch(/^【演练】【通报】雷安办〔2022〕\d+号 关于.+等\d+个单位未按时报送《三年行动总结评估报告及主要工作成果统计表\(附件3\)》的通报$/);
+      expect(circulate.subject).toContain(`等${listed.length}个单位`);
       const units = await r.db.unit.findMany({ where: { campaignId: CAMPAIGN } });
       // 主送 every unit; 抄送 the office and the leaders the campaign names
       expect(new Set(circulate.to)).toEqual(new Set(units.map((u) => u.email)));
       expect(new Set(circulate.cc)).toEqual(new Set(['anweiban@leizhou.example', 'anweiban@zhanjiang.example', 'fushizhang@leizhou.example']));
-      expect(circulate.text).toContain('市教育局应于2022年10月11日前');
+      // each listed unit with its own deadline and days late; the town that submitted and the extended bureau are not in it
+      for (const n of listed) expect(circulate.text).toContain(`${units.find((u) => u.unitId === n.unitId)!.name}：应于2022年10月11日前将`);
+      expect(circulate.text).toContain('市教育局：应于2022年10月11日前将《三年行动总结评估报告及主要工作成果统计表(附件3)》报送雷州市安全生产委员会办公室、市应急管理局，经提醒敦促和督办，已逾期5个工作日仍未报送。');
+      expect(listed.map((n) => n.unitId)).not.toContain('leicheng');
+      expect(listed.map((n) => n.unitId)).not.toContain('chengguan');
+      expect(circulate.text).not.toContain('雷城街道');
       expect(circulate.text).not.toContain('各单位应于');
       expect(circulate.text).toContain('\n雷州市安全生产委员会\n2022年10月18日\n');
       expect(circulate.text).toContain('抄送：湛江市安全生产委员会办公室，市政府分管副市长。');
+      // the per-unit record: each listed obligation reached 通报, with the audit of the letter
+      const reached = await r.db.obligation.findMany({ where: { campaignId: CAMPAIGN, unitId: { in: listed.map((n) => n.unitId) } } });
+      expect(reached.every((o) => o.escalation === 'circulate' || o.escalation === 'interview')).toBe(true);
+      const audits = await r.db.auditEvent.findMany({ where: { kind: 'notice.sent', eventKey: { in: listed.map((n) => n.businessKey) } } });
+      expect(audits).toHaveLength(listed.length);
+      // towns were due 10-12: their 通报 is the next day's, one letter again
+      const towns = sent.filter((n) => n.action === 'circulate' && n.scheduledAt.getTime() === at('2022-10-19T09:00:00+08:00'));
+      expect(towns.length).toBeGreaterThan(1);
+      expect(new Set(towns.map((n) => n.messageId)).size).toBe(1);
 
       const interview = forJiaoyu.find((m) => m.headers['x-duban-action'] === 'interview')!;
       expect(interview.subject).toContain('约谈通知');
@@ -127,7 +151,7 @@ describe.each(TEST_DATABASES)('on %s', (kind) => {
       expect(interview.text).toContain('雷州市安全生产委员会决定约谈你。');
       expect(interview.text).not.toContain('贵单位主要负责人');
       // every numbered letter of the campaign has its own number
-      const numbers = sent.filter((n) => n.action !== 'reminder').map((n) => n.documentNumber);
+      const numbers = [...new Map(sent.filter((n) => n.action !== 'reminder').map((n) => [n.messageId, n.documentNumber])).values()];
       expect(numbers.every((n) => n && /^雷安办〔2022〕\d+号$/.test(n))).toBe(true);
       expect(new Set(numbers).size).toBe(numbers.length);
       expect(sent.filter((n) => n.action === 'reminder').every((n) => n.documentNumber === null)).toBe(true);

@@ -5,6 +5,7 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
+  patched,
   proxyActivities,
   setHandler,
   workflowInfo,
@@ -35,6 +36,9 @@ const { sendNotice } = proxyActivities<DubanActivities>({
 });
 
 const { recordObligationAction } = proxyActivities<DubanActivities>({ startToCloseTimeout: '1 minute', retry: RETRY });
+
+// Joining the day's 通报 reads the record and starts a workflow: short, retried like the rest.
+const { joinCirculation } = proxyActivities<DubanActivities>({ startToCloseTimeout: '1 minute', retry: RETRY });
 
 function refusal(err: unknown): ApplicationFailure {
   if (err instanceof DubanError) return permanentFailure(err);
@@ -114,6 +118,12 @@ export async function obligationWorkflow(input: ObligationInput): Promise<Obliga
     }
     const wait = next.at - now();
     if (wait > 0 && (await condition(changed, wait))) continue;
+    if (next.action === 'circulate' && patched('consolidated-circulation')) {
+      // one 通报 per campaign and day lists every late unit (workflows/circulation.ts): this obligation joins it
+      const { outcome } = await joinCirculation({ campaignId, unitId, deliverableId, notice: next, clockOffsetMs });
+      state = markSent(state, next, outcome !== 'skipped');
+      continue;
+    }
     const { outcome } = await sendNotice({ campaignId, unitId, deliverableId, notice: next, clockOffsetMs });
     state = markSent(state, next, outcome !== 'skipped');
   }

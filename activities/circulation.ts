@@ -1,0 +1,240 @@
+// The consolidated 通报: joinCirculation (an obligation at its 通报 step starts the day's circulation workflow, once)
+// and sendCirculation (one letter listing every unit still late at that step, exactly once, its claim in the
+// Circulation table; then each listed obligation's record as a sent 通报 leaves it).
+import { Context } from '@temporalio/activity';
+import { type Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { ApplicationFailure, WorkflowIdReusePolicy } from '@temporalio/common';
+import { createHash } from 'node:crypto';
+import { DubanError } from '../domain/errors';
+import { noticeDecision, noticeSchedule, workingDaysLate } from '../domain/policy';
+import { chineseDateTime, civilDateOf } from '../domain/zoned-time';
+import { type CirculatedUnit, renderCirculation } from '../letters/circulation';
+import { officialLetterDocx } from '../letters/docx';
+import { formatDocumentNumber } from '../letters/official';
+import type { RenderedNotice } from '../letters/render';
+import type { Mailer } from '../mail/mailer';
+import {
+  type CirculationInput,
+  type CirculationResult,
+  type JoinCirculationResult,
+  type SendNoticeInput,
+  circulationKey,
+  circulationWorkflowId,
+  noticeBusinessKey,
+} from '../shared/contract';
+import { type CachedCampaign, campaignCache, lettersOf, scheduleContext } from '../store/campaigns';
+import {
+  type HeldCirculationClaim,
+  type ListedObligation,
+  claimCirculation,
+  commitCirculationRecord,
+  findSentCirculation,
+  prepareCirculationRecord,
+  recordCirculationOutcome,
+  releaseCirculation,
+  renewCirculationClaim,
+} from '../store/circulations';
+import type { Db } from '../store/db';
+import { ClaimHeldError, NOTICE_LEASE, type NoticeLease, letterHistory } from '../store/notices';
+import { obligationRecord } from '../store/obligations';
+import { circulationWorkflow } from '../workflows/circulation';
+
+export interface CirculationDeps {
+  db: Db;
+  mailer: Mailer;
+  client: Client;
+  taskQueue: string;
+  mailFrom?: string;
+  noticeLease?: NoticeLease;
+}
+
+function docxName(title: string): string {
+  return `${title.replace(/[\\/:*?"<>|\r\n]/g, '_')}.docx`;
+}
+
+/** What each listed obligation's Notice row gives as why it went out, after its step's own reason. */
+function reasonSuffix(at: number, timeZone: string, listed: number): string {
+  return `；${chineseDateTime(at, timeZone)}发出通报（合并通报，共列${listed}项）`;
+}
+
+export function createCirculationActivities(deps: CirculationDeps) {
+  const { db, mailer } = deps;
+  const lease = deps.noticeLease ?? NOTICE_LEASE;
+  const loadCampaign = campaignCache(db);
+
+  const campaignTime = (loaded: CachedCampaign) => loaded.clock.current(Date.now(), () => Context.current().info.currentAttemptScheduledTimestampMs);
+
+  /**
+   * An obligation at its 通报 step: skipped as sendNotice would skip it (the record shows it submitted, waived or with
+   * another deadline), else the day's circulation workflow is started — once: a second start is refused by its id.
+   */
+  async function joinCirculation(input: SendNoticeInput): Promise<JoinCirculationResult> {
+    const { campaignId, unitId, deliverableId, notice } = input;
+    const businessKey = noticeBusinessKey(input);
+    if (notice.action !== 'circulate') throw new DubanError('INVALID_ARGUMENT', `joinCirculation is for a 通报, not ${notice.action}`);
+    const loaded = await loadCampaign(campaignId);
+    const ctx = scheduleContext(loaded.settings, campaignId, deliverableId);
+    const obligation = await obligationRecord(db, campaignId, unitId, deliverableId);
+    if (!obligation) throw new DubanError('UNKNOWN_OBLIGATION', `no obligation ${campaignId}/${unitId}/${deliverableId} in the database`);
+    const decision = noticeDecision(ctx, obligation, notice, campaignTime(loaded));
+    if (!decision.send) return { businessKey, outcome: 'skipped', reason: decision.reason };
+    const circulation: CirculationInput = { campaignId, day: civilDateOf(notice.at, ctx.timeZone), at: notice.at, clockOffsetMs: input.clockOffsetMs };
+    try {
+      await deps.client.workflow.start(circulationWorkflow, {
+        workflowId: circulationWorkflowId(circulation, ctx.timeZone),
+        taskQueue: deps.taskQueue,
+        args: [circulation],
+        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+      });
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    }
+    return { businessKey, outcome: 'joined' };
+  }
+
+  /**
+   * Every obligation of the campaign whose 通报 step (for its current deadline) is at `at`, not before it opened, still
+   * open, and for which noticeDecision says send now — decided at send time, so a unit that submitted in between is
+   * left out. One whose 通报 already has a row (sent on its own by a workflow still on the per-unit path) is not listed.
+   */
+  async function lateAt(loaded: CachedCampaign, input: CirculationInput, sendingAt: number) {
+    const { campaignId, at } = input;
+    const rows = await db.obligation.findMany({ where: { campaignId, status: 'open' }, orderBy: [{ unitId: 'asc' }, { deliverableId: 'asc' }] });
+    const found: { o: (typeof rows)[number]; listed: ListedObligation }[] = [];
+    for (const o of rows) {
+      const ctx = scheduleContext(loaded.settings, campaignId, o.deliverableId);
+      const notice = noticeSchedule(ctx, o.due).find((n) => n.action === 'circulate' && n.at === at);
+      if (!notice || notice.at < o.opensAt.getTime()) continue;
+      if (!noticeDecision(ctx, { status: 'open', deadline: o.due }, notice, sendingAt).send) continue;
+      const businessKey = noticeBusinessKey({ campaignId, unitId: o.unitId, deliverableId: o.deliverableId, notice });
+      found.push({ o, listed: { businessKey, unitId: o.unitId, deliverableId: o.deliverableId, deadline: o.due, reason: notice.reason } });
+    }
+    if (found.length === 0) return [];
+    const taken = new Set(
+      (await db.notice.findMany({ where: { businessKey: { in: found.map((f) => f.listed.businessKey) } }, select: { businessKey: true } })).map((n) => n.businessKey),
+    );
+    return found.filter((f) => !taken.has(f.listed.businessKey));
+  }
+
+  async function sendCirculation(input: CirculationInput): Promise<CirculationResult> {
+    const { campaignId, at } = input;
+    const loaded = await loadCampaign(campaignId);
+    const { campaign, settings } = loaded;
+    const timeZone = settings.timeZone;
+    const key = circulationKey(input, timeZone);
+    const done = async (): Promise<CirculationResult | undefined> => {
+      const sent = await findSentCirculation(db, key);
+      if (!sent) return undefined;
+      await recordCirculationOutcome(db, sent, timeZone, reasonSuffix(at, timeZone, sent.letter.listed.length));
+      return { circulationKey: key, outcome: 'already-sent', listed: sent.letter.listed.map((l) => l.businessKey) };
+    };
+    if (Context.current().info.attempt > 1) {
+      const already = await done();
+      if (already) return already;
+    }
+    const sendingAt = campaignTime(loaded);
+    const late = await lateAt(loaded, input, sendingAt);
+    if (late.length === 0) return (await done()) ?? { circulationKey: key, outcome: 'nobody', listed: [] };
+
+    const letters = lettersOf(settings, campaign.officeName);
+    const listed: CirculatedUnit[] = [];
+    for (const { o } of late) {
+      const ctx = scheduleContext(settings, campaignId, o.deliverableId);
+      const deliverable = settings.deliverables[o.deliverableId];
+      const unit = loaded.units.get(o.unitId);
+      if (!unit) throw new DubanError('UNKNOWN_UNIT', `campaign ${campaignId} has no unit ${JSON.stringify(o.unitId)}`);
+      const leadIds = deliverable.submitTo.includes('lead_departments') ? (loaded.reportsTo.get(o.unitId) ?? []) : [];
+      const history = await letterHistory(db, campaignId, o.unitId, o.deliverableId, o.due, timeZone);
+      listed.push({
+        unitName: unit.name,
+        deliverableName: deliverable.name,
+        deadline: o.due,
+        submitTo: [...(deliverable.submitTo.includes('office') ? [campaign.officeName] : []), ...leadIds.map((id) => loaded.units.get(id)?.name ?? id)],
+        lateWorkingDays: workingDaysLate(ctx, o.due, sendingAt),
+        stepsTaken: history.stepsTaken,
+        ladder: deliverable.policy.escalate,
+        ...(history.returned ? { returned: history.returned } : {}),
+        ...(history.extended ? { extended: history.extended } : {}),
+      });
+    }
+    const allUnits = [...loaded.units.values()].map((u) => ({ name: u.name, email: u.email, type: u.type }));
+    let worded: RenderedNotice | undefined;
+    const word = (documentNumber: string | undefined) =>
+      (worded = renderCirculation({
+        campaignTitle: campaign.title,
+        office: { name: campaign.officeName, email: campaign.officeEmail },
+        sentAt: sendingAt,
+        timeZone,
+        listed,
+        allUnits,
+        ...(documentNumber ? { documentNumber } : {}),
+        basis: letters.basis,
+        contact: letters.contact,
+        cc: letters.cc,
+        issuer: letters.issuer,
+      }));
+    const messageId = `<${createHash('sha256').update(key).digest('hex').slice(0, 32)}@duban>`;
+    let held: HeldCirculationClaim | 'already-sent';
+    try {
+      held = await claimCirculation(
+        db,
+        {
+          circulationKey: key,
+          campaignId,
+          scheduledAt: new Date(at),
+          letter: (documentNumber) => {
+            const r = word(documentNumber);
+            return { to: r.to, cc: r.cc, subject: r.subject, text: r.text, messageId, listed: late.map((l) => l.listed) };
+          },
+          ...(letters.documents ? { numbering: letters.documents, formatNumber: formatDocumentNumber } : {}),
+        },
+        lease,
+      );
+    } catch (err) {
+      if (!(err instanceof ClaimHeldError)) throw err;
+      throw ApplicationFailure.create({ type: 'NOTICE_CLAIMED', message: err.message, nextRetryDelay: Math.max(1_000, err.until.getTime() - Date.now() + 500) });
+    }
+    if (held === 'already-sent') return (await done())!;
+    const { claim } = held;
+    let record;
+    let attachments;
+    try {
+      record = prepareCirculationRecord(db, { ...claim, sentAt: new Date(sendingAt) }, timeZone, reasonSuffix(at, timeZone, claim.letter.listed.length));
+      attachments = [{ filename: docxName(worded!.letter.title), content: await officialLetterDocx(worded!.letter) }];
+    } catch (err) {
+      await releaseCirculation(db, held.held);
+      throw err;
+    }
+
+    const activity = Context.current();
+    activity.heartbeat();
+    const keepAlive = setInterval(() => {
+      activity.heartbeat();
+      renewCirculationClaim(db, held.held, lease).then(
+        (renewed) => renewed || activity.log.warn(`the claim of ${key} is no longer this attempt's`),
+        (err: unknown) => activity.log.warn(`could not renew the claim of ${key}: ${String(err)}`),
+      );
+    }, lease.renewMs);
+    try {
+      await mailer.send({
+        from: deps.mailFrom ?? `"${campaign.officeName}" <${campaign.officeEmail}>`,
+        to: claim.letter.to,
+        cc: claim.letter.cc,
+        subject: claim.letter.subject,
+        text: claim.letter.text,
+        messageId,
+        headers: { 'X-Duban-Key': key, 'X-Duban-Action': 'circulate' },
+        attachments,
+      });
+    } catch (err) {
+      await releaseCirculation(db, held.held);
+      throw err;
+    } finally {
+      clearInterval(keepAlive);
+    }
+    await commitCirculationRecord(db, record);
+    return { circulationKey: key, outcome: 'sent', listed: claim.letter.listed.map((l) => l.businessKey) };
+  }
+
+  return { joinCirculation, sendCirculation };
+}
