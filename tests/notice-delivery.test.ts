@@ -10,7 +10,8 @@ import { storeCampaign } from '../store/campaigns';
 import { type Db, createDb } from '../store/db';
 import { type Mailer, createMailer } from '../mail/mailer';
 import { createNoticeActivities } from '../activities/notices';
-import type { SendNoticeInput, SendNoticeResult } from '../shared/contract';
+import type { CirculationResult, SendNoticeInput, SendNoticeResult } from '../shared/contract';
+import { createCirculationActivities } from '../activities/circulation';
 import { migrateDatabase } from '../store/migrate';
 import { type ClaimRequest, type NoticeClaim, claimNotice, letterHistory, releaseNotice, renewClaim } from '../store/notices';
 import { recordObligationAction } from '../store/obligations';
@@ -354,13 +355,25 @@ describe.each(TEST_DATABASES)('on %s', (kind) => {
         const compiled = compileCampaign(def, parseInstant('2022-10-08T10:00:00+08:00', def.timeZone)!);
         await storeCampaign(ownDb, { compiled, yamlText, sourceFile: FILE, actor: 'test', clockOffsetMs: 1 });
         const sender = createNoticeActivities({ db: ownDb, mailer, publicUrl: 'https://duban.example.gov.cn' });
+        const circulation = createCirculationActivities({ db: ownDb, mailer, client: {} as Client, taskQueue: 'unused' });
         const sections: string[] = [];
         for (const action of ['reminder', 'urge', 'notice', 'circulate', 'interview'] as const) {
           const notice = schedule.filter((n) => n.action === action).at(-1)!;
-          const env = new MockActivityEnvironment({ currentAttemptScheduledTimestampMs: notice.at - 1 });
-          const result = (await env.run(sender.sendNotice, { campaignId: def.id, unitId: 'jiaoyu', deliverableId: 'assessment-report', notice, clockOffsetMs: 1 })) as SendNoticeResult;
-          expect(result.outcome).toBe('sent');
-          const mail = catcher.messages().filter((m) => m.headers['x-duban-key'] === result.businessKey).at(-1)!;
+          let key: string;
+          if (action === 'circulate') {
+            // the day's one 通报, listing every unit still late (activities/circulation.ts), 2 minutes after its step
+            const env = new MockActivityEnvironment({ currentAttemptScheduledTimestampMs: notice.at + 2 * 60_000 - 1 });
+            const day = notice.key.split('/').at(-1)!;
+            const result = (await env.run(circulation.sendCirculation, { campaignId: def.id, day, at: notice.at, clockOffsetMs: 1 })) as CirculationResult;
+            expect(result.outcome).toBe('sent');
+            key = result.circulationKey;
+          } else {
+            const env = new MockActivityEnvironment({ currentAttemptScheduledTimestampMs: notice.at - 1 });
+            const result = (await env.run(sender.sendNotice, { campaignId: def.id, unitId: 'jiaoyu', deliverableId: 'assessment-report', notice, clockOffsetMs: 1 })) as SendNoticeResult;
+            expect(result.outcome).toBe('sent');
+            key = result.businessKey;
+          }
+          const mail = catcher.messages().filter((m) => m.headers['x-duban-key'] === key).at(-1)!;
           const text = mail.text.replace(/\/u\/[\w.-]+/g, '/u/<市教育局的链接>').trimEnd();
           sections.push(
             [`## ${INSTRUMENT_NAMES[action]} (\`${action}\`)`, '', `- 主题: ${mail.subject}`, `- 收件人: ${mail.to.join(', ')}`, `- 抄送: ${mail.cc.join(', ') || '—'}`, '', '```text', text, '```'].join('\n'),
@@ -380,6 +393,10 @@ describe.each(TEST_DATABASES)('on %s', (kind) => {
           '退回 or an approved 延期 is stated with its day (and a return with its reason); a 通报 states the late unit\'s own',
           'deadline. `tests/letters.test.ts` renders every kind under the default ladder and 洮南\'s ladder without 通报, after',
           'returns and extensions, and for a town with two principals.',
+          '',
+          'The 通报 is one letter per campaign and day (`sendCirculation`, `letters/circulation.ts`): it lists every unit',
+          'still late at that step that day — here every department due on 10月11日, since none submitted — each with its own',
+          'deadline, days late and the steps taken, 主送 all units and 抄送 the leaders the campaign names.',
           '',
           ...sections.flatMap((x) => [x, '']),
         ].join('\n');
