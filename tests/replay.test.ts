@@ -10,7 +10,7 @@ const DIR = 'tests/histories';
 
 it('replays every saved history without nondeterminism', async () => {
   const files = readdirSync(DIR).filter((f) => f.endsWith('.binpb'));
-  expect(files.length).toBeGreaterThanOrEqual(14); // v1 and v2, seven workflows each
+  expect(files.length).toBeGreaterThanOrEqual(21); // v1, v2 and v3 (the consolidated 通报), seven workflows each
   const histories = files.map((f) => ({
     workflowId: f,
     history: proto.temporal.api.history.v1.History.decode(readFileSync(`${DIR}/${f}`)),
