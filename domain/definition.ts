@@ -3,7 +3,7 @@
 import { CST, LineCounter, Parser, type YAMLError, isMap, parseDocument, type Document } from 'yaml';
 import { type CivilDate, isCivilDate } from './calendar';
 import { DubanError } from './errors';
-import { DEFAULT_POLICY, ESCALATION_LADDER, type EscalationStep, type NoticePolicy } from './policy';
+import { DEFAULT_POLICY, ESCALATION_LADDER, type EscalationStep, type NoticePolicy, SIGN_OFF_STEPS, type SignOffStep } from './policy';
 import { DEFAULT_TIME_ZONE, isValidTimeZone } from './zoned-time';
 
 /** 镇(街道) / 牵头部门 / 有关部门 */
@@ -222,8 +222,8 @@ class Checker {
 function parsePolicy(c: Checker, path: Path, raw: Json, base: NoticePolicy): NoticePolicy {
   const o = c.obj(path, raw, false);
   if (!o) return base;
-  c.unknownKeys(path, o, ['sendAt', 'remindBefore', 'escalate', 'returnWindowDays']);
-  const policy: NoticePolicy = { ...base, escalate: { ...base.escalate }, remindBefore: [...base.remindBefore] };
+  c.unknownKeys(path, o, ['sendAt', 'remindBefore', 'escalate', 'returnWindowDays', 'signOff']);
+  const policy: NoticePolicy = { ...base, escalate: { ...base.escalate }, remindBefore: [...base.remindBefore], ...(base.signOff ? { signOff: [...base.signOff] } : {}) };
   if (o.sendAt !== undefined) {
     const s = c.str([...path, 'sendAt'], o.sendAt, { pattern: HHMM_RE, what: 'HH:mm 格式的时间' });
     if (s) policy.sendAt = s;
@@ -261,6 +261,17 @@ function parsePolicy(c: Checker, path: Path, raw: Json, base: NoticePolicy): Not
     const v = o.returnWindowDays;
     if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 366) c.error([...path, 'returnWindowDays'], '应为 0 到 366 之间的整数（天数）');
     else policy.returnWindowDays = v;
+  }
+  if (o.signOff !== undefined) {
+    const list = o.signOff === null ? [] : c.list([...path, 'signOff'], o.signOff);
+    if (list) {
+      const steps = list.filter((v, i): v is SignOffStep => {
+        if (SIGN_OFF_STEPS.includes(v as SignOffStep)) return true;
+        c.error([...path, 'signOff', i], `应为 ${SIGN_OFF_STEPS.join('、')} 之一（需领导签发的步骤），实际为 ${JSON.stringify(v)}`);
+        return false;
+      });
+      policy.signOff = SIGN_OFF_STEPS.filter((s) => steps.includes(s));
+    }
   }
   return policy;
 }

@@ -49,14 +49,29 @@ export interface NoticePolicy {
   escalate: Record<EscalationStep, number | null>;
   /** Calendar days after acceptance during which a submission can still be returned for revision. */
   returnWindowDays: number;
+  /**
+   * The steps whose letter waits for a leader's 签发 before it goes out (待签发). Absent in campaigns stored, and
+   * workflows started, before sign-off existed: those need none (`needsSignOff`), so they run as launched.
+   */
+  signOff?: SignOffStep[];
 }
+
+/** The steps a leader may have to sign off: 通报 and 约谈. */
+export type SignOffStep = Extract<EscalationStep, 'circulate' | 'interview'>;
+export const SIGN_OFF_STEPS: readonly SignOffStep[] = ['circulate', 'interview'];
 
 export const DEFAULT_POLICY: NoticePolicy = {
   sendAt: '09:00',
   remindBefore: [3, 1, 0],
   escalate: { urge: 1, notice: 3, circulate: 5, interview: 7 },
   returnWindowDays: 30,
+  signOff: ['circulate', 'interview'],
 };
+
+/** Whether the policy holds `action`'s letter for a leader's 签发; a policy without `signOff` (recorded before it) holds none. */
+export function needsSignOff(policy: NoticePolicy, action: NoticeAction): boolean {
+  return (policy.signOff ?? []).includes(action as SignOffStep);
+}
 
 export interface ScheduleContext {
   policy: NoticePolicy;

@@ -22,6 +22,8 @@ const policySchema = z.object({
     z.ZodNullable<z.ZodNumber>
   >),
   returnWindowDays: z.number().int().min(0),
+  /** Recorded since sign-off (issue 8); a campaign stored before it has none and needs no 签发. */
+  signOff: z.array(z.enum(['circulate', 'interview'])).optional(),
 }) satisfies z.ZodType<NoticePolicy>;
 
 const step = z.enum(ESCALATION_LADDER as unknown as ['urge', 'notice', 'circulate', 'interview']);
