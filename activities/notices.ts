@@ -111,6 +111,7 @@ export function createNoticeActivities(deps: NoticeDeps) {
       basis: letters.basis,
       contact: letters.contact,
       cc: letters.cc,
+      leads: leads.map((l) => ({ name: l.name, email: l.email })),
       issuer: letters.issuer,
     });
   }

@@ -68,6 +68,8 @@ export interface NoticeFacts {
   contact?: { name: string; phone: string };
   /** 抄送 of 通报 and 约谈 (names printed, addresses copied). */
   cc: Addressee[];
+  /** The lead departments the deliverable is submitted to (分别报送相关牵头部门): copied on the unit's letters. */
+  leads?: Addressee[];
   /** Who signs: the committee for the steps it signs, else the office. */
   issuer: { office: string; committee?: string; committeeSigns: EscalationStep[] };
 }
@@ -252,9 +254,16 @@ function parts(f: NoticeFacts): Parts {
   }
 }
 
+/** A unit's own letters are copied to the lead departments it reports to for this deliverable; a 通报 goes to everyone anyway. */
+function withLeads(f: NoticeFacts, p: Parts): Parts {
+  const leads = f.action === 'circulate' ? [] : (f.leads ?? []);
+  if (!leads.length) return p;
+  return { ...p, cc: uniq([...p.cc, ...leads.map((l) => l.email)]), ccNames: uniq([...p.ccNames, ...leads.map((l) => l.name)]) };
+}
+
 export function renderNotice(f: NoticeFacts): RenderedNotice {
   const instrument = INSTRUMENT_NAMES[f.action];
-  const p = parts(f);
+  const p = withLeads(f, parts(f));
   const documentNumber = takesDocumentNumber(f.action) ? f.documentNumber : undefined;
   const letter: OfficialLetter = {
     ...(documentNumber ? { documentNumber } : {}),

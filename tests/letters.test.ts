@@ -121,6 +121,21 @@ describe('seed 000 (雷州), the default ladder', () => {
     expect(r.letter.issuer).toBe('雷州市安全生产委员会办公室');
   });
 
+  it('a department reporting to a lead department (分别报送相关牵头部门) copies every letter of its own to that department', () => {
+    const leads = [{ name: '市应急管理局', email: 'yingji@leizhou.example' }];
+    for (const action of ['reminder', 'urge', 'notice', 'interview'] as const) {
+      const r = render(action, { leads });
+      expect(r.cc, action).toContain('yingji@leizhou.example');
+      expect(r.letter.cc, action).toContain('市应急管理局');
+      expect(r.text, action).toMatch(/抄送：.*市应急管理局/);
+    }
+    // the 通报 goes to every unit already: no separate copy
+    const circulation = render('circulate', { leads });
+    expect(circulation.cc).not.toContain('yingji@leizhou.example');
+    // without lead departments nothing is added
+    expect(render('urge').cc).toEqual([]);
+  });
+
   it('a 督办通知 after a campaign launched past the urging step does not claim the unit was urged', () => {
     const r = render('notice', { stepsTaken: [] });
     expect(r.text).not.toContain('经提醒敦促');

@@ -89,6 +89,9 @@ describe.each(TEST_DATABASES)('on %s', (kind) => {
       const urge = forJiaoyu.find((m) => m.headers['x-duban-action'] === 'urge')!;
       expect(urge.subject).toContain('提醒敦促函');
       expect(urge.to).toEqual(['jiaoyu@leizhou.example']);
+      // copied to the lead department it reports to (分别报送相关牵头部门和市安委办)
+      expect(urge.cc).toEqual(['yingji@leizhou.example']);
+      expect(urge.text).toContain('抄送：市应急管理局。');
       expect(urge.text).toContain('2022年10月11日前');
       expect(urge.text).toContain('市教育局');
       expect(urge.text).toContain('三年行动总结评估报告及主要工作成果统计表');
@@ -100,7 +103,7 @@ describe.each(TEST_DATABASES)('on %s', (kind) => {
       expect(notice.subject).toContain('督办通知');
       // 主送 the unit, copied to its principal; numbered in the office's register
       expect(notice.to).toEqual(['jiaoyu@leizhou.example']);
-      expect(notice.cc).toEqual(['jiaoyu.head@leizhou.example']);
+      expect(notice.cc).toEqual(['jiaoyu.head@leizhou.example', 'yingji@leizhou.example']);
       expect(notice.text).toContain('于2022年10月17日前完成报送');
       expect(notice.text).toContain('经提醒敦促，仍未报送');
       expect(notice.text).toContain('逾期仍未报送的，将予以通报。');
@@ -146,7 +149,12 @@ describe.each(TEST_DATABASES)('on %s', (kind) => {
       const interview = forJiaoyu.find((m) => m.headers['x-duban-action'] === 'interview')!;
       expect(interview.subject).toContain('约谈通知');
       expect(interview.to).toEqual(['jiaoyu.head@leizhou.example']);
-      expect(interview.cc).toEqual(['jiaoyu@leizhou.example', 'anweiban@leizhou.example', 'anweiban@zhanjiang.example', 'fushizhang@leizhou.example']);
+      expect(interview.cc).toEqual(['jiaoyu@leizhou.example', 'anweiban@leizhou.example', 'anweiban@zhanjiang.example', 'fushizhang@leizhou.example', 'yingji@leizhou.example']);
+      // a town reports to the office only: nobody else is copied on its letters
+      const townIds = units.filter((u) => u.type === 'town').map((u) => u.unitId);
+      const townUrges = mails.filter((m) => m.headers['x-duban-action'] === 'urge' && townIds.some((t) => m.headers['x-duban-key']?.startsWith(`${CAMPAIGN}/${t}/`)));
+      expect(townUrges.length).toBeGreaterThan(0);
+      for (const m of townUrges) expect(m.cc).toEqual([]);
       expect(interview.text).toContain('经提醒敦促、督办和通报，仍未报送');
       expect(interview.text).toContain('雷州市安全生产委员会决定约谈你。');
       expect(interview.text).not.toContain('贵单位主要负责人');
