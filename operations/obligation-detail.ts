@@ -4,7 +4,7 @@ import { INSTRUMENT_NAMES, type NoticeAction } from '../domain/policy';
 import { formatInstant } from '../domain/zoned-time';
 import { type ReadAuditDetail, readAuditDetail } from '../store/audit';
 import type { ObligationRecordView, TimelineItem } from '../shared/console';
-import { loadCampaign, requireObligation, requireUnit } from '../store/campaigns';
+import { loadCampaign, requireObligation, requireUnit, unitPrincipals } from '../store/campaigns';
 import type { Db } from '../store/db';
 import { boardRowsOf } from './board';
 import { actorName } from './actors';
@@ -87,7 +87,15 @@ export async function obligationDetail(db: Db, campaignId: string, unitId: strin
   const requests = await db.extensionRequest.findMany({ where: { campaignId, unitId, deliverableId }, orderBy: { id: 'desc' } });
   return {
     campaignId,
-    unit: { id: unit.unitId, name: unit.name, type: unit.type, email: unit.email, principalName: unit.principalName, principalEmail: unit.principalEmail },
+    unit: {
+      id: unit.unitId,
+      name: unit.name,
+      type: unit.type,
+      email: unit.email,
+      principalName: unit.principalName,
+      principalEmail: unit.principalEmail,
+      principals: unitPrincipals(unit),
+    },
     deliverable: { id: deliverableId, name: obligation.deliverableName, stage: loaded.settings.stages?.[obligation.stageId] ?? obligation.stageId },
     row,
     timeline,

@@ -101,7 +101,16 @@ export interface ExtensionRequest {
 /** One obligation as operations/obligation-detail.ts reads it; the API adds its links. */
 export interface ObligationRecordView {
   campaignId: string;
-  unit: { id: string; name: string; type: string; email: string; principalName: string; principalEmail: string };
+  unit: {
+    id: string;
+    name: string;
+    type: string;
+    email: string;
+    principalName: string;
+    principalEmail: string;
+    /** Every principal (党政同责: a town's 书记 and 镇长), the first also in principalName/principalEmail. */
+    principals: { name: string; title?: string; email: string }[];
+  };
   deliverable: { id: string; name: string; stage: string };
   row: BoardRow;
   timeline: TimelineItem[];

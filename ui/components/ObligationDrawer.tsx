@@ -121,7 +121,9 @@ export function ObligationDrawer({
                 {
                   key: 'principal',
                   label: '负责人',
-                  children: `${detail.unit.principalName || '—'}${detail.unit.principalEmail ? ` <${detail.unit.principalEmail}>` : ''}`,
+                  children: detail.unit.principals.length
+                    ? detail.unit.principals.map((p) => `${p.title ?? ''}${p.name} <${p.email}>`).join('；')
+                    : '—',
                 },
                 { key: 'deliverable', label: '报送事项', children: detail.deliverable.name },
                 { key: 'stage', label: '阶段', children: detail.deliverable.stage },
