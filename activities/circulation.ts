@@ -6,7 +6,7 @@ import { type Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/c
 import { ApplicationFailure, WorkflowIdReusePolicy } from '@temporalio/common';
 import { createHash } from 'node:crypto';
 import { DubanError } from '../domain/errors';
-import { noticeDecision, noticeSchedule, workingDaysLate } from '../domain/policy';
+import { needsSignOff, noticeDecision, noticeSchedule, workingDaysLate } from '../domain/policy';
 import { chineseDateTime, civilDateOf } from '../domain/zoned-time';
 import { type CirculatedUnit, renderCirculation } from '../letters/circulation';
 import { officialLetterDocx } from '../letters/docx';
@@ -16,6 +16,8 @@ import type { Mailer } from '../mail/mailer';
 import {
   type CirculationInput,
   type CirculationResult,
+  type CirculationSignOffInput,
+  type PrepareCirculationResult,
   type JoinCirculationResult,
   type SendNoticeInput,
   circulationKey,
@@ -28,7 +30,9 @@ import {
   type ListedObligation,
   claimCirculation,
   commitCirculationRecord,
+  decideCirculationSignOff,
   findSentCirculation,
+  holdCirculationForSignOff,
   prepareCirculationRecord,
   recordCirculationOutcome,
   releaseCirculation,
@@ -116,26 +120,11 @@ export function createCirculationActivities(deps: CirculationDeps) {
     return found.filter((f) => !taken.has(f.listed.businessKey));
   }
 
-  async function sendCirculation(input: CirculationInput): Promise<CirculationResult> {
-    const { campaignId, at } = input;
-    const loaded = await loadCampaign(campaignId);
+  /** The letter listing `late` at `sendingAt`, worded with a 发文字号 or (a preview) without. */
+  async function wording(loaded: CachedCampaign, input: CirculationInput, late: Awaited<ReturnType<typeof lateAt>>, sendingAt: number) {
+    const { campaignId } = input;
     const { campaign, settings } = loaded;
     const timeZone = settings.timeZone;
-    const key = circulationKey(input, timeZone);
-    const done = async (): Promise<CirculationResult | undefined> => {
-      const sent = await findSentCirculation(db, key);
-      if (!sent) return undefined;
-      await recordCirculationOutcome(db, sent, timeZone, reasonSuffix(at, timeZone, sent.letter.listed.length));
-      return { circulationKey: key, outcome: 'already-sent', listed: sent.letter.listed.map((l) => l.businessKey) };
-    };
-    if (Context.current().info.attempt > 1) {
-      const already = await done();
-      if (already) return already;
-    }
-    const sendingAt = campaignTime(loaded);
-    const late = await lateAt(loaded, input, sendingAt);
-    if (late.length === 0) return (await done()) ?? { circulationKey: key, outcome: 'nobody', listed: [] };
-
     const letters = lettersOf(settings, campaign.officeName);
     const listed: CirculatedUnit[] = [];
     for (const { o } of late) {
@@ -158,9 +147,8 @@ export function createCirculationActivities(deps: CirculationDeps) {
       });
     }
     const allUnits = [...loaded.units.values()].map((u) => ({ name: u.name, email: u.email, type: u.type }));
-    let worded: RenderedNotice | undefined;
     const word = (documentNumber: string | undefined) =>
-      (worded = renderCirculation({
+      renderCirculation({
         campaignTitle: campaign.title,
         office: { name: campaign.officeName, email: campaign.officeEmail },
         sentAt: sendingAt,
@@ -172,7 +160,32 @@ export function createCirculationActivities(deps: CirculationDeps) {
         contact: letters.contact,
         cc: letters.cc,
         issuer: letters.issuer,
-      }));
+      });
+    return Object.assign(word, { documents: letters.documents });
+  }
+
+  async function sendCirculation(input: CirculationInput): Promise<CirculationResult> {
+    const { campaignId, at } = input;
+    const loaded = await loadCampaign(campaignId);
+    const { campaign, settings } = loaded;
+    const timeZone = settings.timeZone;
+    const key = circulationKey(input, timeZone);
+    const done = async (): Promise<CirculationResult | undefined> => {
+      const sent = await findSentCirculation(db, key);
+      if (!sent) return undefined;
+      await recordCirculationOutcome(db, sent, timeZone, reasonSuffix(at, timeZone, sent.letter.listed.length));
+      return { circulationKey: key, outcome: 'already-sent', listed: sent.letter.listed.map((l) => l.businessKey) };
+    };
+    if (Context.current().info.attempt > 1) {
+      const already = await done();
+      if (already) return already;
+    }
+    const sendingAt = campaignTime(loaded);
+    const late = await lateAt(loaded, input, sendingAt);
+    if (late.length === 0) return (await done()) ?? { circulationKey: key, outcome: 'nobody', listed: [] };
+
+    const word = await wording(loaded, input, late, sendingAt);
+    let worded: RenderedNotice | undefined;
     const messageId = `<${createHash('sha256').update(key).digest('hex').slice(0, 32)}@duban>`;
     let held: HeldCirculationClaim | 'already-sent';
     try {
@@ -183,10 +196,10 @@ export function createCirculationActivities(deps: CirculationDeps) {
           campaignId,
           scheduledAt: new Date(at),
           letter: (documentNumber) => {
-            const r = word(documentNumber);
+            const r = (worded = word(documentNumber));
             return { to: r.to, cc: r.cc, subject: r.subject, text: r.text, messageId, listed: late.map((l) => l.listed) };
           },
-          ...(letters.documents ? { numbering: letters.documents, formatNumber: formatDocumentNumber } : {}),
+          ...(word.documents ? { numbering: word.documents, formatNumber: formatDocumentNumber } : {}),
         },
         lease,
       );
@@ -236,5 +249,50 @@ export function createCirculationActivities(deps: CirculationDeps) {
     return { circulationKey: key, outcome: 'sent', listed: claim.letter.listed.map((l) => l.businessKey) };
   }
 
-  return { joinCirculation, sendCirculation };
+  /**
+   * At the 通报's time, when the policy of a listed deliverable asks for a leader's 签发: the list decided now, the
+   * letter worded (without a 发文字号, which it takes when it goes out) and held as 待签发 with that preview. A retry
+   * keeps the row it finds. `send` when no listed deliverable needs 签发 (the workflow sends at once, as before).
+   */
+  async function prepareCirculation(input: CirculationInput): Promise<PrepareCirculationResult> {
+    const loaded = await loadCampaign(input.campaignId);
+    const { settings } = loaded;
+    const key = circulationKey(input, settings.timeZone);
+    const existing = await db.circulation.findUnique({ where: { circulationKey: key }, select: { status: true, listed: true } });
+    if (existing) return { circulationKey: key, outcome: existing.status === 'awaiting_sign_off' ? 'awaiting' : 'send', listed: [] };
+    const sendingAt = campaignTime(loaded);
+    const late = await lateAt(loaded, input, sendingAt);
+    if (late.length === 0) return { circulationKey: key, outcome: 'nobody', listed: [] };
+    const listed = late.map((l) => l.listed.businessKey);
+    if (!late.some(({ o }) => needsSignOff(scheduleContext(settings, input.campaignId, o.deliverableId).policy, 'circulate'))) {
+      return { circulationKey: key, outcome: 'send', listed };
+    }
+    const preview = (await wording(loaded, input, late, sendingAt))(undefined);
+    const messageId = `<${createHash('sha256').update(key).digest('hex').slice(0, 32)}@duban>`;
+    await holdCirculationForSignOff(
+      db,
+      {
+        circulationKey: key,
+        campaignId: input.campaignId,
+        scheduledAt: new Date(input.at),
+        letter: { to: preview.to, cc: preview.cc, subject: preview.subject, text: preview.text, messageId, listed: late.map((l) => l.listed) },
+      },
+      new Date(sendingAt),
+    );
+    return { circulationKey: key, outcome: 'awaiting', listed };
+  }
+
+  /** Records the leader's decision on the 待签发 通报 (approved: the send claims and numbers it; withdrawn: never sent). */
+  async function recordCirculationSignOff(input: CirculationSignOffInput): Promise<void> {
+    const loaded = await loadCampaign(input.campaignId);
+    await decideCirculationSignOff(db, {
+      circulationKey: circulationKey(input, loaded.settings.timeZone),
+      decision: input.decision.decision,
+      actor: input.decision.actor,
+      ...(input.decision.reason ? { reason: input.decision.reason } : {}),
+      at: new Date(input.decidedAt),
+    });
+  }
+
+  return { joinCirculation, sendCirculation, prepareCirculation, recordCirculationSignOff };
 }

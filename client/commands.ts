@@ -16,6 +16,7 @@ import { readDefinitionFile } from '../operations/definition-file';
 import { campaignHistory } from '../operations/history';
 import { campaignInterviews } from '../operations/interviews';
 import { launchCampaign } from '../operations/launch';
+import { decideSignOff, operatorRole, pendingSignOffs } from '../operations/sign-off';
 import { campaignStatus } from '../operations/status';
 import { loadConfig } from '../platform/config';
 import { installQuietRuntime } from '../rehearsal/quiet-runtime';
@@ -232,6 +233,35 @@ export const COMMANDS: Record<string, Command> = {
       const [campaignId] = need(inv, ['CAMPAIGN']);
       const rows = await withDb((db) => campaignInterviews(db, campaignId));
       inv.out.list(rows, (i) => `${i.createdAt.slice(0, 10)}  ${i.unit}/${i.deliverable}  ${i.principal}  ${INTERVIEW_STATUS[i.status] ?? i.status}`, '暂无约谈记录');
+    },
+  },
+  signoff: {
+    usage: 'CAMPAIGN | approve KEY --by NAME | withdraw KEY --reason TEXT --by NAME',
+    does: '签发：列出待签发的通报（含全文预览）；由领导或管理员（--by 其账号名）签发或撤回',
+    async run(inv) {
+      const [verb, key, ...extra] = inv.positionals;
+      if (verb !== 'approve' && verb !== 'withdraw') {
+        const [campaignId] = need(inv, ['CAMPAIGN']);
+        const rows = await withDb((db) => pendingSignOffs(db, campaignId));
+        inv.out.list(
+          rows,
+          (p) =>
+            `${p.key}\n  ${p.subject}\n  待签发自 ${p.preparedAt}，列 ${p.listed.length} 项：${p.listed.map((o) => o.unitName).join('、')}\n\n${p.text
+              .split('\n')
+              .map((l) => `    ${l}`)
+              .join('\n')}\n`,
+          '没有待签发的文书',
+        );
+        return;
+      }
+      if (!key || extra.length) throw new UsageError(`用法：signoff ${verb} KEY${verb === 'withdraw' ? ' --reason TEXT' : ''} --by NAME`);
+      const name = option(inv, 'by') ?? loadConfig().operator;
+      const reason = verb === 'withdraw' ? requiredOption(inv, 'reason') : undefined;
+      const decision = await withDb(async (db) => {
+        const role = await operatorRole(db, name);
+        return withTemporal((client) => decideSignOff({ client, db }, { key, decision: verb, actor: `operator:${name}`, role, ...(reason ? { reason } : {}) }));
+      });
+      inv.out.print(verb === 'approve' ? `${key}：已签发，即将发出（落款日期为今天）` : `${key}：已撤回，不会发出`, { key, ...decision });
     },
   },
   user: {

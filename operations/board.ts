@@ -4,9 +4,10 @@ import { boardLateWorkingDays, boardStanding } from '../domain/board';
 import type { CivilDate } from '../domain/calendar';
 import { DubanError } from '../domain/errors';
 import { nextStepOf } from '../domain/next-step';
-import type { EscalationStep } from '../domain/policy';
+import { type EscalationStep, INSTRUMENT_NAMES } from '../domain/policy';
 import { civilDateOf, formatInstant } from '../domain/zoned-time';
 import { type LoadedCampaign, loadCampaign, reportsToOf, scheduleContext } from '../store/campaigns';
+import { awaitingCirculationByObligation } from '../store/circulations';
 import type { Db, Obligation, Unit } from '../store/db';
 import type { Board, BoardRow, CampaignCounts, CampaignSummary, Facets } from '../shared/console';
 import { obligationFacts } from '../store/obligations';
@@ -30,7 +31,7 @@ export interface BoardQuery {
 
 const ESCALATION_WORDS: Record<EscalationStep | 'none', string> = { none: '', urge: '已催办', notice: '已督办', circulate: '已通报', interview: '已约谈' };
 
-function summaryOf(row: Pick<BoardRow, 'standing' | 'escalation' | 'lateWorkingDays' | 'extended' | 'returned' | 'originalDue'>): string {
+function summaryOf(row: Pick<BoardRow, 'standing' | 'escalation' | 'lateWorkingDays' | 'extended' | 'returned' | 'originalDue' | 'awaitingSignOff'>): string {
   const parts: string[] = [];
   switch (row.standing) {
     case 'on_time':
@@ -54,24 +55,33 @@ function summaryOf(row: Pick<BoardRow, 'standing' | 'escalation' | 'lateWorkingD
   if (row.escalation !== 'none') parts.push(ESCALATION_WORDS[row.escalation]);
   if (row.extended) parts.push(`已延期（原截止${row.originalDue}）`);
   if (row.returned) parts.push('已退回修改');
+  if (row.awaitingSignOff) parts.push(`${INSTRUMENT_NAMES[row.awaitingSignOff]}待签发`);
   return parts.join('，');
 }
 
 /** Every row of the campaign's board, in unit order, with its standing on the campaign's today. */
 export async function allBoardRows(db: Db, campaignId: string, serverNow: number = Date.now()) {
   const loaded = await loadCampaign(db, campaignId);
-  const [units, obligations] = await Promise.all([
+  const [units, obligations, awaiting] = await Promise.all([
     db.unit.findMany({ where: { campaignId } }),
     db.obligation.findMany({ where: { campaignId } }),
+    awaitingCirculationByObligation(db, campaignId),
   ]);
-  const { today, rows, complete } = boardRowsOf(loaded, units, obligations, serverNow);
+  const { today, rows, complete } = boardRowsOf(loaded, units, obligations, serverNow, awaiting);
   return { loaded, units, today, rows, complete };
 }
 
 /** A row with what filtering and sorting need; `complete` adds the next step and the words, for the rows shown. */
 export type PartialBoardRow = Omit<BoardRow, 'nextStep' | 'summary' | 'submittedAt'> & { submittedAtMs: number | null; opensAt: number };
 
-export function boardRowsOf(loaded: LoadedCampaign, units: Unit[], obligations: Obligation[], serverNow: number) {
+/** `awaiting`: the obligations whose letter waits for 签发, by `unit/deliverable/deadline` (store/circulations.ts). */
+export function boardRowsOf(
+  loaded: LoadedCampaign,
+  units: Unit[],
+  obligations: Obligation[],
+  serverNow: number,
+  awaiting: ReadonlyMap<string, 'circulate' | 'interview'> = new Map(),
+) {
   const { settings, clock, campaign } = loaded;
   const now = clock.at(serverNow);
   const zone = campaign.timeZone;
@@ -99,6 +109,7 @@ export function boardRowsOf(loaded: LoadedCampaign, units: Unit[], obligations: 
       opensAt: facts.opensAt,
       extended: o.extended,
       returned: o.returned,
+      awaitingSignOff: (o.status === 'open' && awaiting.get(`${o.unitId}/${o.deliverableId}/${o.due}`)) || null,
     };
   });
   const complete = (r: PartialBoardRow, withNextStep = true): BoardRow => {

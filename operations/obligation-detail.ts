@@ -5,6 +5,7 @@ import { formatInstant } from '../domain/zoned-time';
 import { type ReadAuditDetail, readAuditDetail } from '../store/audit';
 import type { ObligationRecordView, TimelineItem } from '../shared/console';
 import { loadCampaign, requireObligation, requireUnit, unitPrincipals } from '../store/campaigns';
+import { awaitingCirculationByObligation } from '../store/circulations';
 import type { Db } from '../store/db';
 import { boardRowsOf } from './board';
 import { actorName } from './actors';
@@ -42,6 +43,12 @@ function describe(record: ReadAuditDetail): Pick<TimelineItem, 'summary' | 'lett
     }
     case 'interview.created':
       return { summary: '约谈待安排' };
+    case 'sign_off.awaiting':
+      return { summary: `${INSTRUMENT_NAMES[record.detail.action]}待签发：${record.detail.subject}` };
+    case 'sign_off.approved':
+      return { summary: `${INSTRUMENT_NAMES[record.detail.action]}已签发` };
+    case 'sign_off.withdrawn':
+      return { summary: `${INSTRUMENT_NAMES[record.detail.action]}已撤回，未发出（理由：${record.detail.reason}）` };
     case 'interview.scheduled':
       return { summary: `约谈已安排：${record.detail.at}，${record.detail.place}，由${record.detail.conductedBy}约谈` };
     case 'interview.closed':
@@ -66,7 +73,7 @@ export async function obligationDetail(db: Db, campaignId: string, unitId: strin
   const obligation = await requireObligation(db, campaignId, unitId, deliverableId);
   const unit = await requireUnit(db, campaignId, unitId);
   const loaded = await loadCampaign(db, campaignId);
-  const board = boardRowsOf(loaded, [unit], [obligation], serverNow);
+  const board = boardRowsOf(loaded, [unit], [obligation], serverNow, await awaitingCirculationByObligation(db, campaignId));
   const row = board.complete(board.rows[0]);
   const zone = loaded.campaign.timeZone;
   const audit = await db.auditEvent.findMany({

@@ -1,9 +1,10 @@
 // `duban status`: every unit × deliverable of a campaign and where it stands, from the database.
 import { nextStepOf } from '../domain/next-step';
-import type { EscalationStep, NoticeAction } from '../domain/policy';
+import { type EscalationStep, INSTRUMENT_NAMES, type NoticeAction } from '../domain/policy';
 import { type Standing, standingOn } from '../domain/standing';
 import { civilDateOf, formatInstant } from '../domain/zoned-time';
 import { loadCampaign, scheduleContext } from '../store/campaigns';
+import { awaitingCirculationByObligation } from '../store/circulations';
 import type { Db } from '../store/db';
 import { obligationFacts } from '../store/obligations';
 
@@ -26,6 +27,8 @@ export interface StatusRow {
   returned: boolean;
   /** The next notice still to come (domain/next-step.ts), `at` in ISO with the campaign zone's offset; null when none. */
   nextStep: { action: NoticeAction; at: string } | null;
+  /** The step whose letter about it waits for a leader's 签发 (待签发), or null. */
+  awaitingSignOff: 'circulate' | 'interview' | null;
   /** Where it stands, in one line (Chinese). */
   summary: string;
 }
@@ -38,6 +41,7 @@ export async function campaignStatus(db: Db, campaignId: string, serverNow: numb
   const today = civilDateOf(now, zone);
   const units = new Map((await db.unit.findMany({ where: { campaignId } })).map((u) => [u.unitId, u.name]));
   const obligations = await db.obligation.findMany({ where: { campaignId } });
+  const awaiting = await awaitingCirculationByObligation(db, campaignId);
   // sorted here, by code point: PostgreSQL's ORDER BY follows the server's locale, SQLite's compares bytes
   const byCodePoint = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
   obligations.sort((a, b) => byCodePoint(a.unitId, b.unitId) || byCodePoint(a.deliverableId, b.deliverableId));
@@ -45,6 +49,8 @@ export async function campaignStatus(db: Db, campaignId: string, serverNow: numb
     const facts = obligationFacts(o);
     const { state, label, notes, summary } = standingOn(facts, today);
     const next = nextStepOf(scheduleContext(settings, campaignId, o.deliverableId), facts, now);
+    const awaitingSignOff = (o.status === 'open' && awaiting.get(`${o.unitId}/${o.deliverableId}/${o.due}`)) || null;
+    const waits = awaitingSignOff ? [`${INSTRUMENT_NAMES[awaitingSignOff]}待签发`] : [];
     return {
       unit: o.unitId,
       unitName: units.get(o.unitId) ?? o.unitId,
@@ -54,14 +60,15 @@ export async function campaignStatus(db: Db, campaignId: string, serverNow: numb
       due: o.due,
       originalDue: o.originalDue,
       state,
-      stateText: [label, ...notes].join('；'),
+      stateText: [label, ...notes, ...waits].join('；'),
       escalation: facts.escalation,
       lateWorkingDays: o.lateWorkingDays,
       submittedAt: o.submittedAt ? formatInstant(o.submittedAt.getTime(), zone) : null,
       extended: o.extended,
       returned: o.returned,
       nextStep: next ? { action: next.action, at: formatInstant(next.at, zone) } : null,
-      summary,
+      awaitingSignOff,
+      summary: [summary, ...waits].join('，'),
     };
   });
   return { campaignId, title: campaign.title, rows };

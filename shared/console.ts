@@ -58,6 +58,8 @@ export interface BoardRow {
   extended: boolean;
   returned: boolean;
   nextStep: NextStep | null;
+  /** The step whose letter about this obligation waits for a leader's 签发 (待签发), or null. */
+  awaitingSignOff: 'circulate' | 'interview' | null;
   summary: string;
 }
 
@@ -132,4 +134,21 @@ export interface Interview {
   outcome: string | null;
   createdAt: string;
   closedAt: string | null;
+}
+
+/** A letter waiting for a leader's 签发 (GET /api/campaigns/:id/sign-offs), with its full preview. */
+export interface SignOffView {
+  /** What names the letter in approve/withdraw (a 通报: its circulation key). */
+  key: string;
+  action: 'circulate' | 'interview';
+  campaignId: string;
+  /** The step's time, and when the letter was prepared as 待签发 (campaign time, ISO with offset). */
+  scheduledAt: string;
+  preparedAt: string;
+  subject: string;
+  text: string;
+  to: string[];
+  cc: string[];
+  /** The obligations it names. */
+  listed: { unitId: string; unitName: string; deliverableId: string; deliverableName: string }[];
 }

@@ -51,6 +51,21 @@ export interface ObligationAction {
 
 export const obligationActionUpdate = defineUpdate<ObligationState, [ObligationAction]>('obligationAction');
 
+/** A leader's 签发 of a letter waiting as 待签发: approve sends it (dated that day), withdraw records why it does not go. */
+export interface SignOffDecision {
+  decision: 'approve' | 'withdraw';
+  /** `operator:NAME`; the role (领导 or 管理员) is checked by operations/sign-off.ts before the Update. */
+  actor: string;
+  /** Required to withdraw. */
+  reason?: string;
+}
+
+/**
+ * The Update a workflow holding a letter for sign-off accepts once (the day's circulationWorkflow for a 通报); refused
+ * (REQUEST_DECIDED) when nothing waits or it was already decided. Answers with the decision taken.
+ */
+export const signOffUpdate = defineUpdate<SignOffDecision, [SignOffDecision]>('signOff');
+
 // ---- workflow inputs
 
 export interface CampaignInput {
@@ -143,10 +158,27 @@ export interface CirculationInput {
 
 export interface CirculationResult {
   circulationKey: string;
-  /** sent: delivered now; already-sent: by an earlier attempt; nobody: no unit was still late when it was due to go */
-  outcome: 'sent' | 'already-sent' | 'nobody';
+  /**
+   * sent: delivered now; already-sent: by an earlier attempt; nobody: no unit was still late when it was due to go;
+   * withdrawn: held for 签发 and withdrawn by a leader, nothing sent
+   */
+  outcome: 'sent' | 'already-sent' | 'nobody' | 'withdrawn';
   /** The obligations it lists (their notice business keys). */
   listed: string[];
+}
+
+export interface PrepareCirculationResult {
+  circulationKey: string;
+  /** awaiting: held as 待签发 (its preview stored); send: no listed deliverable needs 签发; nobody: no unit still late */
+  outcome: 'awaiting' | 'send' | 'nobody';
+  listed: string[];
+}
+
+/** A leader's decision on the 待签发 通报, to record before it is sent or left unsent. */
+export interface CirculationSignOffInput extends CirculationInput {
+  decision: SignOffDecision;
+  /** Campaign time of the decision. */
+  decidedAt: number;
 }
 
 export interface JoinCirculationResult {
@@ -165,6 +197,8 @@ export interface DubanActivities {
   sendUnitMessage(input: SendUnitMessageInput): Promise<SendUnitMessageResult>;
   joinCirculation(input: SendNoticeInput): Promise<JoinCirculationResult>;
   sendCirculation(input: CirculationInput): Promise<CirculationResult>;
+  prepareCirculation(input: CirculationInput): Promise<PrepareCirculationResult>;
+  recordCirculationSignOff(input: CirculationSignOffInput): Promise<void>;
 }
 
 /** Stable within one obligation and deadline: campaign/unit/deliverable/deadline/action/day. */

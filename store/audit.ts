@@ -36,6 +36,10 @@ export const AUDIT_DETAIL = {
   'obligation.return': obligationAction,
   'obligation.waive': obligationAction,
   'interview.created': z.object({ noticeKey: z.string() }),
+  /** A 通报 or 约谈 held for a leader's 签发 (待签发), its approval and its withdrawal; `key` names the letter. */
+  'sign_off.awaiting': z.object({ key: z.string(), action: z.enum(['circulate', 'interview']), subject: z.string() }),
+  'sign_off.approved': z.object({ key: z.string(), action: z.enum(['circulate', 'interview']) }),
+  'sign_off.withdrawn': z.object({ key: z.string(), action: z.enum(['circulate', 'interview']), reason: z.string() }),
   'interview.scheduled': z.object({ interviewId: z.number(), at: z.string(), place: z.string(), conductedBy: z.string() }),
   'interview.closed': z.object({ interviewId: z.number(), outcome: z.string() }),
   'extension.requested': z.object({ requestId: z.number(), to: civilDate, reason: z.string() }),

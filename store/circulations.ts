@@ -17,6 +17,7 @@ import {
   outcomeWrites,
   plainNumber,
 } from './notices';
+import { auditWrite } from './audit';
 import { readRecord } from './records';
 
 /** One obligation listed in the 通报: what its own Notice row will say. */
@@ -121,6 +122,27 @@ export async function claimCirculation(
   // the row exists: an earlier attempt's claim, released or lapsed, is taken over with the number it was given
   const existing = await db.circulation.findUnique({ where: { circulationKey }, select: { status: true, documentNumber: true } });
   if (existing?.status === 'sent') return 'already-sent';
+  if (existing?.status === APPROVED) {
+    // a 待签发 letter a leader approved: it takes its 发文字号 now, the day it goes out (a preview has none)
+    try {
+      const claim = await db.$transaction(
+        async (tx) => {
+          const number = numbering ? (c.formatNumber ?? plainNumber)(numbering.prefix, numbering.year, await nextDocumentNumber(tx, numbering)) : undefined;
+          const claim = claimOf(number);
+          const taken = await tx.circulation.updateMany({
+            where: { circulationKey, status: APPROVED },
+            data: { status: 'sending', leaseUntil, claimToken: token, attempts: { increment: 1 }, documentNumber: number ?? null, ...content(claim.letter) },
+          });
+          if (taken.count !== 1) throw new RowExists();
+          return claim;
+        },
+        { maxWait: 60_000, timeout: 30_000 },
+      );
+      return { held, claim };
+    } catch (err) {
+      if (!(err instanceof RowExists)) throw err;
+    }
+  }
   const claim = claimOf(existing?.documentNumber ?? undefined);
   const taken = await db.circulation.updateMany({
     where: { circulationKey, OR: [{ status: 'claimed' }, { status: 'sending', leaseUntil: { lt: now } }] },
@@ -232,4 +254,133 @@ export async function commitCirculationRecord(db: Db, record: ReturnType<typeof 
 /** Completes the record of a 通报 an earlier attempt sent (and may have died before recording). */
 export async function recordCirculationOutcome(db: Db, c: SentCirculation, timeZone: string, reasonSuffix: string): Promise<void> {
   await db.$transaction(listedWrites(db, c, timeZone, reasonSuffix));
+}
+
+// ---- 签发: a 通报 held for a leader's sign-off
+
+/** The Circulation row's status while its letter waits for 签发, once approved (until claimed to send), once withdrawn. */
+export const AWAITING_SIGN_OFF = 'awaiting_sign_off';
+export const APPROVED = 'approved';
+export const WITHDRAWN = 'withdrawn';
+
+export interface HeldCirculation {
+  circulationKey: string;
+  campaignId: string;
+  scheduledAt: Date;
+  /** The preview: worded at its time, without a 发文字号 (taken when it goes out). */
+  letter: CirculationLetter;
+}
+
+/**
+ * Holds the 通报 as 待签发 with its preview (idempotent: a retry keeps the row it finds), and records on each listed
+ * obligation that its 通报 waits for sign-off.
+ */
+export async function holdCirculationForSignOff(db: Db, c: HeldCirculation, at: Date): Promise<void> {
+  const x = content(c.letter);
+  await db.$executeRaw`INSERT INTO "Circulation" ("circulationKey", "campaignId", "scheduledAt", "status", "attempts",
+      "messageId", "recipients", "subject", "body", "listed", "createdAt")
+    VALUES (${c.circulationKey}, ${c.campaignId}, ${c.scheduledAt}, ${AWAITING_SIGN_OFF}, ${0},
+      ${x.messageId}, ${x.recipients}, ${x.subject}, ${x.body}, ${x.listed}, ${at})
+    ON CONFLICT ("circulationKey") DO NOTHING`;
+  await db.$transaction(
+    c.letter.listed.map((o) =>
+      auditWrite(db, {
+        eventKey: `${c.circulationKey}/sign-off/awaiting/${o.businessKey}`,
+        campaignId: c.campaignId,
+        unitId: o.unitId,
+        deliverableId: o.deliverableId,
+        at,
+        kind: 'sign_off.awaiting',
+        actor: 'system',
+        summary: `通报待签发：${c.letter.subject}`,
+        detail: { key: c.circulationKey, action: 'circulate', subject: c.letter.subject },
+      }),
+    ),
+  );
+}
+
+export interface PendingCirculation extends HeldCirculation {
+  createdAt: Date;
+}
+
+async function heldRow(db: Db, circulationKey: string) {
+  return db.circulation.findUnique({ where: { circulationKey } });
+}
+
+function heldOf(row: NonNullable<Awaited<ReturnType<typeof heldRow>>>): PendingCirculation {
+  const recipients = readRecord(recipientsSchema, row.recipients, `recipients of circulation ${row.circulationKey}`);
+  const listed = readRecord(listedSchema, row.listed, `units listed in circulation ${row.circulationKey}`);
+  return {
+    circulationKey: row.circulationKey,
+    campaignId: row.campaignId,
+    scheduledAt: row.scheduledAt,
+    createdAt: row.createdAt,
+    letter: { to: recipients.to, cc: recipients.cc, subject: row.subject, text: row.body, messageId: row.messageId, listed },
+  };
+}
+
+/** The 通报 of a campaign waiting for 签发, oldest first. */
+export async function pendingCirculations(db: Db, campaignId: string): Promise<PendingCirculation[]> {
+  const rows = await db.circulation.findMany({ where: { campaignId, status: AWAITING_SIGN_OFF }, orderBy: { scheduledAt: 'asc' } });
+  return rows.map(heldOf);
+}
+
+/** One circulation's row by key, with its status: what a sign-off decision is checked against. */
+export async function circulationForSignOff(db: Db, circulationKey: string): Promise<(PendingCirculation & { status: string }) | undefined> {
+  const row = await heldRow(db, circulationKey);
+  return row ? { ...heldOf(row), status: row.status } : undefined;
+}
+
+/**
+ * Records a leader's decision on a 待签发 通报: approved (the send then claims it and numbers it) or withdrawn with
+ * the reason; either way on each listed obligation. Idempotent: a retry finds the row decided and writes nothing new.
+ */
+export async function decideCirculationSignOff(
+  db: Db,
+  d: { circulationKey: string; decision: 'approve' | 'withdraw'; actor: string; reason?: string; at: Date },
+): Promise<void> {
+  const row = await heldRow(db, d.circulationKey);
+  if (!row) throw new Error(`no circulation ${d.circulationKey} to decide`);
+  const held = heldOf(row);
+  const status = d.decision === 'approve' ? APPROVED : WITHDRAWN;
+  const reason = d.reason?.trim() ?? '';
+  await db.$transaction([
+    db.circulation.updateMany({ where: { circulationKey: d.circulationKey, status: AWAITING_SIGN_OFF }, data: { status } }),
+    ...held.letter.listed.map((o) =>
+      d.decision === 'approve'
+        ? auditWrite(db, {
+            eventKey: `${d.circulationKey}/sign-off/approved/${o.businessKey}`,
+            campaignId: held.campaignId,
+            unitId: o.unitId,
+            deliverableId: o.deliverableId,
+            at: d.at,
+            kind: 'sign_off.approved',
+            actor: d.actor,
+            summary: `通报已签发：${held.letter.subject}`,
+            detail: { key: d.circulationKey, action: 'circulate' },
+          })
+        : auditWrite(db, {
+            eventKey: `${d.circulationKey}/sign-off/withdrawn/${o.businessKey}`,
+            campaignId: held.campaignId,
+            unitId: o.unitId,
+            deliverableId: o.deliverableId,
+            at: d.at,
+            kind: 'sign_off.withdrawn',
+            actor: d.actor,
+            summary: `通报已撤回，未发出（理由：${reason}）：${held.letter.subject}`,
+            detail: { key: d.circulationKey, action: 'circulate', reason },
+          }),
+    ),
+  ]);
+}
+
+/**
+ * The obligations whose 通报 waits for 签发, by `unit/deliverable/deadline` (the board's and status's 待签发): one that
+ * has since submitted, been waived or given another deadline will be left out of the letter, so the caller checks
+ * that it is still open.
+ */
+export async function awaitingCirculationByObligation(db: Db, campaignId: string): Promise<Map<string, 'circulate'>> {
+  const out = new Map<string, 'circulate'>();
+  for (const c of await pendingCirculations(db, campaignId)) for (const o of c.letter.listed) out.set(`${o.unitId}/${o.deliverableId}/${o.deadline}`, 'circulate');
+  return out;
 }

@@ -79,6 +79,12 @@ function stubs(answer: (input: SendNoticeInput, attempt: number) => SendNoticeRe
     async sendCirculation() {
       throw new Error('not used by the obligation workflow');
     },
+    async prepareCirculation() {
+      throw new Error('not used by the obligation workflow');
+    },
+    async recordCirculationSignOff() {
+      throw new Error('not used by the obligation workflow');
+    },
   };
   return { activities, sent, recorded, calls: () => calls };
 }

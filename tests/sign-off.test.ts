@@ -1,9 +1,19 @@
 // 签发: which steps wait for a leader's sign-off (the policy's signOff), and what a campaign stored before it does.
-import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCampaignDefinition } from '../domain/definition';
 import { DubanError } from '../domain/errors';
 import { DEFAULT_POLICY, needsSignOff } from '../domain/policy';
+import { parseInstant } from '../domain/zoned-time';
+import { actOnObligation } from '../operations/actions';
+import { decideSignOff, pendingSignOffs } from '../operations/sign-off';
+import { campaignStatus } from '../operations/status';
+import { type Rehearsal, startRehearsal } from '../rehearsal/rehearsal';
+import { type TestDatabase, TEST_DATABASES, freshDatabase } from './support/databases';
+import { addOperator } from '../access/operators';
+import { createConsoleServer } from '../web/server';
 
 const LEIZHOU_FILE = 'examples/leizhou-2022-assessment.yaml';
 const LEIZHOU = readFileSync(new URL(`../${LEIZHOU_FILE}`, import.meta.url), 'utf8');
@@ -11,7 +21,7 @@ const LEIZHOU = readFileSync(new URL(`../${LEIZHOU_FILE}`, import.meta.url), 'ut
 describe('the policy says which steps need a leader’s 签发', () => {
   it('by default 通报 and 约谈; a deliverable can say otherwise; anything else is refused', () => {
     expect(DEFAULT_POLICY.signOff).toEqual(['circulate', 'interview']);
-    const withPolicy = (policy: string) => LEIZHOU.replace(/^units:/m, `policy:\n${policy}\n\nunits:`);
+    const withPolicy = (policy: string) => LEIZHOU.replace(/^policy:\n {2}signOff: \[\]\n/m, `policy:\n${policy}\n`);
     const none = parseCampaignDefinition(withPolicy('  signOff: []'), 'x.yaml');
     expect(none.policy.signOff).toEqual([]);
     expect(none.deliverables.every((d) => d.policy.signOff?.length === 0)).toBe(true);
@@ -33,5 +43,140 @@ describe('the policy says which steps need a leader’s 签发', () => {
     expect(needsSignOff(old, 'circulate')).toBe(false);
     expect(needsSignOff(old, 'interview')).toBe(false);
     expect(needsSignOff(DEFAULT_POLICY, 'notice')).toBe(false);
+  });
+});
+
+// ---- the 通报 held for 签发, on the time-skipping server with both databases
+
+const SIGNED_FILE = join(mkdtempSync(join(tmpdir(), 'duban-sign-off-')), 'leizhou-signed.yaml');
+writeFileSync(SIGNED_FILE, LEIZHOU.replace(/^policy:\n {2}signOff: \[\]\n/m, 'policy:\n  signOff: [circulate]\n'));
+const CAMPAIGN = 'leizhou-2022-assessment';
+const ZONE = 'Asia/Shanghai';
+const at = (iso: string) => parseInstant(iso, ZONE)!;
+const KEY18 = `${CAMPAIGN}/circulation/2022-10-18/0900`;
+const KEY19 = `${CAMPAIGN}/circulation/2022-10-19/0900`;
+
+/** A console session: its cookie and CSRF token. */
+async function session(base: string, name: string, password: string) {
+  const res = await fetch(`${base}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name, password }) });
+  const cookie = res.headers.get('set-cookie')!.split(';')[0];
+  const { csrfToken } = (await res.json()) as { csrfToken: string };
+  return async (method: string, path: string, json?: unknown) => {
+    const answer = await fetch(base + path, {
+      method,
+      headers: { cookie, 'x-csrf-token': csrfToken, ...(json === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: json === undefined ? undefined : JSON.stringify(json),
+    });
+    return { status: answer.status, body: (await answer.json()) as Record<string, unknown> & { error?: { code: string } } };
+  };
+}
+
+describe.each(TEST_DATABASES)('on %s: a 通报 waits for a leader’s 签发', (kind) => {
+  let r: Rehearsal;
+  let database: TestDatabase;
+  let base: string;
+  let close: (() => Promise<unknown>) | undefined;
+  let serverNow = 0;
+  const deps = () => ({ client: r.env.client, db: r.db });
+  const caught = (key: string) => r.catcher!.messages().filter((m) => m.headers['x-duban-key'] === key);
+  async function until(what: () => Promise<boolean>) {
+    for (let i = 0; i < 150; i++) {
+      if (await what()) return;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    throw new Error('timed out');
+  }
+
+  beforeAll(async () => {
+    database = await freshDatabase(kind);
+    r = await startRehearsal({ databaseUrl: database.url });
+    await r.launch(SIGNED_FILE, at('2022-10-08T10:00:00+08:00'));
+    const app = await createConsoleServer({
+      db: r.db,
+      client: r.env.client,
+      taskQueue: r.taskQueue,
+      searchAttributes: true,
+      namespace: 'default',
+      dataDir: mkdtempSync(join(tmpdir(), 'duban-sign-off-console-')),
+      publicUrl: 'http://console.test',
+      maxUploadBytes: 64 * 1024,
+      now: () => serverNow,
+    });
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+    close = () => app.close();
+    await addOperator(r.db, { name: 'boss', displayName: '王领导', role: 'leader', password: 'leader password', createdBy: 'test' });
+    await addOperator(r.db, { name: 'clerk', displayName: '李办事', role: 'clerk', password: 'clerk password', createdBy: 'test' });
+    await r.advanceTo(at('2022-10-18T10:00:00+08:00'));
+    serverNow = await r.env.currentTimeMs();
+  });
+  afterAll(async () => {
+    await close?.();
+    await r?.close();
+    await database?.drop();
+  });
+
+  it('holds the 通报 as 待签发 at its time, sends it when a leader approves two days later, without the unit that submitted meanwhile', async () => {
+    expect(caught(KEY18)).toHaveLength(0);
+    expect(await r.db.notice.count({ where: { campaignId: CAMPAIGN, action: 'circulate' } })).toBe(0);
+    const [pending] = await pendingSignOffs(r.db, CAMPAIGN);
+    expect(pending).toMatchObject({ key: KEY18, action: 'circulate', scheduledAt: '2022-10-18T09:00:00+08:00' });
+    expect(pending.subject).toContain('的通报');
+    expect(pending.text).toContain('市民政局：');
+    expect(pending.listed.some((o) => o.unitId === 'minzheng')).toBe(true);
+    expect(await r.db.auditEvent.count({ where: { kind: 'sign_off.awaiting', unitId: 'minzheng' } })).toBe(1);
+
+    // 市民政局 submits while the letter waits; nothing else waits for it (the 约谈 of 10-20 still goes out)
+    await actOnObligation(deps(), { campaignId: CAMPAIGN, unitId: 'minzheng', deliverableId: 'assessment-report', event: { kind: 'submit' }, actor: 'wu' });
+    await r.advanceTo(at('2022-10-20T10:00:00+08:00'));
+    expect(await r.db.notice.count({ where: { campaignId: CAMPAIGN, unitId: 'jiaoyu', action: 'interview', status: 'sent' } })).toBe(1);
+    expect((await pendingSignOffs(r.db, CAMPAIGN)).map((p) => p.key)).toEqual([KEY18, KEY19]);
+
+    // the board and status show it; a clerk may see it but not sign it off; a leader approves it through the console
+    serverNow = await r.env.currentTimeMs();
+    const leader = await session(base, 'boss', 'leader password');
+    const clerk = await session(base, 'clerk', 'clerk password');
+    const board = await leader('GET', `/api/campaigns/${CAMPAIGN}/board?pageSize=200`);
+    const rows = (board.body.rows as { unitId: string; awaitingSignOff: string | null; summary: string }[]);
+    expect(rows.find((x) => x.unitId === 'jiaoyu')).toMatchObject({ awaitingSignOff: 'circulate' });
+    expect(rows.find((x) => x.unitId === 'jiaoyu')!.summary).toContain('通报待签发');
+    expect(rows.find((x) => x.unitId === 'minzheng')).toMatchObject({ awaitingSignOff: null });
+    const status = await campaignStatus(r.db, CAMPAIGN, serverNow);
+    expect(status.rows.find((x) => x.unit === 'jiaoyu')!.stateText).toContain('通报待签发');
+    const listed = await clerk('GET', `/api/campaigns/${CAMPAIGN}/sign-offs`);
+    expect((listed.body.signOffs as { key: string }[]).map((x) => x.key)).toEqual([KEY18, KEY19]);
+    const path = `/api/sign-offs/${encodeURIComponent(KEY18)}`;
+    expect((await clerk('POST', `${path}/approve`, {})).body.error?.code).toBe('FORBIDDEN');
+    await expect(decideSignOff(deps(), { key: KEY18, decision: 'approve', actor: 'operator:clerk', role: 'clerk' })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    const approved = await leader('POST', `${path}/approve`, {});
+    expect(approved.status).toBe(200);
+    expect(approved.body.decision).toMatchObject({ decision: 'approve', actor: 'operator:boss' });
+    await until(async () => (await r.db.circulation.findUniqueOrThrow({ where: { circulationKey: KEY18 } })).status === 'sent');
+    const mails = caught(KEY18);
+    expect(mails).toHaveLength(1);
+    expect(mails[0].text).toContain('2022年10月20日');
+    expect(mails[0].text).not.toContain('市民政局：');
+    expect(mails[0].text).toContain('市教育局：');
+    const row = await r.db.circulation.findUniqueOrThrow({ where: { circulationKey: KEY18 } });
+    expect(row.documentNumber).toMatch(/^雷安办〔2022〕\d+号$/);
+    expect(mails[0].subject).toContain(row.documentNumber!);
+    expect(await r.db.notice.count({ where: { campaignId: CAMPAIGN, unitId: 'minzheng', action: 'circulate' } })).toBe(0);
+    expect(await r.db.notice.findFirstOrThrow({ where: { campaignId: CAMPAIGN, unitId: 'jiaoyu', action: 'circulate' } })).toMatchObject({ status: 'sent', documentNumber: row.documentNumber });
+    expect(await r.db.auditEvent.findFirstOrThrow({ where: { kind: 'sign_off.approved', unitId: 'jiaoyu' } })).toMatchObject({ actor: 'operator:boss' });
+    // decided once
+    await expect(decideSignOff(deps(), { key: KEY18, decision: 'withdraw', reason: 'x', actor: 'operator:boss', role: 'leader' })).rejects.toMatchObject({ code: 'REQUEST_DECIDED' });
+  });
+
+  it('records a withdrawal with its reason and sends nothing', async () => {
+    await expect(decideSignOff(deps(), { key: KEY19, decision: 'withdraw', actor: 'operator:boss', role: 'admin' })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    await decideSignOff(deps(), { key: KEY19, decision: 'withdraw', reason: '各镇已电话报备', actor: 'operator:boss', role: 'admin' });
+    const result = await r.env.client.workflow.getHandle(`duban/${KEY19}`).result();
+    expect(result.outcome).toBe('withdrawn');
+    expect(caught(KEY19)).toHaveLength(0);
+    expect(await r.db.circulation.findUniqueOrThrow({ where: { circulationKey: KEY19 } })).toMatchObject({ status: 'withdrawn', documentNumber: null });
+    const withdrawn = await r.db.auditEvent.findMany({ where: { kind: 'sign_off.withdrawn' } });
+    expect(withdrawn.length).toBe(result.listed.length);
+    expect(withdrawn[0].summary).toContain('各镇已电话报备');
+    expect(await pendingSignOffs(r.db, CAMPAIGN)).toEqual([]);
   });
 });

@@ -13,6 +13,7 @@ export type {
   Facets,
   Interview,
   NextStep,
+  SignOffView,
   StoredFileRef,
   TimelineItem,
 } from '../shared/console';

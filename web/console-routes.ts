@@ -14,6 +14,7 @@ import { type BoardQuery, allBoardRows, campaignBoard, campaignCounts, campaignS
 import { approveExtensionRequest, refuseExtensionRequest } from '../operations/extension-requests';
 import { closeInterview, interviewViews, scheduleInterview } from '../operations/interviews';
 import { launchCampaign } from '../operations/launch';
+import { decideSignOff, pendingSignOffs } from '../operations/sign-off';
 import { obligationDetail } from '../operations/obligation-detail';
 import { actorName } from '../operations/actors';
 import { submitObligation } from '../operations/submissions';
@@ -53,6 +54,7 @@ const schemas = {
   refuse: z.object({ reason: text }),
   schedule: z.object({ at: z.string().max(40), place: text, conductedBy: text }),
   close: z.object({ outcome: text }),
+  withdraw: z.object({ reason: text }),
   operator: z.object({ name: z.string().max(64), displayName: z.string().max(64).optional(), role: z.string(), password: z.string().max(256) }),
 };
 
@@ -267,6 +269,22 @@ export function registerConsoleRoutes(app: FastifyInstance, deps: ConsoleDeps): 
     await closeInterview(db, { id: intParam(request.params.interviewId, '约谈记录'), ...bodyOf(schemas.close, request), actor: actorOf(request) });
     return { warnings: [] };
   });
+
+  // 签发: any operator sees what waits; only a 领导 or 管理员 may approve or withdraw (checked in operations/sign-off.ts)
+  app.get<{ Params: Params }>('/api/campaigns/:id/sign-offs', async (request) => {
+    await requireCampaign(db, request.params.id);
+    return { signOffs: await pendingSignOffs(db, request.params.id) };
+  });
+  const decide = (request: FastifyRequest<{ Params: { key: string } }>, decision: 'approve' | 'withdraw') =>
+    decideSignOff(deps, {
+      key: request.params.key,
+      decision,
+      actor: actorOf(request),
+      role: request.operator?.role ?? '',
+      ...(decision === 'withdraw' ? { reason: bodyOf(schemas.withdraw, request).reason } : {}),
+    });
+  app.post<{ Params: { key: string } }>('/api/sign-offs/:key/approve', async (request) => ({ decision: await decide(request, 'approve'), warnings: [] }));
+  app.post<{ Params: { key: string } }>('/api/sign-offs/:key/withdraw', async (request) => ({ decision: await decide(request, 'withdraw'), warnings: [] }));
 
   app.get<{ Params: { sha256: string } }>('/api/files/:sha256', async (request, reply) => {
     const file = await openStoredFile(deps.dataDir, request.params.sha256);
