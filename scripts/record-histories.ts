@@ -2,9 +2,14 @@
 // tests/histories/ (*.binpb), for tests/replay.test.ts. Re-record only when a workflow change is deliberately
 // incompatible (and then version the workflow): `npx tsx scripts/record-histories.ts vN` writes vN-*.binpb;
 // keep the older sets: each is a generation of running campaigns the code must still replay.
-import { readFileSync, writeFileSync } from 'node:fs';
+// From v4 on the campaign asks for a leader's 签发 of its 通报 (policy signOff: [circulate]): the 10-18 通报 is approved
+// on 10-20, the 10-19 one withdrawn, and both circulation workflows are recorded too.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import proto from '@temporalio/proto';
 import { actOnObligation } from '../operations/actions';
+import { decideSignOff } from '../operations/sign-off';
 import { readDefinitionFile } from '../operations/definition-file';
 import { startRehearsal } from '../rehearsal/rehearsal';
 import { rehearsalHorizon } from '../rehearsal/simulate';
@@ -15,24 +20,38 @@ import { campaignWorkflowId, obligationWorkflowId } from '../shared/contract';
 
 const prefix = process.argv[2];
 if (!prefix || !/^v\d+$/.test(prefix)) throw new Error('usage: npx tsx scripts/record-histories.ts vN');
-const FILE = 'examples/leizhou-2022-assessment.yaml';
+const EXAMPLE = 'examples/leizhou-2022-assessment.yaml';
 const ASSUME = 'examples/leizhou-2022-assumptions.yaml';
+const signed = Number(prefix.slice(1)) >= 4;
+const FILE = signed ? join(mkdtempSync(join(tmpdir(), 'duban-histories-')), 'leizhou-signed.yaml') : EXAMPLE;
+if (signed) writeFileSync(FILE, readFileSync(EXAMPLE, 'utf8').replace(/^policy:\n {2}signOff: \[\]\n/m, 'policy:\n  signOff: [circulate]\n'));
 const { def } = readDefinitionFile(FILE);
 const launchAt = parseInstant('2022-10-08T10:00:00+08:00', def.timeZone)!;
 const compiled = compileCampaign(def, launchAt);
 const assumptions = parseAssumptions(readFileSync(ASSUME, 'utf8'), ASSUME, def.timeZone);
 
+const circulations = signed ? ['2022-10-18', '2022-10-19'].map((day) => `${def.id}/circulation/${day}/0900`) : [];
+const decidedAt = parseInstant('2022-10-20T10:00:00+08:00', def.timeZone)!;
+
 const r = await startRehearsal();
 try {
   await r.launch(FILE, launchAt);
-  for (const a of [...assumptions].sort((x, y) => x.at - y.at)) {
-    await r.advanceTo(a.at);
-    await actOnObligation({ client: r.env.client, db: r.db }, { campaignId: def.id, unitId: a.unit, deliverableId: a.deliverable, event: a.event, actor: 'recorder' });
+  const steps = [
+    ...assumptions.map((a) => ({ at: a.at, run: () => actOnObligation({ client: r.env.client, db: r.db }, { campaignId: def.id, unitId: a.unit, deliverableId: a.deliverable, event: a.event, actor: 'recorder' }) })),
+    ...circulations.map((key, i) => ({
+      at: decidedAt,
+      run: () => decideSignOff({ client: r.env.client, db: r.db }, { key, decision: i === 0 ? 'approve' : 'withdraw', reason: '已电话督促', actor: 'operator:recorder', role: 'leader' }),
+    })),
+  ];
+  for (const step of steps.sort((x, y) => x.at - y.at)) {
+    await r.advanceTo(step.at);
+    await step.run();
   }
   await r.advanceTo(rehearsalHorizon(compiled, assumptions));
   const picks: [string, string][] = [
     ['campaign', campaignWorkflowId(def.id)],
     ...['gongan', 'leicheng', 'jiaoyu', 'chengguan', 'gongdian', 'gongxiao'].map((u): [string, string] => [`obligation-${u}`, obligationWorkflowId(def.id, u, 'assessment-report')]),
+    ...circulations.map((key): [string, string] => [`circulation-${key.split('/')[2]}`, `duban/${key}`]),
   ];
   for (const [name, id] of picks) {
     const history = await r.env.client.workflow.getHandle(id).fetchHistory();

@@ -10,7 +10,10 @@ const DIR = 'tests/histories';
 
 it('replays every saved history without nondeterminism', async () => {
   const files = readdirSync(DIR).filter((f) => f.endsWith('.binpb'));
-  expect(files.length).toBeGreaterThanOrEqual(21); // v1, v2 and v3 (the consolidated 通报), seven workflows each
+  // v1, v2 and v3 (the consolidated 通报), seven workflows each; v4 (the 通报 held for 签发: approved, withdrawn) adds its
+  // two circulation workflows
+  expect(files.length).toBeGreaterThanOrEqual(30);
+  expect(files.filter((f) => f.startsWith('v4-circulation-'))).toHaveLength(2);
   const histories = files.map((f) => ({
     workflowId: f,
     history: proto.temporal.api.history.v1.History.decode(readFileSync(`${DIR}/${f}`)),
