@@ -12,6 +12,8 @@ const OPTIONS = {
   'launch-at': { type: 'string' },
   smtp: { type: 'string' },
   'allow-remote-smtp': { type: 'boolean' },
+  date: { type: 'string' },
+  docx: { type: 'string' },
   file: { type: 'string' },
   to: { type: 'string' },
   reason: { type: 'string' },

@@ -1,5 +1,7 @@
 // Every `duban` command: its usage line, what it does, and how it runs. client/cli.ts dispatches to them.
-import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { officialLetterDocx } from '../letters/docx';
+import { progressReport } from '../operations/progress-report';
 import { ROLE_NAMES, addOperator, listOperators } from '../access/operators';
 import { migrateDatabase } from '../store/migrate';
 import { readNewPassword } from './password-input';
@@ -262,6 +264,17 @@ export const COMMANDS: Record<string, Command> = {
         return withTemporal((client) => decideSignOff({ client, db }, { key, decision: verb, actor: `operator:${name}`, role, ...(reason ? { reason } : {}) }));
       });
       inv.out.print(verb === 'approve' ? `${key}：已签发，即将发出（落款日期为今天）` : `${key}：已撤回，不会发出`, { key, ...decision });
+    },
+  },
+  report: {
+    usage: 'CAMPAIGN [--date YYYY-MM-DD] [--docx FILE]',
+    does: '报送情况通报：截至某日（默认今天）各单位按时、逾期、未报送的情况，按排名列出；--docx 另存为公文',
+    async run(inv) {
+      const [campaignId] = need(inv, ['CAMPAIGN']);
+      const report = await withDb((db) => progressReport(db, campaignId, option(inv, 'date')));
+      const docx = option(inv, 'docx');
+      if (docx) writeFileSync(docx, await officialLetterDocx(report.letter));
+      inv.out.print(report.text.trimEnd(), { asOf: report.asOf, ...report.letter, ...(docx ? { docx } : {}) });
     },
   },
   user: {

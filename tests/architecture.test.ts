@@ -16,11 +16,11 @@ const MAY_IMPORT: Record<string, string[]> = {
   access: ['domain', 'store'],
   activities: ['domain', 'shared', 'letters', 'store', 'mail', 'access', 'workflows'],
   worker: ['domain', 'shared', 'store', 'mail', 'activities'],
-  operations: ['domain', 'shared', 'store', 'workflows'],
-  web: ['domain', 'shared', 'store', 'access', 'operations', 'spreadsheets'],
+  operations: ['domain', 'shared', 'letters', 'store', 'workflows'],
+  web: ['domain', 'shared', 'letters', 'store', 'access', 'operations', 'spreadsheets'],
   platform: ['domain', 'shared', 'store', 'mail', 'worker', 'web'],
   rehearsal: ['domain', 'shared', 'store', 'mail', 'worker', 'operations', 'platform'],
-  client: ['domain', 'shared', 'store', 'access', 'operations', 'platform', 'rehearsal'],
+  client: ['domain', 'shared', 'letters', 'store', 'access', 'operations', 'platform', 'rehearsal'],
 };
 
 const ROOT = resolve(import.meta.dirname, '..');

@@ -493,6 +493,27 @@ describe.each(TEST_DATABASES)('the console API on %s', (kind) => {
     });
   });
 
+  describe('报送情况通报', () => {
+    it('reports where every obligation stood at the end of a day, as a letter and as a .docx', async () => {
+      const report = await admin.call('GET', `/api/campaigns/${CAMPAIGN}/progress-report?date=2022-09-01`);
+      expect(report.status).toBe(200);
+      const text = String(report.body.text);
+      expect(report.body.asOf).toBe('2022-09-01');
+      expect(text).toContain('关于洮南市民政局安全生产领域风险隐患问题专项整治材料报送情况的通报');
+      // 万宝镇 submitted its work plan through its link on 08-25, within its extended deadline
+      expect(text).toMatch(/二、按时报送（\d+项）：[^\n]*万宝镇（《本单位专项整治细化方案》）2022年8月25日报送/);
+      // 瓦房镇's work plan was waived: it is not owed, so not counted
+      expect(text).not.toContain('瓦房镇（《本单位专项整治细化方案》）');
+      const owed = await r.db.obligation.count({ where: { campaignId: CAMPAIGN, status: { not: 'waived' } } });
+      expect(text).toContain(`应报送${owed}项`);
+      const future = await admin.call('GET', `/api/campaigns/${CAMPAIGN}/progress-report?date=2099-01-01`);
+      expect(future.status).toBe(400);
+      const docx = await admin.call('GET', `/api/campaigns/${CAMPAIGN}/progress-report.docx?date=2022-09-01`);
+      expect(docx.status).toBe(200);
+      expect((docx.body.bytes as Buffer).subarray(0, 2).toString()).toBe('PK');
+    });
+  });
+
   describe('约谈', () => {
     it('lists the interviews the ladder created, schedules one and closes it with its outcome', async () => {
       await advanceTo('2022-09-07T10:00:00+08:00'); // the 7th working day after 08-26: 约谈 for whoever is still out

@@ -16,6 +16,8 @@ import { closeInterview, interviewViews, scheduleInterview } from '../operations
 import { launchCampaign } from '../operations/launch';
 import { decideSignOff, pendingSignOffs } from '../operations/sign-off';
 import { obligationDetail } from '../operations/obligation-detail';
+import { progressReport } from '../operations/progress-report';
+import { officialLetterDocx } from '../letters/docx';
 import { actorName } from '../operations/actors';
 import { submitObligation } from '../operations/submissions';
 import { exportBoardWorkbook } from '../spreadsheets/board-export';
@@ -258,6 +260,18 @@ export function registerConsoleRoutes(app: FastifyInstance, deps: ConsoleDeps): 
   app.post<{ Params: { requestId: string } }>('/api/extension-requests/:requestId/refuse', async (request) => {
     await refuseExtensionRequest(deps, { requestId: intParam(request.params.requestId, '延期申请'), reason: bodyOf(schemas.refuse, request).reason, actor: actorOf(request) });
     return { warnings: [] };
+  });
+
+  app.get<{ Params: Params; Querystring: { date?: string } }>('/api/campaigns/:id/progress-report', async (request) =>
+    progressReport(db, request.params.id, request.query.date, now()),
+  );
+  app.get<{ Params: Params; Querystring: { date?: string } }>('/api/campaigns/:id/progress-report.docx', async (request, reply) => {
+    const report = await progressReport(db, request.params.id, request.query.date, now());
+    const name = encodeURIComponent(`${report.letter.title}（${report.asOf}）.docx`);
+    return reply
+      .header('content-type', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document')
+      .header('content-disposition', `attachment; filename="progress-report.docx"; filename*=UTF-8''${name}`)
+      .send(await officialLetterDocx(report.letter));
   });
 
   app.get<{ Params: Params }>('/api/campaigns/:id/interviews', async (request) => ({ interviews: await interviewViews(db, request.params.id) }));
