@@ -207,6 +207,12 @@ describe('the console in a browser', () => {
     for (let i = 4; i <= sheet.rowCount; i++) units.push(String(sheet.getRow(i).getCell(2).value));
     expect(units.sort()).toEqual(['东城镇', '北城街道', '南城街道', '西城镇'].sort());
     expect(String(sheet.getRow(4).getCell(9).value)).toBeTruthy();
+    // and today's 报送情况通报 as a .docx (a zip)
+    const [report] = await Promise.all([page.waitForEvent('download'), page.getByTestId('board-progress-report').click()]);
+    expect(report.suggestedFilename()).toBe('城镇燃气安全专项排查-报送情况通报.docx');
+    const reportFile = join(dataDir, 'report.docx');
+    await report.saveAs(reportFile);
+    expect(readFileSync(reportFile).subarray(0, 2).toString()).toBe('PK');
     await page.context().close();
   });
 

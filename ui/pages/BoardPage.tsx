@@ -92,6 +92,14 @@ export function BoardPage({ campaignId, open }: { campaignId: string; open: { un
     }
   };
 
+  const downloadProgressReport = async () => {
+    try {
+      await download(`/api/campaigns/${enc(campaignId)}/progress-report.docx`, `${campaign?.title ?? campaignId}-报送情况通报.docx`);
+    } catch (err) {
+      message.error(errorMessage(err));
+    }
+  };
+
   const facets = board?.facets ?? campaign?.facets;
   const stageName = (id: string) => facets?.stages.find((s) => s.id === id)?.name ?? id;
 
@@ -204,6 +212,9 @@ export function BoardPage({ campaignId, open }: { campaignId: string; open: { un
             </Button>
             <Button icon={<DownloadOutlined />} onClick={() => void exportXlsx()} loading={exporting} data-testid="board-export">
               导出台账
+            </Button>
+            <Button icon={<DownloadOutlined />} onClick={() => void downloadProgressReport()} data-testid="board-progress-report">
+              报送情况通报
             </Button>
           </>
         }
