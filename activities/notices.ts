@@ -10,7 +10,7 @@ import { officialLetterDocx } from '../letters/docx';
 import { formatDocumentNumber } from '../letters/official';
 import { type RenderedNotice, renderNotice, takesDocumentNumber } from '../letters/render';
 import type { Mailer } from '../mail/mailer';
-import { type SendNoticeInput, type SendNoticeResult, noticeBusinessKey } from '../shared/contract';
+import { type NoticeSignOffInput, type PrepareNoticeResult, type SendNoticeInput, type SendNoticeResult, noticeBusinessKey } from '../shared/contract';
 import { type CachedCampaign, campaignCache, lettersOf, scheduleContext, unitPrincipals } from '../store/campaigns';
 import type { Db } from '../store/db';
 import {
@@ -23,6 +23,8 @@ import {
   type NoticeLease,
   type NoticeClaim,
   commitSentRecord,
+  decideNoticeSignOff,
+  holdNoticeForSignOff,
   prepareSentRecord,
   claimNotice,
   findSentNotice,
@@ -239,5 +241,38 @@ export function createNoticeActivities(deps: NoticeDeps) {
     return { businessKey, outcome: 'already-sent' };
   }
 
-  return { sendNotice };
+  /**
+   * A letter whose step needs a leader's 签发 (a 约谈通知), at its time: skipped as sendNotice would skip it, else worded
+   * as it would go now (without a 发文字号, which it takes when it goes out) and held as 待签发 with that preview.
+   */
+  async function prepareNotice(input: SendNoticeInput): Promise<PrepareNoticeResult> {
+    const { campaignId, unitId, deliverableId, notice } = input;
+    const businessKey = noticeBusinessKey(input);
+    const loaded = await loadCampaign(campaignId);
+    const ctx = scheduleContext(loaded.settings, campaignId, deliverableId);
+    const sendingAt = loaded.clock.current(Date.now(), () => Context.current().info.currentAttemptScheduledTimestampMs);
+    const obligation = await obligationRecord(db, campaignId, unitId, deliverableId);
+    if (!obligation) throw new DubanError('UNKNOWN_OBLIGATION', `no obligation ${campaignId}/${unitId}/${deliverableId} in the database`);
+    const decision = noticeDecision(ctx, obligation, notice, sendingAt);
+    if (!decision.send) return { businessKey, outcome: 'skipped', reason: decision.reason };
+    const portal = await portalUrlOf(input, loaded);
+    const history = await letterHistory(db, campaignId, unitId, deliverableId, notice.deadline, ctx.timeZone);
+    const request = claimFor(input, loaded, ctx.timeZone, (n) => composeLetter(input, loaded, ctx, sendingAt, portal, history, n));
+    const letter = typeof request.letter === 'function' ? request.letter(undefined) : request.letter;
+    await holdNoticeForSignOff(db, { ...request, letter }, new Date(sendingAt));
+    return { businessKey, outcome: 'awaiting' };
+  }
+
+  /** Records the decision on the obligation's 待签发 letter (approved: sendNotice then claims it as any other). */
+  async function recordNoticeSignOff(input: NoticeSignOffInput): Promise<void> {
+    await decideNoticeSignOff(db, {
+      businessKey: noticeBusinessKey(input),
+      decision: input.decision.decision,
+      actor: input.decision.actor,
+      ...(input.decision.reason ? { reason: input.decision.reason } : {}),
+      at: new Date(input.decidedAt),
+    });
+  }
+
+  return { sendNotice, prepareNotice, recordNoticeSignOff };
 }

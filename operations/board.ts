@@ -7,11 +7,11 @@ import { nextStepOf } from '../domain/next-step';
 import { type EscalationStep, INSTRUMENT_NAMES } from '../domain/policy';
 import { civilDateOf, formatInstant } from '../domain/zoned-time';
 import { type LoadedCampaign, loadCampaign, reportsToOf, scheduleContext } from '../store/campaigns';
-import { awaitingCirculationByObligation } from '../store/circulations';
 import type { Db, Obligation, Unit } from '../store/db';
 import type { Board, BoardRow, CampaignCounts, CampaignSummary, Facets } from '../shared/console';
 import { obligationFacts } from '../store/obligations';
 import { actorName } from './actors';
+import { awaitingSignOffByObligation } from './sign-off';
 
 export const BOARD_STATUSES = ['open', 'due_soon', 'overdue', 'submitted', 'extended', 'returned', 'waived'] as const;
 export type BoardStatusFilter = (typeof BOARD_STATUSES)[number];
@@ -65,7 +65,7 @@ export async function allBoardRows(db: Db, campaignId: string, serverNow: number
   const [units, obligations, awaiting] = await Promise.all([
     db.unit.findMany({ where: { campaignId } }),
     db.obligation.findMany({ where: { campaignId } }),
-    awaitingCirculationByObligation(db, campaignId),
+    awaitingSignOffByObligation(db, campaignId),
   ]);
   const { today, rows, complete } = boardRowsOf(loaded, units, obligations, serverNow, awaiting);
   return { loaded, units, today, rows, complete };

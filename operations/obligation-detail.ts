@@ -5,11 +5,11 @@ import { formatInstant } from '../domain/zoned-time';
 import { type ReadAuditDetail, readAuditDetail } from '../store/audit';
 import type { ObligationRecordView, TimelineItem } from '../shared/console';
 import { loadCampaign, requireObligation, requireUnit, unitPrincipals } from '../store/campaigns';
-import { awaitingCirculationByObligation } from '../store/circulations';
 import type { Db } from '../store/db';
 import { boardRowsOf } from './board';
 import { actorName } from './actors';
 import { requestView } from './extension-requests';
+import { awaitingSignOffByObligation } from './sign-off';
 
 
 function describe(record: ReadAuditDetail): Pick<TimelineItem, 'summary' | 'letter' | 'file'> {
@@ -73,7 +73,7 @@ export async function obligationDetail(db: Db, campaignId: string, unitId: strin
   const obligation = await requireObligation(db, campaignId, unitId, deliverableId);
   const unit = await requireUnit(db, campaignId, unitId);
   const loaded = await loadCampaign(db, campaignId);
-  const board = boardRowsOf(loaded, [unit], [obligation], serverNow, await awaitingCirculationByObligation(db, campaignId));
+  const board = boardRowsOf(loaded, [unit], [obligation], serverNow, await awaitingSignOffByObligation(db, campaignId));
   const row = board.complete(board.rows[0]);
   const zone = loaded.campaign.timeZone;
   const audit = await db.auditEvent.findMany({

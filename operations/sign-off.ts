@@ -8,36 +8,67 @@ import type { SignOffView } from '../shared/console';
 import { type SignOffDecision, signOffUpdate } from '../shared/contract';
 import { dubanErrorOf } from '../shared/failures';
 import { loadCampaign } from '../store/campaigns';
-import { circulationForSignOff, pendingCirculations } from '../store/circulations';
+import { awaitingCirculationByObligation, circulationForSignOff, pendingCirculations } from '../store/circulations';
 import type { Db } from '../store/db';
+import { NOTICE_AWAITING_SIGN_OFF, noticeForSignOff, pendingNotices } from '../store/notices';
+import { obligationWorkflowId } from '../shared/contract';
 
 /** The roles that may sign a letter off (or withdraw it). */
 export const SIGN_OFF_ROLES = ['leader', 'admin'] as const;
 
 export type { SignOffView };
 
-/** Every letter of the campaign waiting for 签发, oldest first, with its full preview. */
+/** Every letter of the campaign waiting for 签发 (通报 and 约谈通知), oldest first, with its full preview. */
 export async function pendingSignOffs(db: Db, campaignId: string): Promise<SignOffView[]> {
   const { settings } = await loadCampaign(db, campaignId);
   const unitNames = new Map((await db.unit.findMany({ where: { campaignId }, select: { unitId: true, name: true } })).map((u) => [u.unitId, u.name]));
   const at = (d: Date) => formatInstant(d.getTime(), settings.timeZone);
-  return (await pendingCirculations(db, campaignId)).map((c) => ({
-    key: c.circulationKey,
-    action: 'circulate',
-    campaignId,
-    scheduledAt: at(c.scheduledAt),
-    preparedAt: at(c.createdAt),
-    subject: c.letter.subject,
-    text: c.letter.text,
-    to: c.letter.to,
-    cc: c.letter.cc,
-    listed: c.letter.listed.map((o) => ({
-      unitId: o.unitId,
-      unitName: unitNames.get(o.unitId) ?? o.unitId,
-      deliverableId: o.deliverableId,
-      deliverableName: settings.deliverables[o.deliverableId]?.name ?? o.deliverableId,
-    })),
-  }));
+  const named = (o: { unitId: string; deliverableId: string }) => ({
+    unitId: o.unitId,
+    unitName: unitNames.get(o.unitId) ?? o.unitId,
+    deliverableId: o.deliverableId,
+    deliverableName: settings.deliverables[o.deliverableId]?.name ?? o.deliverableId,
+  });
+  const circulations = (await pendingCirculations(db, campaignId)).map(
+    (c): SignOffView & { sortAt: number } => ({
+      key: c.circulationKey,
+      action: 'circulate',
+      campaignId,
+      scheduledAt: at(c.scheduledAt),
+      preparedAt: at(c.createdAt),
+      subject: c.letter.subject,
+      text: c.letter.text,
+      to: c.letter.to,
+      cc: c.letter.cc,
+      listed: c.letter.listed.map(named),
+      sortAt: c.scheduledAt.getTime(),
+    }),
+  );
+  const interviews = (await pendingNotices(db, campaignId)).map(
+    (n): SignOffView & { sortAt: number } => ({
+      key: n.businessKey,
+      action: 'interview',
+      campaignId,
+      scheduledAt: at(n.scheduledAt),
+      preparedAt: at(n.createdAt),
+      subject: n.letter.subject,
+      text: n.letter.text,
+      to: n.letter.to,
+      cc: n.letter.cc,
+      listed: [named(n)],
+      sortAt: n.scheduledAt.getTime(),
+    }),
+  );
+  return [...circulations, ...interviews]
+    .sort((a, b) => a.sortAt - b.sortAt || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+    .map(({ sortAt: _, ...view }) => view);
+}
+
+/** The obligations whose letter waits for 签发, by `unit/deliverable/deadline`: the board's and status's 待签发. */
+export async function awaitingSignOffByObligation(db: Db, campaignId: string): Promise<Map<string, 'circulate' | 'interview'>> {
+  const out = new Map<string, 'circulate' | 'interview'>(await awaitingCirculationByObligation(db, campaignId));
+  for (const n of await pendingNotices(db, campaignId)) out.set(`${n.unitId}/${n.deliverableId}/${n.deadline}`, 'interview');
+  return out;
 }
 
 /** The role an operator account has, for a decision taken from the CLI (`--by NAME`). */
@@ -57,12 +88,20 @@ export async function decideSignOff(
 ): Promise<SignOffDecision> {
   if (!(SIGN_OFF_ROLES as readonly string[]).includes(args.role)) throw new DubanError('FORBIDDEN', '无权签发：只有领导或管理员可以签发或撤回');
   if (args.decision === 'withdraw' && !args.reason?.trim()) throw new DubanError('INVALID_ARGUMENT', '撤回须用 --reason 说明理由');
+  let workflowId: string;
   const circulation = await circulationForSignOff(deps.db, args.key);
-  if (!circulation) throw new DubanError('NOT_FOUND', `没有待签发的文书“${args.key}”`);
-  if (circulation.status !== 'awaiting_sign_off') throw new DubanError('REQUEST_DECIDED', `此通报已不在待签发（${circulation.status}）`);
+  if (circulation) {
+    if (circulation.status !== 'awaiting_sign_off') throw new DubanError('REQUEST_DECIDED', `此通报已不在待签发（${circulation.status}）`);
+    workflowId = `duban/${args.key}`;
+  } else {
+    const notice = await noticeForSignOff(deps.db, args.key);
+    if (!notice) throw new DubanError('NOT_FOUND', `没有待签发的文书“${args.key}”`);
+    if (notice.status !== NOTICE_AWAITING_SIGN_OFF) throw new DubanError('REQUEST_DECIDED', `此文书已不在待签发（${notice.status}）`);
+    workflowId = obligationWorkflowId(notice.campaignId, notice.unitId, notice.deliverableId);
+  }
   const decision: SignOffDecision = { decision: args.decision, actor: args.actor, ...(args.reason?.trim() ? { reason: args.reason.trim() } : {}) };
   try {
-    return await deps.client.workflow.getHandle(`duban/${args.key}`).executeUpdate(signOffUpdate, { args: [decision] });
+    return await deps.client.workflow.getHandle(workflowId).executeUpdate(signOffUpdate, { args: [decision] });
   } catch (err) {
     throw dubanErrorOf(err) ?? err;
   }

@@ -4,9 +4,9 @@ import { type EscalationStep, INSTRUMENT_NAMES, type NoticeAction } from '../dom
 import { type Standing, standingOn } from '../domain/standing';
 import { civilDateOf, formatInstant } from '../domain/zoned-time';
 import { loadCampaign, scheduleContext } from '../store/campaigns';
-import { awaitingCirculationByObligation } from '../store/circulations';
 import type { Db } from '../store/db';
 import { obligationFacts } from '../store/obligations';
+import { awaitingSignOffByObligation } from './sign-off';
 
 export interface StatusRow {
   unit: string;
@@ -41,7 +41,7 @@ export async function campaignStatus(db: Db, campaignId: string, serverNow: numb
   const today = civilDateOf(now, zone);
   const units = new Map((await db.unit.findMany({ where: { campaignId } })).map((u) => [u.unitId, u.name]));
   const obligations = await db.obligation.findMany({ where: { campaignId } });
-  const awaiting = await awaitingCirculationByObligation(db, campaignId);
+  const awaiting = await awaitingSignOffByObligation(db, campaignId);
   // sorted here, by code point: PostgreSQL's ORDER BY follows the server's locale, SQLite's compares bytes
   const byCodePoint = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
   obligations.sort((a, b) => byCodePoint(a.unitId, b.unitId) || byCodePoint(a.deliverableId, b.deliverableId));

@@ -3,7 +3,8 @@
 // incompatible (and then version the workflow): `npx tsx scripts/record-histories.ts vN` writes vN-*.binpb;
 // keep the older sets: each is a generation of running campaigns the code must still replay.
 // From v4 on the campaign asks for a leader's 签发 of its 通报 (policy signOff: [circulate]): the 10-18 通报 is approved
-// on 10-20, the 10-19 one withdrawn, and both circulation workflows are recorded too.
+// on 10-20, the 10-19 one withdrawn, and both circulation workflows are recorded too. From v5 on its 约谈通知 waits for
+// 签发 too (signOff: [circulate, interview]): 市公安局's is approved on 10-21.
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,9 +23,11 @@ const prefix = process.argv[2];
 if (!prefix || !/^v\d+$/.test(prefix)) throw new Error('usage: npx tsx scripts/record-histories.ts vN');
 const EXAMPLE = 'examples/leizhou-2022-assessment.yaml';
 const ASSUME = 'examples/leizhou-2022-assumptions.yaml';
-const signed = Number(prefix.slice(1)) >= 4;
+const generation = Number(prefix.slice(1));
+const signed = generation >= 4;
+const signOff = generation >= 5 ? '[circulate, interview]' : '[circulate]';
 const FILE = signed ? join(mkdtempSync(join(tmpdir(), 'duban-histories-')), 'leizhou-signed.yaml') : EXAMPLE;
-if (signed) writeFileSync(FILE, readFileSync(EXAMPLE, 'utf8').replace(/^policy:\n {2}signOff: \[\]\n/m, 'policy:\n  signOff: [circulate]\n'));
+if (signed) writeFileSync(FILE, readFileSync(EXAMPLE, 'utf8').replace(/^policy:\n {2}signOff: \[\]\n/m, `policy:\n  signOff: ${signOff}\n`));
 const { def } = readDefinitionFile(FILE);
 const launchAt = parseInstant('2022-10-08T10:00:00+08:00', def.timeZone)!;
 const compiled = compileCampaign(def, launchAt);
@@ -38,6 +41,18 @@ try {
   await r.launch(FILE, launchAt);
   const steps = [
     ...assumptions.map((a) => ({ at: a.at, run: () => actOnObligation({ client: r.env.client, db: r.db }, { campaignId: def.id, unitId: a.unit, deliverableId: a.deliverable, event: a.event, actor: 'recorder' }) })),
+    ...(generation >= 5
+      ? [
+          {
+            at: parseInstant('2022-10-21T10:00:00+08:00', def.timeZone)!,
+            run: () =>
+              decideSignOff(
+                { client: r.env.client, db: r.db },
+                { key: `${def.id}/gongan/assessment-report/2022-10-11/interview/2022-10-20`, decision: 'approve', actor: 'operator:recorder', role: 'leader' },
+              ),
+          },
+        ]
+      : []),
     ...circulations.map((key, i) => ({
       at: decidedAt,
       run: () => decideSignOff({ client: r.env.client, db: r.db }, { key, decision: i === 0 ? 'approve' : 'withdraw', reason: '已电话督促', actor: 'operator:recorder', role: 'leader' }),

@@ -61,7 +61,8 @@ export interface SignOffDecision {
 }
 
 /**
- * The Update a workflow holding a letter for sign-off accepts once (the day's circulationWorkflow for a 通报); refused
+ * The Update a workflow holding a letter for sign-off accepts once (the day's circulationWorkflow for a 通报, the
+ * obligation's workflow for its 约谈通知); refused
  * (REQUEST_DECIDED) when nothing waits or it was already decided. Answers with the decision taken.
  */
 export const signOffUpdate = defineUpdate<SignOffDecision, [SignOffDecision]>('signOff');
@@ -181,6 +182,19 @@ export interface CirculationSignOffInput extends CirculationInput {
   decidedAt: number;
 }
 
+export interface PrepareNoticeResult {
+  businessKey: string;
+  /** awaiting: held as 待签发 with its preview; skipped: no longer due (see reason), as sendNotice skips */
+  outcome: 'awaiting' | 'skipped';
+  reason?: string;
+}
+
+/** A decision on an obligation's 待签发 letter (a leader's, or the automatic withdrawal when the obligation changed). */
+export interface NoticeSignOffInput extends SendNoticeInput {
+  decision: SignOffDecision;
+  decidedAt: number;
+}
+
 export interface JoinCirculationResult {
   businessKey: string;
   /** joined: the day's 通报 will consider this obligation; skipped: no longer due (see reason), as sendNotice skips */
@@ -199,6 +213,8 @@ export interface DubanActivities {
   sendCirculation(input: CirculationInput): Promise<CirculationResult>;
   prepareCirculation(input: CirculationInput): Promise<PrepareCirculationResult>;
   recordCirculationSignOff(input: CirculationSignOffInput): Promise<void>;
+  prepareNotice(input: SendNoticeInput): Promise<PrepareNoticeResult>;
+  recordNoticeSignOff(input: NoticeSignOffInput): Promise<void>;
 }
 
 /** Stable within one obligation and deadline: campaign/unit/deliverable/deadline/action/day. */

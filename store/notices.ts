@@ -381,3 +381,100 @@ export async function letterHistory(db: Db, campaignId: string, unitId: string, 
   if (history.returned && history.extended && history.extended.at < history.returned.at) delete history.extended;
   return history;
 }
+
+// ---- 签发: a 约谈通知 held for a leader's sign-off
+
+/** A Notice row's status while its letter waits for 签发 (its preview), and once a leader withdrew it. */
+export const NOTICE_AWAITING_SIGN_OFF = 'awaiting_sign_off';
+export const NOTICE_WITHDRAWN = 'withdrawn';
+
+/**
+ * Holds the letter as 待签发: its Notice row, with the preview (worded without a 发文字号), status awaiting_sign_off and
+ * no claim; and `sign_off.awaiting` on the obligation. Idempotent (a retry keeps the row it finds).
+ */
+export async function holdNoticeForSignOff(db: Db, c: NoticeClaim, at: Date): Promise<void> {
+  const x = content(c.letter);
+  await db.$executeRaw`INSERT INTO "Notice" ("businessKey", "campaignId", "unitId", "deliverableId", "deadline", "action",
+      "scheduledAt", "reason", "status", "attempts", "messageId", "recipients", "subject", "body", "createdAt")
+    VALUES (${c.businessKey}, ${c.campaignId}, ${c.unitId}, ${c.deliverableId}, ${c.deadline}, ${c.action},
+      ${c.scheduledAt}, ${x.reason}, ${NOTICE_AWAITING_SIGN_OFF}, ${0}, ${c.letter.messageId}, ${x.recipients}, ${x.subject}, ${x.body}, ${at})
+    ON CONFLICT ("businessKey") DO NOTHING`;
+  await auditWrite(db, {
+    eventKey: `${c.businessKey}/sign-off/awaiting`,
+    campaignId: c.campaignId,
+    unitId: c.unitId,
+    deliverableId: c.deliverableId,
+    at,
+    kind: 'sign_off.awaiting',
+    actor: 'system',
+    summary: `${INSTRUMENT_NAMES[c.action]}待签发：${c.letter.subject}`,
+    detail: { key: c.businessKey, action: 'interview', subject: c.letter.subject },
+  });
+}
+
+export interface PendingNotice extends NoticeClaim {
+  createdAt: Date;
+  status: string;
+}
+
+function pendingOf(row: NonNullable<Awaited<ReturnType<Db['notice']['findUnique']>>>): PendingNotice {
+  const recipients = readRecord(z.object({ to: z.array(z.string()), cc: z.array(z.string()) }), row.recipients, `recipients of notice ${row.businessKey}`);
+  return {
+    businessKey: row.businessKey,
+    campaignId: row.campaignId,
+    unitId: row.unitId,
+    deliverableId: row.deliverableId,
+    deadline: row.deadline,
+    action: checkedAction(row.action, row.businessKey),
+    scheduledAt: row.scheduledAt,
+    createdAt: row.createdAt,
+    status: row.status,
+    letter: { reason: row.reason, to: recipients.to, cc: recipients.cc, subject: row.subject, text: row.body, messageId: row.messageId },
+  };
+}
+
+/** The letters of a campaign (约谈通知) waiting for 签发, oldest first. */
+export async function pendingNotices(db: Db, campaignId: string): Promise<PendingNotice[]> {
+  const rows = await db.notice.findMany({ where: { campaignId, status: NOTICE_AWAITING_SIGN_OFF }, orderBy: [{ scheduledAt: 'asc' }, { businessKey: 'asc' }] });
+  return rows.map(pendingOf);
+}
+
+export async function noticeForSignOff(db: Db, businessKey: string): Promise<PendingNotice | undefined> {
+  const row = await db.notice.findUnique({ where: { businessKey } });
+  return row ? pendingOf(row) : undefined;
+}
+
+/**
+ * Records a decision on a 待签发 letter. Approved: the preview row is removed, so that sendNotice claims the letter
+ * afresh — numbered and dated the day it goes out — exactly as an unheld one; withdrawn: the row stays, `withdrawn`,
+ * and no letter is ever sent under its key. Either way the audit on the obligation, with who and why. Idempotent.
+ */
+export async function decideNoticeSignOff(
+  db: Db,
+  d: { businessKey: string; decision: 'approve' | 'withdraw'; actor: string; reason?: string; at: Date },
+): Promise<void> {
+  const row = await noticeForSignOff(db, d.businessKey);
+  if (!row) return; // approved before, and its row removed: the audit has it
+  const reason = d.reason?.trim() ?? '';
+  const base = { campaignId: row.campaignId, unitId: row.unitId, deliverableId: row.deliverableId, at: d.at, actor: d.actor };
+  await db.$transaction([
+    d.decision === 'approve'
+      ? db.notice.deleteMany({ where: { businessKey: d.businessKey, status: NOTICE_AWAITING_SIGN_OFF } })
+      : db.notice.updateMany({ where: { businessKey: d.businessKey, status: NOTICE_AWAITING_SIGN_OFF }, data: { status: NOTICE_WITHDRAWN } }),
+    d.decision === 'approve'
+      ? auditWrite(db, {
+          ...base,
+          eventKey: `${d.businessKey}/sign-off/approved`,
+          kind: 'sign_off.approved',
+          summary: `${INSTRUMENT_NAMES[row.action]}已签发：${row.letter.subject}`,
+          detail: { key: d.businessKey, action: 'interview' },
+        })
+      : auditWrite(db, {
+          ...base,
+          eventKey: `${d.businessKey}/sign-off/withdrawn`,
+          kind: 'sign_off.withdrawn',
+          summary: `${INSTRUMENT_NAMES[row.action]}已撤回，未发出（理由：${reason}）`,
+          detail: { key: d.businessKey, action: 'interview', reason },
+        }),
+  ]);
+}

@@ -85,6 +85,12 @@ function stubs(answer: (input: SendNoticeInput, attempt: number) => SendNoticeRe
     async recordCirculationSignOff() {
       throw new Error('not used by the obligation workflow');
     },
+    async prepareNotice() {
+      throw new Error('not used with signOff: []');
+    },
+    async recordNoticeSignOff() {
+      throw new Error('not used with signOff: []');
+    },
   };
   return { activities, sent, recorded, calls: () => calls };
 }
@@ -101,7 +107,7 @@ async function withObligation<T>(activities: DubanActivities, due: string, body:
     unitId: `u${run}`,
     deliverableId: 'd',
     stageId: 's',
-    ctx: { policy: DEFAULT_POLICY, calendar, timeZone: ZONE },
+    ctx: { policy: { ...DEFAULT_POLICY, signOff: [] }, calendar, timeZone: ZONE },
     state: initialState(due, LAUNCH),
     clockOffsetMs: offset,
   };

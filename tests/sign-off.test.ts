@@ -79,13 +79,6 @@ describe.each(TEST_DATABASES)('on %s: a 通报 waits for a leader’s 签发', (
   let serverNow = 0;
   const deps = () => ({ client: r.env.client, db: r.db });
   const caught = (key: string) => r.catcher!.messages().filter((m) => m.headers['x-duban-key'] === key);
-  async function until(what: () => Promise<boolean>) {
-    for (let i = 0; i < 150; i++) {
-      if (await what()) return;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-    throw new Error('timed out');
-  }
 
   beforeAll(async () => {
     database = await freshDatabase(kind);
@@ -180,3 +173,71 @@ describe.each(TEST_DATABASES)('on %s: a 通报 waits for a leader’s 签发', (
     expect(await pendingSignOffs(r.db, CAMPAIGN)).toEqual([]);
   });
 });
+
+// ---- the 约谈通知 held for 签发: the obligation keeps taking actions, and nothing else waits
+
+const INTERVIEW_FILE = join(mkdtempSync(join(tmpdir(), 'duban-sign-off-')), 'leizhou-interview-signed.yaml');
+writeFileSync(INTERVIEW_FILE, LEIZHOU.replace(/^policy:\n {2}signOff: \[\]\n/m, 'policy:\n  signOff: [interview]\n'));
+const interviewKey = (unit: string) => `${CAMPAIGN}/${unit}/assessment-report/2022-10-11/interview/2022-10-20`;
+
+describe.each(TEST_DATABASES)('on %s: a 约谈通知 waits for a leader’s 签发', (kind) => {
+  let r: Rehearsal;
+  let database: TestDatabase;
+  const deps = () => ({ client: r.env.client, db: r.db });
+  const caught = (key: string) => r.catcher!.messages().filter((m) => m.headers['x-duban-key'] === key);
+  const row = (unit: string) => r.db.notice.findUnique({ where: { businessKey: interviewKey(unit) } });
+
+  beforeAll(async () => {
+    database = await freshDatabase(kind);
+    r = await startRehearsal({ databaseUrl: database.url });
+    await r.launch(INTERVIEW_FILE, at('2022-10-08T10:00:00+08:00'));
+    await r.advanceTo(at('2022-10-20T10:00:00+08:00'));
+  });
+  afterAll(async () => {
+    await r?.close();
+    await database?.drop();
+  });
+
+  it('holds the 约谈通知 as 待签发; a submission withdraws it, a leader approves or withdraws the others; nothing else waits', async () => {
+    expect(await row('jiaoyu')).toMatchObject({ status: 'awaiting_sign_off', documentNumber: null });
+    expect(caught(interviewKey('jiaoyu'))).toHaveLength(0);
+    const pending = await pendingSignOffs(r.db, CAMPAIGN);
+    const jiaoyu = pending.find((p) => p.key === interviewKey('jiaoyu'))!;
+    expect(jiaoyu).toMatchObject({ action: 'interview', scheduledAt: '2022-10-20T09:00:00+08:00', listed: [{ unitId: 'jiaoyu', unitName: '市教育局' }] });
+    expect(jiaoyu.subject).toContain('约谈');
+    const status = await campaignStatus(r.db, CAMPAIGN, await r.env.currentTimeMs());
+    expect(status.rows.find((x) => x.unit === 'jiaoyu')).toMatchObject({ awaitingSignOff: 'interview' });
+
+    // the obligation still takes a submission, which withdraws its letter
+    const submitted = await actOnObligation(deps(), { campaignId: CAMPAIGN, unitId: 'jiaoyu', deliverableId: 'assessment-report', event: { kind: 'submit' }, actor: 'wu' });
+    expect(submitted.status).toBe('submitted');
+    await until(async () => (await row('jiaoyu'))?.status === 'withdrawn');
+    expect(await r.db.auditEvent.findFirstOrThrow({ where: { kind: 'sign_off.withdrawn', unitId: 'jiaoyu' } })).toMatchObject({ actor: 'system' });
+    await expect(decideSignOff(deps(), { key: interviewKey('jiaoyu'), decision: 'approve', actor: 'operator:boss', role: 'leader' })).rejects.toMatchObject({ code: 'REQUEST_DECIDED' });
+
+    // nothing else waited: the towns' 通报 of 10-19 went out, and their ladder goes on
+    await r.advanceTo(at('2022-10-21T10:00:00+08:00'));
+    expect(await r.db.notice.count({ where: { campaignId: CAMPAIGN, unitId: 'xihu', action: 'circulate', status: 'sent' } })).toBe(1);
+
+    await expect(decideSignOff(deps(), { key: interviewKey('gongan'), decision: 'approve', actor: 'operator:clerk', role: 'clerk' })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await decideSignOff(deps(), { key: interviewKey('gongan'), decision: 'approve', actor: 'operator:boss', role: 'leader' });
+    await decideSignOff(deps(), { key: interviewKey('minzheng'), decision: 'withdraw', reason: '已当面督促', actor: 'operator:boss', role: 'leader' });
+    await until(async () => (await row('gongan'))?.status === 'sent');
+    const [mail] = caught(interviewKey('gongan'));
+    expect(mail.text).toContain('2022年10月21日');
+    expect((await row('gongan'))!.documentNumber).toMatch(/^雷安办〔2022〕\d+号$/);
+    expect(await r.db.obligation.findUniqueOrThrow({ where: { campaignId_unitId_deliverableId: { campaignId: CAMPAIGN, unitId: 'gongan', deliverableId: 'assessment-report' } } })).toMatchObject({ escalation: 'interview' });
+    await until(async () => (await row('minzheng'))?.status === 'withdrawn');
+    expect(caught(interviewKey('minzheng'))).toHaveLength(0);
+    expect(await r.db.auditEvent.findFirstOrThrow({ where: { kind: 'sign_off.withdrawn', unitId: 'minzheng' } })).toMatchObject({ actor: 'operator:boss' });
+    expect((await r.db.auditEvent.findFirstOrThrow({ where: { kind: 'sign_off.withdrawn', unitId: 'minzheng' } })).summary).toContain('已当面督促');
+  });
+});
+
+async function until(what: () => Promise<boolean>) {
+  for (let i = 0; i < 150; i++) {
+    if (await what()) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error('timed out');
+}

@@ -17,10 +17,18 @@ import {
   applyEvent,
   checkEvent,
   markSent,
+  needsSignOff,
   nextNotice,
   returnWindowEnds,
 } from '../domain/policy';
-import { type DubanActivities, type ObligationAction, type ObligationInput, obligationActionUpdate } from '../shared/contract';
+import {
+  type DubanActivities,
+  type ObligationAction,
+  type ObligationInput,
+  type SignOffDecision,
+  obligationActionUpdate,
+  signOffUpdate,
+} from '../shared/contract';
 import { permanentFailure } from '../shared/failures';
 
 // A refused letter is tried again soon (5 s, growing by half: 4 refusals in a row cost 40 s), and during a long
@@ -40,6 +48,16 @@ const { recordObligationAction } = proxyActivities<DubanActivities>({ startToClo
 // Joining the day's 通报 reads the record and starts a workflow: short, retried like the rest.
 const { joinCirculation } = proxyActivities<DubanActivities>({ startToCloseTimeout: '1 minute', retry: RETRY });
 
+// Holding a 约谈通知 for 签发 and recording the decision: database work, short.
+const { prepareNotice, recordNoticeSignOff } = proxyActivities<DubanActivities>({ startToCloseTimeout: '1 minute', retry: RETRY });
+
+/** Why a 待签发 letter was withdrawn without a leader: the obligation changed while it waited. */
+function changedReason(state: ObligationState): string {
+  if (state.status === 'submitted') return '单位已报送，自动撤回';
+  if (state.status === 'waived') return '已免报，自动撤回';
+  return `截止日期已改为 ${state.deadline}，自动撤回`;
+}
+
 function refusal(err: unknown): ApplicationFailure {
   if (err instanceof DubanError) return permanentFailure(err);
   return ApplicationFailure.create({ type: 'INVALID_ARGUMENT', message: String(err), nonRetryable: true });
@@ -52,6 +70,24 @@ export async function obligationWorkflow(input: ObligationInput): Promise<Obliga
   let state = input.state;
   let version = 0;
   let acting = false;
+  /** While a letter waits for 签发 (patched 'interview-sign-off'): whether one waits, and the decision once taken. */
+  let awaitingSignOff = false;
+  let signOff: SignOffDecision | undefined;
+
+  setHandler(
+    signOffUpdate,
+    (d: SignOffDecision) => {
+      signOff = d;
+      return d;
+    },
+    {
+      validator: (d: SignOffDecision) => {
+        if (!awaitingSignOff || signOff) throw refusal(new DubanError('REQUEST_DECIDED', signOff ? '此文书已签发或撤回' : '此事项没有待签发的文书'));
+        if (d.decision !== 'approve' && d.decision !== 'withdraw') throw refusal(new Error(`unknown decision ${String(d.decision)}`));
+        if (d.decision === 'withdraw' && !d.reason?.trim()) throw refusal(new DubanError('INVALID_ARGUMENT', '撤回须说明理由'));
+      },
+    },
+  );
 
   setHandler(
     obligationActionUpdate,
@@ -122,6 +158,30 @@ export async function obligationWorkflow(input: ObligationInput): Promise<Obliga
       // one 通报 per campaign and day lists every late unit (workflows/circulation.ts): this obligation joins it
       const { outcome } = await joinCirculation({ campaignId, unitId, deliverableId, notice: next, clockOffsetMs });
       state = markSent(state, next, outcome !== 'skipped');
+      continue;
+    }
+    if (next.action === 'interview' && needsSignOff(ctx.policy, 'interview') && patched('interview-sign-off')) {
+      // 待签发: the letter is prepared now and waits for a leader; the obligation still takes every operator action,
+      // and one that changes it (a submission, a waiver, a new deadline) withdraws the letter
+      const notice = { campaignId, unitId, deliverableId, notice: next, clockOffsetMs };
+      const prepared = await prepareNotice(notice);
+      if (prepared.outcome === 'skipped') {
+        state = markSent(state, next, false);
+        continue;
+      }
+      awaitingSignOff = true;
+      signOff = undefined;
+      await condition(() => signOff !== undefined || changed());
+      awaitingSignOff = false;
+      const decided: SignOffDecision = signOff !== undefined && !changed() ? signOff : { decision: 'withdraw', actor: 'system', reason: changedReason(state) };
+      signOff = undefined;
+      await recordNoticeSignOff({ ...notice, decision: decided, decidedAt: now() });
+      if (decided.decision === 'approve') {
+        const { outcome } = await sendNotice(notice);
+        state = markSent(state, next, outcome !== 'skipped');
+      } else if (!changed()) {
+        state = markSent(state, next, false); // withdrawn by a leader: the step is over, not reached
+      }
       continue;
     }
     const { outcome } = await sendNotice({ campaignId, unitId, deliverableId, notice: next, clockOffsetMs });
