@@ -209,7 +209,7 @@ describe('the console in a browser', () => {
     expect(String(sheet.getRow(4).getCell(9).value)).toBeTruthy();
     // and today's 报送情况通报 as a .docx (a zip)
     const [report] = await Promise.all([page.waitForEvent('download'), page.getByTestId('board-progress-report').click()]);
-    expect(report.suggestedFilename()).toBe('城镇燃气安全专项排查-报送情况通报.docx');
+    expect(report.suggestedFilename()).toMatch(/报送情况.*\.docx$/);
     const reportFile = join(dataDir, 'report.docx');
     await report.saveAs(reportFile);
     expect(readFileSync(reportFile).subarray(0, 2).toString()).toBe('PK');
