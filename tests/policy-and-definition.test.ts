@@ -374,7 +374,7 @@ describe('parseCampaignDefinition: the examples', () => {
     expect(def.office).toEqual({ name: '雷州市安全生产委员会办公室', email: 'anweiban@leizhou.example' });
     expect(def.timeZone).toBe('Asia/Shanghai');
     expect(def.calendar).toEqual({ holidays: [], workdays: [], years: [] });
-    expect(def.policy).toEqual(DEFAULT_POLICY);
+    expect(def.policy).toEqual({ ...DEFAULT_POLICY, signOff: [] }); // the 2022 examples were not signed off in duban
     expect(def.units).toHaveLength(26);
     expect(def.units.filter((u) => u.type === 'lead_department')).toHaveLength(6);
     expect(def.units.filter((u) => u.type === 'department')).toHaveLength(12);
@@ -397,7 +397,7 @@ describe('parseCampaignDefinition: the examples', () => {
       due: '2022-10-12',
       dueFor: { department: '2022-10-11' },
       submitTo: ['office', 'lead_departments'],
-      policy: DEFAULT_POLICY,
+      policy: { ...DEFAULT_POLICY, signOff: [] },
     });
   });
 
@@ -410,9 +410,9 @@ describe('parseCampaignDefinition: the examples', () => {
     expect(d['work-plan'].due).toBe('2022-08-26');
     expect(d['hazard-list'].due).toBe('2022-09-05'); // no due: the stage's end
     expect(d['hazard-list'].submitTo).toEqual(['office']); // the default
-    expect(d['hazard-list'].policy).toEqual(DEFAULT_POLICY);
+    expect(d['hazard-list'].policy).toEqual({ ...DEFAULT_POLICY, signOff: [] });
     // A deliverable's policy overrides the campaign policy field by field.
-    expect(d['standing-rules'].policy).toEqual({ ...DEFAULT_POLICY, escalate: { urge: 1, notice: 3, circulate: null, interview: 10 } });
+    expect(d['standing-rules'].policy).toEqual({ ...DEFAULT_POLICY, signOff: [], escalate: { urge: 1, notice: 3, circulate: null, interview: 10 } });
   });
 });
 
