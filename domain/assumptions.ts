@@ -6,7 +6,8 @@ import { DubanError } from './errors';
 import type { Assumption } from './plan';
 import { parseInstant } from './zoned-time';
 
-const KINDS = ['submit', 'extend', 'return', 'waive'] as const;
+const KINDS = ['submit', 'extend', 'return', 'waive', 'approve', 'withdraw'] as const;
+const SIGN_OFF_STEPS = ['circulate', 'interview'] as const;
 
 export function parseAssumptions(text: string, file: string, timeZone: string): Assumption[] {
   let raw: unknown;
@@ -51,9 +52,25 @@ export function parseAssumptions(text: string, file: string, timeZone: string): 
       if (at !== undefined) out.push({ ...base, at, event: { kind: 'submit' } });
       return;
     }
-    if (!body || typeof body !== 'object') return fail(`${kind} must be a mapping with at${kind === 'waive' ? '' : ', to'} and reason`);
+    if (!body || typeof body !== 'object') {
+      const fields = { waive: 'at and reason', approve: 'at and step', withdraw: 'at, step and reason' }[kind as string] ?? 'at, to and reason';
+      return fail(`${kind} must be a mapping with ${fields}`);
+    }
     const b = body as Record<string, unknown>;
     const at = time(b.at, `${kind}.at`);
+    if (kind === 'approve' || kind === 'withdraw') {
+      // a leader's 签发 of the letter of `step` (circulate: the 通报 listing this unit; interview: its 约谈通知)
+      const step = SIGN_OFF_STEPS.find((s) => s === b.step);
+      if (!step) fail(`${kind}.step must be one of ${SIGN_OFF_STEPS.join(', ')}, got ${JSON.stringify(b.step)}`);
+      if (kind === 'approve') {
+        if (at !== undefined && step) out.push({ ...base, at, event: { kind, step } });
+        return;
+      }
+      const reason = typeof b.reason === 'string' ? b.reason : '';
+      if (!reason) fail('withdraw.reason is required');
+      if (at !== undefined && step && reason) out.push({ ...base, at, event: { kind, step, reason } });
+      return;
+    }
     const reason = typeof b.reason === 'string' ? b.reason : '';
     if (!reason) fail(`${kind}.reason is required`);
     if (kind === 'waive') {

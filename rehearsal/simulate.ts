@@ -2,10 +2,12 @@
 // activities, and report the notices actually sent, in the same form as `duban plan`.
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { CompiledCampaign } from '../domain/compile';
-import { comparePlanned, planCampaign, type Assumption, type PlannedNotice } from '../domain/plan';
+import { DubanError } from '../domain/errors';
+import { comparePlanned, isSignOffEvent, planCampaign, type Assumption, type PlannedNotice } from '../domain/plan';
 import { lastNoticeAt } from '../domain/policy';
 import { formatInstant } from '../domain/zoned-time';
 import { actOnObligation } from '../operations/actions';
+import { decideSignOff, pendingSignOffs } from '../operations/sign-off';
 import { checkedAction } from '../store/notices';
 import { type Rehearsal, startRehearsal } from './rehearsal';
 import { checkRehearsalSmtp } from './rehearsal-mail';
@@ -36,8 +38,11 @@ async function settle(r: Rehearsal, campaignId: string): Promise<void> {
   let last = -1;
   let inFlight = 0;
   for (let i = 0; i < SETTLE_ROUNDS; i++) {
+    // a letter waiting for 签发 (or withdrawn) is not being sent; an approved 通报 is, until its row says sent
     inFlight =
-      (await r.db.notice.count({ where: { campaignId, status: { not: 'sent' } } })) + (await r.db.unitMessage.count({ where: { campaignId, status: { not: 'sent' } } }));
+      (await r.db.notice.count({ where: { campaignId, status: { notIn: ['sent', 'awaiting_sign_off', 'withdrawn'] } } })) +
+      (await r.db.unitMessage.count({ where: { campaignId, status: { not: 'sent' } } })) +
+      (await r.db.circulation.count({ where: { campaignId, status: { in: ['approved', 'sending', 'claimed'] } } }));
     const sent = (await r.db.notice.count({ where: { campaignId, status: 'sent' } })) + (await r.db.unitMessage.count({ where: { campaignId, status: 'sent' } }));
     if (inFlight === 0 && sent === last) return;
     last = sent;
@@ -78,7 +83,18 @@ export async function simulateCampaign(args: {
     for (const a of [...assumptions].sort((x, y) => x.at - y.at)) {
       await r.advanceTo(a.at);
       await settle(r, def.id);
-      await actOnObligation({ client: r.env.client, db: r.db, taskQueue: r.taskQueue, searchAttributes: true }, { campaignId: def.id, unitId: a.unit, deliverableId: a.deliverable, event: a.event, actor: 'simulate' });
+      const event = a.event;
+      if (isSignOffEvent(event)) {
+        // the leader's decision on the letter of that step waiting for 签发 that names the obligation
+        const waiting = (await pendingSignOffs(r.db, def.id)).find((p) => p.action === event.step && p.listed.some((l) => l.unitId === a.unit && l.deliverableId === a.deliverable));
+        if (!waiting) throw new DubanError('REQUEST_DECIDED', `${a.source}: no letter for ${a.unit}/${a.deliverable} waits for 签发 then`);
+        await decideSignOff(
+          { client: r.env.client, db: r.db },
+          { key: waiting.key, decision: event.kind, actor: 'operator:simulate', role: 'leader', ...(event.kind === 'withdraw' ? { reason: event.reason } : {}) },
+        );
+      } else {
+        await actOnObligation({ client: r.env.client, db: r.db, taskQueue: r.taskQueue, searchAttributes: true }, { campaignId: def.id, unitId: a.unit, deliverableId: a.deliverable, event, actor: 'simulate' });
+      }
       args.onProgress?.(`${formatInstant(a.at, def.timeZone)} ${a.event.kind} ${a.unit}/${a.deliverable}`);
     }
     await r.advanceTo(rehearsalHorizon(compiled, assumptions));

@@ -16,6 +16,7 @@ import { startRehearsal } from '../rehearsal/rehearsal';
 import { rehearsalHorizon } from '../rehearsal/simulate';
 import { parseAssumptions } from '../domain/assumptions';
 import { compileCampaign } from '../domain/compile';
+import { isSignOffEvent } from '../domain/plan';
 import { parseInstant } from '../domain/zoned-time';
 import { campaignWorkflowId, obligationWorkflowId } from '../shared/contract';
 
@@ -40,7 +41,11 @@ const r = await startRehearsal();
 try {
   await r.launch(FILE, launchAt);
   const steps = [
-    ...assumptions.map((a) => ({ at: a.at, run: () => actOnObligation({ client: r.env.client, db: r.db }, { campaignId: def.id, unitId: a.unit, deliverableId: a.deliverable, event: a.event, actor: 'recorder' }) })),
+    ...assumptions.flatMap((a) => {
+      const event = a.event;
+      if (isSignOffEvent(event)) return [];
+      return [{ at: a.at, run: () => actOnObligation({ client: r.env.client, db: r.db }, { campaignId: def.id, unitId: a.unit, deliverableId: a.deliverable, event, actor: 'recorder' }) }];
+    }),
     ...(generation >= 5
       ? [
           {

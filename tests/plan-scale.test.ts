@@ -32,6 +32,8 @@ function townsYaml(towns: number, extraUnits = ''): string {
     '  id: scale-test',
     '  title: 规模测试',
     '  office: { name: 测试市安委办, email: office@scale.example }',
+    // every letter goes at its time: no leader's 签发 awaited (the default would hold 通报 and 约谈 until approved)
+    'policy: { signOff: [] }',
     'units:',
     ...ids.map((id) => `  - { id: ${id}, name: 乡镇${id}, type: town, email: ${id}@scale.example, principal: { name: 负责人, email: ${id}.head@scale.example } }`),
     extraUnits,

@@ -13,6 +13,11 @@ import { campaignStatus } from '../operations/status';
 import { type Rehearsal, startRehearsal } from '../rehearsal/rehearsal';
 import { type TestDatabase, TEST_DATABASES, freshDatabase } from './support/databases';
 import { addOperator } from '../access/operators';
+import { parseAssumptions } from '../domain/assumptions';
+import { compileCampaign } from '../domain/compile';
+import { planCampaign } from '../domain/plan';
+import { readDefinitionFile } from '../operations/definition-file';
+import { simulateCampaign } from '../rehearsal/simulate';
 import { createConsoleServer } from '../web/server';
 
 const LEIZHOU_FILE = 'examples/leizhou-2022-assessment.yaml';
@@ -241,3 +246,47 @@ async function until(what: () => Promise<boolean>) {
   }
   throw new Error('timed out');
 }
+
+// ---- plan and simulate agree with 签发 on (the default), --assume approving and withdrawing
+
+const SIGN_OFF_ASSUMPTIONS = `
+- { unit: minzheng, deliverable: assessment-report, submit: "2022-10-19T10:00:00+08:00" }
+- { unit: gongan, deliverable: assessment-report, approve: { at: "2022-10-20T10:00:00+08:00", step: circulate } }
+- { unit: xihu, deliverable: assessment-report, withdraw: { at: "2022-10-20T11:00:00+08:00", step: circulate, reason: 各镇已电话报备 } }
+- { unit: shuiwu, deliverable: assessment-report, submit: "2022-10-20T12:00:00+08:00" }
+- { unit: gongan, deliverable: assessment-report, approve: { at: "2022-10-21T08:00:00+08:00", step: interview } }
+- { unit: ziranziyuan, deliverable: assessment-report, withdraw: { at: "2022-10-21T08:30:00+08:00", step: interview, reason: 已当面督促 } }
+- { unit: zhujian, deliverable: assessment-report, approve: { at: "2022-10-24T10:00:00+08:00", step: interview } }
+`;
+const DEFAULT_FILE = join(mkdtempSync(join(tmpdir(), 'duban-sign-off-')), 'leizhou-default.yaml');
+writeFileSync(DEFAULT_FILE, LEIZHOU.replace(/^policy:\n {2}signOff: \[\]\n/m, ''));
+
+describe('plan with 签发', () => {
+  it('lists a held letter only when an assumption approves it, without the units no longer late then', () => {
+    const { def } = readDefinitionFile(DEFAULT_FILE);
+    expect(def.policy.signOff).toEqual(['circulate', 'interview']);
+    const compiled = compileCampaign(def, at('2022-10-08T10:00:00+08:00'));
+    const planned = planCampaign(compiled, parseAssumptions(SIGN_OFF_ASSUMPTIONS, 'a.yaml', ZONE));
+    const of = (unit: string) => planned.filter((p) => p.unit === unit && ['circulate', 'interview'].includes(p.action)).map((p) => `${p.action} ${p.at.slice(0, 10)}`);
+    expect(of('gongan')).toEqual(['circulate 2022-10-18', 'interview 2022-10-20']);
+    expect(of('jiaoyu')).toEqual(['circulate 2022-10-18']); // its 约谈 never approved
+    expect(of('minzheng')).toEqual([]); // submitted while the 通报 waited
+    expect(of('xihu')).toEqual([]); // its 通报 withdrawn, its 约谈 never approved
+    expect(of('zhujian')).toEqual(['interview 2022-10-21']);
+    expect(of('ziranziyuan')).toEqual(['circulate 2022-10-18']);
+    expect(() => planCampaign(compiled, parseAssumptions('- { unit: jiaoyu, deliverable: assessment-report, approve: { at: "2022-10-12T10:00:00+08:00", step: interview } }', 'b.yaml', ZONE))).toThrow(/b\.yaml: entry 1/);
+  });
+
+  it.each(TEST_DATABASES)('simulate equals plan on %s', async (kind) => {
+    const { def } = readDefinitionFile(DEFAULT_FILE);
+    const compiled = compileCampaign(def, at('2022-10-08T10:00:00+08:00'));
+    const assumptions = parseAssumptions(SIGN_OFF_ASSUMPTIONS, 'a.yaml', ZONE);
+    const database = await freshDatabase(kind);
+    try {
+      const simulated = await simulateCampaign({ file: DEFAULT_FILE, compiled, assumptions, databaseUrl: database.url });
+      expect(simulated).toEqual(planCampaign(compiled, assumptions));
+    } finally {
+      await database.drop();
+    }
+  });
+});
