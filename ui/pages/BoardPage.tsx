@@ -11,6 +11,7 @@ import { BoardFilters } from '../components/BoardFilters';
 import { BulkActionModal } from '../components/BulkActionModal';
 import { ObligationDrawer } from '../components/ObligationDrawer';
 import { PageHeader } from '../components/PageHeader';
+import { SignOffCard } from '../components/SignOffCard';
 import { StandingTag } from '../components/StandingTag';
 import { ACTION_LABEL, ESCALATION_LABEL, formatInstant, unitTypeLabel } from '../labels';
 import { enc, navigate, useLocation } from '../router';
@@ -66,9 +67,11 @@ export function BoardPage({ campaignId, open }: { campaignId: string; open: { un
     void loadBoard();
   }, [loadBoard]);
 
+  const [signOffReload, setSignOffReload] = useState(0);
   const reloadAll = () => {
     void loadBoard();
     void loadCampaign();
+    setSignOffReload((n) => n + 1);
   };
 
   const setQuery = (next: Partial<BoardQuery>, resetPage = true) => {
@@ -240,6 +243,10 @@ export function BoardPage({ campaignId, open }: { campaignId: string; open: { un
         )}
       </PageHeader>
       {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} data-testid="board-error" />}
+      <SignOffCard campaignId={campaignId} reloadKey={signOffReload} onDecided={() => {
+        void loadBoard();
+        void loadCampaign();
+      }} />
       <Card style={{ marginBottom: 16 }}>
         <BoardFilters facets={facets} query={query} onChange={(next) => setQuery(next)} />
       </Card>
