@@ -37,6 +37,8 @@ export const DUBAN_ERROR_CODES = [
   'PLAN_INCOMPLETE',
   'ACCEPTOR_CONFLICT',
   'LISTING_TRANSITION',
+  'UNKNOWN_HAZARD',
+  'HAZARD_CONFLICT',
 ] as const;
 
 export type DubanErrorCode = (typeof DUBAN_ERROR_CODES)[number];
