@@ -60,6 +60,35 @@ deliverables:
 `;
 }
 
+/**
+ * A campaign whose three towns were due yesterday and whose only step is a 通报 on the first working day after, at
+ * `minute`: with the default 签发 it waits for a leader in the console.
+ */
+function signOffYaml(): string {
+  const yesterday = minute.minus({ days: 1 }).toISODate()!;
+  const units = [
+    ['qingshan', '青山镇'],
+    ['lvshui', '绿水镇'],
+    ['baiyun', '白云街道'],
+  ].map(([id, name]) => `  - { id: ${id}, name: ${name}, type: town, email: ${id}@signoff.example, principal: { name: ${name}主要负责人, email: ${id}.head@signoff.example } }`);
+  return `campaign:
+  id: browser-signoff
+  title: 危险化学品安全专项整治
+  office: { name: 县安委办, email: office@county.example }
+  calendar: { workdays: [${yesterday}, ${minute.toISODate()!}] }
+policy:
+  sendAt: "${minute.toFormat('HH:mm')}"
+  remindBefore: [0]
+  escalate: { urge: null, notice: null, circulate: 1, interview: null }
+units:
+${units.join('\n')}
+stages:
+  - { id: s1, name: 排查整治, start: ${yesterday}, end: ${minute.plus({ days: 40 }).toISODate()} }
+deliverables:
+  - { id: report, name: 危化品企业排查清单, stage: s1, owedBy: [town], due: ${yesterday} }
+`;
+}
+
 interface CaughtMail {
   to: string[];
   subject: string;
@@ -111,7 +140,11 @@ beforeAll(async () => {
   env.DUBAN_PUBLIC_URL = base;
   await cli(['user', 'add', 'admin', '--role', 'admin', '--display-name', '张主任'], 'admin password 1\n');
   await cli(['user', 'add', 'clerk', '--role', 'clerk', '--display-name', '李办事员'], 'clerk password 1\n');
+  await cli(['user', 'add', 'leader', '--role', 'leader', '--display-name', '王局长'], 'leader password 1\n');
   platform = await startProcess('start', env);
+  const signOffFile = join(dataDir, 'browser-signoff.yaml');
+  writeFileSync(signOffFile, signOffYaml());
+  await cli(['launch', signOffFile]);
   const executablePath = await chromium.executablePath();
   // @sparticuz/chromium's --single-process suits one page per browser; closing a context (one per person here) would end it
   browser = await playwright.launch({ executablePath, args: chromium.args.filter((a) => a !== '--single-process'), headless: true });
@@ -222,7 +255,7 @@ describe('the console in a browser', () => {
       const mails = await waitFor(
         'the three reminders',
         async () => {
-          const caught = await caughtMail();
+          const caught = (await caughtMail()).filter((m) => m.to[0].endsWith('@county.example'));
           return caught.length >= 3 ? caught : undefined;
         },
         minute.toMillis() - Date.now() + 60_000,
@@ -298,5 +331,55 @@ describe('the console in a browser', () => {
       await office.screenshot({ path: join(SCREENSHOTS, 'board.png') });
       await office.context().close();
     });
+  });
+  describe('a 通报 waiting for 签发', () => {
+    const key = () => `browser-signoff/circulation/${minute.toISODate()}/${minute.toFormat('HHmm')}`;
+    const circulations = async () => (await caughtMail()).filter((m) => m.subject.includes('通报') && m.to.some((t) => t.endsWith('@signoff.example')));
+
+    it('shows a clerk the letter in full, without the power to sign it', async () => {
+      const clerk = await newPage();
+      await login(clerk, 'clerk', 'clerk password 1');
+      await clerk.waitForURL(`${base}/campaigns`);
+      // the day's 通报 is prepared two minutes after its time, once every late obligation has joined it
+      await waitFor(
+        'the 待签发 通报',
+        async () => {
+          await clerk.goto(`${base}/campaigns/browser-signoff`);
+          await clerk.getByTestId('board-table').waitFor();
+          await clerk.waitForTimeout(1_000);
+          return (await clerk.getByTestId(`sign-off-${key()}`).count()) > 0 ? true : undefined;
+        },
+        minute.toMillis() - Date.now() + 4 * 60_000,
+      );
+      const item = clerk.getByTestId(`sign-off-${key()}`);
+      expect(await item.textContent()).toContain('待领导签发');
+      expect(await clerk.locator('[data-testid^="sign-off-approve-"]').count()).toBe(0);
+      await clerk.getByTestId(`sign-off-preview-${key()}`).click();
+      const text = (await clerk.getByTestId('sign-off-text').textContent()) ?? '';
+      for (const town of ['青山镇', '绿水镇', '白云街道']) expect(text).toContain(town);
+      expect(await circulations()).toEqual([]);
+      await clerk.context().close();
+    }, 360_000);
+
+    it('goes out once when a leader signs it off, and leaves the card', async () => {
+      const leader = await newPage();
+      await login(leader, 'leader', 'leader password 1');
+      await leader.waitForURL(`${base}/campaigns`);
+      await leader.goto(`${base}/campaigns/browser-signoff`);
+      await leader.getByTestId(`sign-off-${key()}`).waitFor();
+      await leader.getByTestId(`sign-off-preview-${key()}`).click();
+      await settled(leader);
+      await leader.getByTestId('sign-offs').screenshot({ path: join(SCREENSHOTS, 'sign-off.png') });
+      await leader.getByTestId(`sign-off-approve-${key()}`).click();
+      await leader.getByTestId('sign-off-approve-confirm').click();
+      await expect.poll(() => leader.getByTestId('sign-offs').count(), { timeout: 20_000 }).toBe(0);
+      const sent = await waitFor('the signed-off 通报', async () => ((await circulations()).length > 0 ? circulations() : undefined), 60_000);
+      expect(sent).toHaveLength(1);
+      expect([...sent[0].to].sort()).toEqual(['baiyun@signoff.example', 'lvshui@signoff.example', 'qingshan@signoff.example']);
+      for (const town of ['青山镇', '绿水镇', '白云街道']) expect(sent[0].text).toContain(town);
+      await leader.waitForTimeout(5_000);
+      expect(await circulations()).toHaveLength(1);
+      await leader.context().close();
+    }, 120_000);
   });
 });

@@ -1,6 +1,6 @@
 // 待签发: the campaign's 通报 and 约谈通知 waiting for a leader's sign-off, each with its full text; a 领导 or 管理员
 // approves it (it goes out now, dated today) or withdraws it with a reason. Shown on the board when any waits.
-import { Alert, App, Button, Card, Input, List, Modal, Space, Tag, Typography } from 'antd';
+import { Alert, App, Button, Card, Input, List, Modal, Popconfirm, Space, Tag, Typography } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import type { SignOffView } from '../../web/api-types';
 import { api, errorMessage } from '../api';
@@ -58,9 +58,18 @@ export function SignOffCard({ campaignId, reloadKey, onDecided }: { campaignId: 
             actions={
               mayDecide
                 ? [
-                    <Button key="approve" type="primary" loading={busy} onClick={() => void decide(item, 'approve')} data-testid={`sign-off-approve-${item.key}`}>
-                      签发
-                    </Button>,
+                    <Popconfirm
+                      key="approve"
+                      title="签发后立即发出，以今日为成文日期"
+                      okText="签发"
+                      cancelText="取消"
+                      okButtonProps={{ 'data-testid': 'sign-off-approve-confirm' } as never}
+                      onConfirm={() => void decide(item, 'approve')}
+                    >
+                      <Button type="primary" loading={busy} data-testid={`sign-off-approve-${item.key}`}>
+                        签发
+                      </Button>
+                    </Popconfirm>,
                     <Button key="withdraw" danger disabled={busy} onClick={() => setWithdrawing(item)} data-testid={`sign-off-withdraw-${item.key}`}>
                       撤回
                     </Button>,
