@@ -26,7 +26,7 @@ import {
 } from 'docx';
 import { TextWatermark } from 'docx/watermarks';
 import { chineseDate } from '../domain/zoned-time';
-import type { OfficialLetter } from './official';
+import { type OfficialLetter, PORTAL_SENTENCE } from './official';
 
 const mm = (x: number) => Math.round((x * 1440) / 25.4); // millimetres → twips (1/20 pt)
 
@@ -65,7 +65,6 @@ const exactly = (line: number, before = 0) => ({ line, lineRule: LineRuleType.EX
 const widthInChars = (text: string) => [...text].reduce((w, c) => w + (c.charCodeAt(0) < 0x80 ? 0.5 : 1), 0);
 
 /** The same words as the plain-text body (letters/official.ts). */
-const PORTAL_SENTENCE = '贵单位可通过以下链接在线报送材料或申请延期（无需账号，请勿转发）：';
 const REHEARSAL_LINE = '【演练】本函为系统演练生成，不是正式公文。';
 
 type ParagraphOptions = Exclude<ConstructorParameters<typeof Paragraph>[0], string>;
@@ -236,7 +235,7 @@ export async function officialLetterDocx(letter: OfficialLetter): Promise<Buffer
   );
   if (letter.portalUrl) {
     children.push(
-      bodyParagraph(PORTAL_SENTENCE, true),
+      bodyParagraph(letter.portalSentence ?? PORTAL_SENTENCE, true),
       para({
         indent: { firstLine: Math.round(2 * CHAR), firstLineChars: 200 },
         keepNext: true,

@@ -15,6 +15,8 @@ export interface OfficialLetter {
   body: string[];
   /** Where to submit or answer: the unit's own portal link, printed after the body. */
   portalUrl?: string;
+  /** The sentence that introduces the link (default PORTAL_SENTENCE, which addresses a unit as 贵单位). */
+  portalSentence?: string;
   /** 发文机关署名 (落款) */
   issuer: string;
   /** 成文日期 */
@@ -26,6 +28,11 @@ export interface OfficialLetter {
   /** A rehearsal's letter (演练): marked as such wherever it is shown. */
   rehearsal?: boolean;
 }
+
+export const PORTAL_SENTENCE = '贵单位可通过以下链接在线报送材料或申请延期（无需账号，请勿转发）：';
+
+/** The link's sentence for a letter addressed to a unit's leaders in person (约谈通知): their unit is 你单位. */
+export const PORTAL_SENTENCE_TO_PERSONS = '你单位可通过以下链接在线报送材料或申请延期（无需账号，请勿转发）：';
 
 /** 发文字号: 机关代字, 年份 in 〔〕, 发文顺序号 without leading zeros, e.g. 雷安办〔2022〕3号 (GB/T 9704 7.2.4). */
 export function formatDocumentNumber(prefix: string, year: number, n: number): string {
@@ -40,7 +47,7 @@ export function officialLetterText(l: OfficialLetter): string {
   lines.push(l.title, '');
   lines.push(`${l.mainRecipients.join('、')}：`, '');
   for (const p of l.body) lines.push(`　　${p}`);
-  if (l.portalUrl) lines.push('', `　　贵单位可通过以下链接在线报送材料或申请延期（无需账号，请勿转发）：`, `　　${l.portalUrl}`);
+  if (l.portalUrl) lines.push('', `　　${l.portalSentence ?? PORTAL_SENTENCE}`, `　　${l.portalUrl}`);
   lines.push('', l.issuer, chineseDate(l.date));
   if (l.contact) lines.push('', `（联系人：${l.contact.name}，电话：${l.contact.phone}）`);
   if (l.cc.length) lines.push('', `抄送：${l.cc.join('，')}。`);

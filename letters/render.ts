@@ -4,7 +4,7 @@
 import type { CivilDate } from '../domain/calendar';
 import { ESCALATION_LADDER, type EscalationStep, INSTRUMENT_NAMES, type NoticeAction, type NoticePolicy } from '../domain/policy';
 import { chineseDate, civilDateOf } from '../domain/zoned-time';
-import { type OfficialLetter, officialLetterText } from './official';
+import { type OfficialLetter, PORTAL_SENTENCE_TO_PERSONS, officialLetterText } from './official';
 
 export interface Addressee {
   name: string;
@@ -270,7 +270,7 @@ export function renderNotice(f: NoticeFacts): RenderedNotice {
     title: p.title,
     mainRecipients: p.mainRecipients,
     body: p.body,
-    ...(p.portal && f.portalUrl ? { portalUrl: f.portalUrl } : {}),
+    ...(p.portal && f.portalUrl ? { portalUrl: f.portalUrl, ...(f.action === 'interview' ? { portalSentence: PORTAL_SENTENCE_TO_PERSONS } : {}) } : {}),
     issuer: issuerOf(f, f.action),
     date: civilDateOf(f.sentAt, f.timeZone),
     ...(f.contact ? { contact: f.contact } : {}),

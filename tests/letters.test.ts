@@ -174,6 +174,9 @@ describe('seed 000 (雷州), the default ladder', () => {
     expect(r.text).toContain('你单位应于2022年10月11日前');
     expect(r.text).toContain('经提醒敦促、督办和通报，仍未报送。');
     expect(r.text).toContain('经研究，雷州市安全生产委员会决定约谈你。');
+    // the link's sentence speaks to the persons too: their unit is 你单位, not 贵单位
+    expect(r.text).toContain('你单位可通过以下链接在线报送材料或申请延期');
+    expect(r.text).not.toContain('贵单位');
     expect(r.text).not.toContain('贵单位主要负责人');
     expect(r.letter.issuer).toBe('雷州市安全生产委员会');
     expect(r.to).toEqual(['jiaoyu.head@leizhou.example']);
