@@ -1,0 +1,39 @@
+// The hazard chase's activities as the workflow sees them (workflows/hazard.ts proxies them by this type; activities/
+// hazards.ts implements them): one reads the record and names the next letter due, the other sends it exactly once.
+import type { HazardLetterDue } from '../domain/hazard-chase';
+import type { HazardChaseInput } from './hazard-contract';
+
+/** A run of the chase: the keys of the letters it has dealt with (sent or skipped) travel across continue-as-new. */
+export interface HazardChaseRun extends HazardChaseInput {
+  done?: string[];
+}
+
+export interface NextHazardLetterResult {
+  /** The next letter the record calls for, not yet sent (by any run) nor in `done`. */
+  next?: HazardLetterDue;
+  /** 已销号 or 已撤销, no 挂牌 open, nothing left to send. */
+  over: boolean;
+  /** The campaign clock's offset (non-zero in a rehearsal): the workflow waits until `next.at` on that clock. */
+  clockOffsetMs: number;
+}
+
+export interface SendHazardLetterInput extends HazardChaseInput {
+  letter: HazardLetterDue;
+}
+
+export interface SendHazardLetterResult {
+  businessKey: string;
+  /** skipped: the record no longer calls for it (see reason). */
+  outcome: 'sent' | 'already-sent' | 'skipped';
+  reason?: string;
+}
+
+export interface HazardActivities {
+  nextHazardLetter(input: HazardChaseRun): Promise<NextHazardLetterResult>;
+  sendHazardLetter(input: SendHazardLetterInput): Promise<SendHazardLetterResult>;
+}
+
+/** The letter's claim key: campaign/hazard/<id>/<key> (the key names the round, 时限, action and day, or the listing). */
+export function hazardLetterBusinessKey(campaignId: string, hazardId: string, key: string): string {
+  return `${campaignId}/hazard/${hazardId}/${key}`;
+}
