@@ -247,6 +247,8 @@ function funds(raw: ExcelJS.CellValue, problem: (message: string) => void): numb
 
 /** One row of the exported ledger: the facts with the units' names, and where the hazard stands. */
 export interface HazardExportRow {
+  /** The hazard's 序号 in the ledger; absent: the row's number in the export. */
+  serial?: number;
   site: string;
   townName: string;
   departmentName: string;
@@ -394,7 +396,7 @@ export async function exportHazardWorkbook(input: HazardExportInput): Promise<Bu
   input.rows.forEach((h, i) => {
     const row = ws.getRow(HAZARD_HEADER_ROW + 1 + i);
     row.values = [
-      i + 1,
+      h.serial ?? i + 1,
       xmlSafe(h.site),
       xmlSafe(h.townName),
       xmlSafe(h.departmentName),

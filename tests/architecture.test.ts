@@ -16,7 +16,7 @@ const MAY_IMPORT: Record<string, string[]> = {
   access: ['domain', 'store'],
   activities: ['domain', 'shared', 'letters', 'store', 'mail', 'access', 'workflows'],
   worker: ['domain', 'shared', 'store', 'mail', 'activities'],
-  operations: ['domain', 'shared', 'letters', 'store', 'workflows'],
+  operations: ['domain', 'shared', 'letters', 'store', 'workflows', 'spreadsheets'],
   web: ['domain', 'shared', 'letters', 'store', 'access', 'operations', 'spreadsheets'],
   platform: ['domain', 'shared', 'store', 'mail', 'worker', 'web'],
   rehearsal: ['domain', 'shared', 'store', 'mail', 'worker', 'operations', 'platform'],

@@ -1,0 +1,612 @@
+// The 隐患整改台账 as the office and the units work it: import the ledger an office keeps (all rows or none, every
+// problem by row and column; 序号 is the natural key, so importing the same file again adds nothing), export it,
+// list it with filters, one operation per change of a hazard or its 挂牌督办, and the statistics by 属地 and by
+// 行业主管部门 (a closed month or quarter keeps its figures as reported). Every committed change wakes the hazard's
+// chase (operations/hazard-chase.ts).
+import type { Client } from '@temporalio/client';
+import { type CivilDate, isCivilDate, workingDaysOf } from '../domain/calendar';
+import { DubanError } from '../domain/errors';
+import {
+  HAZARD_LEVELS,
+  HAZARD_STATUSES,
+  type FileRef,
+  type HazardContext,
+  type HazardEvent,
+  type HazardFacts,
+  type HazardLevel,
+  type HazardListing,
+  type HazardState,
+  type HazardStatus,
+  type HazardUnit,
+  type ListingEvent,
+  type ListingLevel,
+  acceptanceDue,
+  hazardOverdueWorkingDays,
+} from '../domain/hazards';
+import { chineseDateTime, civilDateOf } from '../domain/zoned-time';
+import type { Db, Unit } from '../store/db';
+import { type HazardExportRow, type LedgerUnit, HazardSheetError, exportHazardWorkbook, hazardExportRow, parseHazardWorkbook } from '../spreadsheets/hazards-ledger';
+import type { SheetProblem } from '../spreadsheets/cells';
+import { loadCampaign } from '../store/campaigns';
+
+import { storeFile } from '../store/files';
+import {
+  type HazardEventEntry,
+  type HazardRecord,
+  type HazardRow,
+  type NewHazard,
+  type UnitNames,
+  actOnListing,
+  createHazards,
+  hazardContextOf,
+  hazardEvents,
+  hazardImportKey,
+  listHazard,
+  listingOfRow,
+  loadHazard,
+  stateOfRow,
+  transitionHazard,
+} from '../store/hazards';
+import { chaseHazard, chaseHazards } from './hazard-chase';
+
+export interface HazardDeps {
+  db: Db;
+  /** Temporal: each committed change wakes the hazard's chase. Without it nothing is signalled (tests of the record alone). */
+  client?: Client;
+  taskQueue?: string;
+  /** Where evidence files are kept (store/files.ts). */
+  dataDir?: string;
+  /** Server time now (the campaign clock's offset is applied); the wall clock by default. */
+  now?: () => number;
+  log?: (message: string) => void;
+}
+
+export interface HazardCampaign {
+  campaignId: string;
+  title: string;
+  officeName: string;
+  timeZone: string;
+  ctx: HazardContext;
+  units: Unit[];
+  hazardUnits: HazardUnit[];
+  unitName: UnitNames;
+  /** Campaign time now. */
+  now: number;
+}
+
+export async function hazardCampaign(deps: HazardDeps, campaignId: string): Promise<HazardCampaign> {
+  const { campaign, settings, clock } = await loadCampaign(deps.db, campaignId);
+  const units = await deps.db.unit.findMany({ where: { campaignId }, orderBy: { unitId: 'asc' } });
+  const names = new Map(units.map((u) => [u.unitId, u.name]));
+  return {
+    campaignId,
+    title: campaign.title,
+    officeName: campaign.officeName,
+    timeZone: campaign.timeZone,
+    ctx: hazardContextOf(settings),
+    units,
+    hazardUnits: units.map((u) => ({ id: u.unitId, type: u.type as HazardUnit['type'] })),
+    unitName: (id) => names.get(id) ?? id,
+    now: clock.at(deps.now?.() ?? Date.now()),
+  };
+}
+
+const today = (c: HazardCampaign): CivilDate => civilDateOf(c.now, c.timeZone);
+
+async function chase(deps: HazardDeps, campaignId: string, hazardId: string): Promise<void> {
+  if (deps.client) await chaseHazard({ client: deps.client, taskQueue: deps.taskQueue, log: deps.log }, { campaignId, hazardId });
+}
+
+// ───────────────────────────── import, report, export ─────────────────────────────
+
+export interface ImportResult {
+  campaignId: string;
+  /** Rows read from the sheet. */
+  rows: number;
+  /** The 序号 of the hazards added. */
+  created: string[];
+  /** The 序号 of rows already in the ledger (the same 序号 and the same hazard): left as they are. */
+  unchanged: string[];
+}
+
+/**
+ * Imports a ledger (.xlsx) into a launched campaign. Every row is checked (facts, units) and matched against the
+ * ledger: a row whose 序号 is recorded with the same hazard (site, 属地, 行业主管部门, description, level, found date
+ * as first recorded) is unchanged; a 序号 recorded with another hazard is a problem; a row without 序号 is matched by
+ * those facts, else numbered after the last. Any problem refuses the whole file, listing every problem.
+ */
+export async function importHazards(deps: HazardDeps, args: { campaignId: string; bytes: Buffer | Uint8Array; fileName: string; actor: string }): Promise<ImportResult> {
+  const c = await hazardCampaign(deps, args.campaignId);
+  const ledgerUnits: LedgerUnit[] = c.units.map((u) => ({ id: u.unitId, name: u.name, type: u.type as LedgerUnit['type'] }));
+  const rows = await parseHazardWorkbook(args.bytes, args.fileName, ledgerUnits);
+  const existing = await deps.db.hazard.findMany({ where: { campaignId: args.campaignId }, select: { id: true, serial: true, importKey: true, site: true, description: true } });
+  const bySerial = new Map(existing.map((e) => [e.serial, e]));
+  const byKey = new Map(existing.map((e) => [e.importKey, e]));
+  const problems: SheetProblem[] = [];
+  const seenSerial = new Map<number, number>();
+  const seenKey = new Map<string, number>();
+  const fresh: NewHazard[] = [];
+  const unchanged: string[] = [];
+  for (const r of rows) {
+    const { row, serial: written, ...facts } = r;
+    const key = hazardImportKey(facts);
+    const problem = (message: string, header = '序号') => problems.push({ row, column: '', header, message });
+    let serial: number | undefined;
+    if (written !== '') {
+      serial = Number(written);
+      if (!Number.isInteger(serial) || serial < 1) {
+        problem(`“${written}” 不是序号（应为正整数）`);
+        continue;
+      }
+      const dup = seenSerial.get(serial);
+      if (dup !== undefined) {
+        problem(`序号 ${serial} 与第${dup}行重复`);
+        continue;
+      }
+      seenSerial.set(serial, row);
+      const there = bySerial.get(serial);
+      if (there) {
+        if (there.importKey === key) unchanged.push(there.id);
+        else problem(`序号 ${serial} 在台账中已是另一处隐患（${there.site}：${there.description}）；新的隐患请用新的序号或留空`);
+        continue;
+      }
+    } else {
+      const dup = seenKey.get(key);
+      if (dup !== undefined) {
+        problem(`与第${dup}行是同一处隐患（企业或场所、属地、行业主管部门、隐患描述、等级、发现日期都相同）`, '');
+        continue;
+      }
+      seenKey.set(key, row);
+      const there = byKey.get(key);
+      if (there) {
+        unchanged.push(there.id);
+        continue;
+      }
+    }
+    fresh.push({ serial, facts, origin: 'import', row });
+  }
+  if (problems.length) throw new HazardSheetError(args.fileName, problems.sort((a, b) => a.row - b.row));
+  // Rows without 序号 are numbered after every 序号 of the ledger and of the file.
+  let next = Math.max(0, ...existing.map((e) => e.serial), ...seenSerial.keys()) + 1;
+  for (const h of fresh) if (h.serial === undefined) h.serial = next++;
+  const created = fresh.length
+    ? await createHazards(deps.db, c.ctx, { campaignId: args.campaignId, hazards: fresh, units: c.hazardUnits, actor: args.actor, now: c.now, unitName: c.unitName })
+    : [];
+  if (deps.client && created.length) await chaseHazards({ client: deps.client, taskQueue: deps.taskQueue, log: deps.log }, args.campaignId, created);
+  return { campaignId: args.campaignId, rows: rows.length, created, unchanged };
+}
+
+/** A hazard reported one by one (a town's 排查, the console's 登记): checked, numbered after the last. */
+export async function reportHazard(deps: HazardDeps, args: { campaignId: string; facts: HazardFacts; origin: 'console' | 'portal'; actor: string }): Promise<HazardRecord> {
+  const c = await hazardCampaign(deps, args.campaignId);
+  const facts = { ...args.facts, fundsWan: args.facts.fundsWan ?? 0, basis: args.facts.basis ?? '' };
+  const [id] = await createHazards(deps.db, c.ctx, {
+    campaignId: args.campaignId,
+    hazards: [{ facts, origin: args.origin }],
+    units: c.hazardUnits,
+    actor: args.actor,
+    now: c.now,
+    unitName: c.unitName,
+  });
+  await chase(deps, args.campaignId, id);
+  return loadHazard(deps.db, args.campaignId, id);
+}
+
+export interface HazardFilters {
+  townId?: string;
+  departmentId?: string;
+  level?: HazardLevel;
+  status?: HazardStatus[];
+  /** Past its 整改时限 and not yet reported done. */
+  overdue?: boolean;
+  /** Under 挂牌督办 now. */
+  listed?: boolean;
+  /** Text in the site or the description. */
+  text?: string;
+}
+
+/** Checks filters from outside (CLI, API): names what is wrong. */
+export function checkFilters(f: HazardFilters, units?: readonly Unit[]): void {
+  if (f.level !== undefined && !HAZARD_LEVELS.includes(f.level)) throw new DubanError('INVALID_ARGUMENT', `隐患等级应为 general（一般）或 major（重大），实际为“${f.level}”`);
+  for (const s of f.status ?? [])
+    if (!HAZARD_STATUSES.includes(s))
+      throw new DubanError('INVALID_ARGUMENT', `状态应为 pending（待整改）、rectifying（整改中）、awaiting_acceptance（待验收）、closed（已销号）或 cancelled（已撤销），实际为“${s}”`);
+  if (units) {
+    const ids = new Set(units.map((u) => u.unitId));
+    if (f.townId && !ids.has(f.townId)) throw new DubanError('UNKNOWN_UNIT', `属地“${f.townId}”不是本次行动的单位`);
+    if (f.departmentId && !ids.has(f.departmentId)) throw new DubanError('UNKNOWN_UNIT', `行业主管部门“${f.departmentId}”不是本次行动的单位`);
+  }
+}
+
+/** The latest working day on or before `date`: a hazard is overdue when its 时限 is before it. */
+function lastWorkingDay(ctx: HazardContext, date: CivilDate): CivilDate {
+  const days = workingDaysOf(ctx.calendar);
+  return days.isWorkingDay(date) ? date : days.nthWorkingDayBefore(date, 1);
+}
+
+function whereOf(c: HazardCampaign, f: HazardFilters) {
+  const and: Record<string, unknown>[] = [{ campaignId: c.campaignId }];
+  if (f.townId) and.push({ townId: f.townId });
+  if (f.departmentId) and.push({ departmentId: f.departmentId });
+  if (f.level) and.push({ level: f.level });
+  if (f.status?.length) and.push({ status: { in: f.status } });
+  if (f.overdue) and.push({ status: { in: ['pending', 'rectifying'] }, deadline: { lt: lastWorkingDay(c.ctx, today(c)) } });
+  if (f.listed) and.push({ listingStatus: 'listed' });
+  if (f.text) and.push({ OR: [{ site: { contains: f.text } }, { description: { contains: f.text } }] });
+  return { AND: and };
+}
+
+/** One hazard as the list shows it. */
+export interface HazardSummary {
+  id: string;
+  serial: number;
+  site: string;
+  townId: string;
+  townName: string;
+  departmentId: string;
+  departmentName: string;
+  description: string;
+  level: HazardLevel;
+  status: HazardStatus;
+  foundOn: CivilDate;
+  deadline: CivilDate;
+  originalDeadline: CivilDate;
+  responsible: string;
+  overdueWorkingDays: number;
+  reportedOn: CivilDate | null;
+  closedOn: CivilDate | null;
+  listing: { status: string; level: string } | null;
+  version: number;
+}
+
+function overdueOfRow(c: HazardCampaign, row: Pick<HazardRow, 'status' | 'deadline' | 'lateWorkingDays'>, on: CivilDate = today(c)): number {
+  if (row.status === 'pending' || row.status === 'rectifying') return workingDaysOf(c.ctx.calendar).workingDaysAfter(row.deadline, on);
+  if (row.status === 'cancelled') return 0;
+  return row.lateWorkingDays ?? 0;
+}
+
+function summaryOf(c: HazardCampaign, row: HazardRow): HazardSummary {
+  return {
+    id: row.id,
+    serial: row.serial,
+    site: row.site,
+    townId: row.townId,
+    townName: c.unitName(row.townId),
+    departmentId: row.departmentId,
+    departmentName: c.unitName(row.departmentId),
+    description: row.description,
+    level: row.level as HazardLevel,
+    status: row.status as HazardStatus,
+    foundOn: row.foundOn,
+    deadline: row.deadline,
+    originalDeadline: row.originalDeadline,
+    responsible: row.responsible,
+    overdueWorkingDays: overdueOfRow(c, row),
+    reportedOn: row.reportedOn,
+    closedOn: row.closedOn,
+    listing: row.listingStatus ? { status: row.listingStatus, level: row.listingLevel ?? '' } : null,
+    version: row.version,
+  };
+}
+
+export interface HazardPage {
+  campaignId: string;
+  title: string;
+  today: CivilDate;
+  total: number;
+  page: number;
+  pageSize: number;
+  /** How many of the filtered hazards are in each status. */
+  byStatus: Record<HazardStatus, number>;
+  items: HazardSummary[];
+}
+
+/** The ledger, filtered, a page at a time, by 序号. */
+export async function hazardList(deps: HazardDeps, args: { campaignId: string; filters?: HazardFilters; page?: number; pageSize?: number }): Promise<HazardPage> {
+  const c = await hazardCampaign(deps, args.campaignId);
+  const filters = args.filters ?? {};
+  checkFilters(filters, c.units);
+  const page = Math.max(1, Math.floor(args.page ?? 1));
+  const pageSize = Math.min(500, Math.max(1, Math.floor(args.pageSize ?? 50)));
+  const where = whereOf(c, filters);
+  const [total, rows, grouped] = await Promise.all([
+    deps.db.hazard.count({ where }),
+    deps.db.hazard.findMany({ where, orderBy: { serial: 'asc' }, skip: (page - 1) * pageSize, take: pageSize }),
+    deps.db.hazard.groupBy({ by: ['status'], where, _count: { _all: true } }),
+  ]);
+  const byStatus = Object.fromEntries(HAZARD_STATUSES.map((s) => [s, 0])) as Record<HazardStatus, number>;
+  for (const g of grouped) byStatus[g.status as HazardStatus] = g._count._all;
+  return { campaignId: c.campaignId, title: c.title, today: today(c), total, page, pageSize, byStatus, items: rows.map((r) => summaryOf(c, r)) };
+}
+
+export interface HazardDetail {
+  summary: HazardSummary;
+  state: HazardState;
+  listings: HazardListing[];
+  acceptanceDue: CivilDate | null;
+  history: { seq: number; at: string; actor: string; kind: string; summary: string; listingId: string | null }[];
+}
+
+export async function hazardDetail(deps: HazardDeps, args: { campaignId: string; hazardId: string }): Promise<HazardDetail> {
+  const c = await hazardCampaign(deps, args.campaignId);
+  const record = await loadHazard(deps.db, args.campaignId, args.hazardId);
+  const events = await hazardEvents(deps.db, args.campaignId, args.hazardId);
+  return detailOf(c, record, events);
+}
+
+function detailOf(c: HazardCampaign, record: HazardRecord, events: HazardEventEntry[]): HazardDetail {
+  return {
+    summary: summaryOf(c, record.row),
+    state: record.state,
+    listings: record.listings,
+    acceptanceDue: acceptanceDue(c.ctx, record.state) ?? null,
+    history: events.map((e) => ({ seq: e.seq, at: chineseDateTime(e.at.getTime(), c.timeZone), actor: e.actor, kind: e.kind, summary: e.summary, listingId: e.listingId })),
+  };
+}
+
+/** The ledger as .xlsx: every hazard (or the filtered ones), by 序号, with where each stands. */
+export async function exportHazards(deps: HazardDeps, args: { campaignId: string; filters?: HazardFilters }): Promise<{ fileName: string; bytes: Buffer; rows: number }> {
+  const c = await hazardCampaign(deps, args.campaignId);
+  checkFilters(args.filters ?? {}, c.units);
+  const where = whereOf(c, args.filters ?? {});
+  const rows = await deps.db.hazard.findMany({ where, orderBy: { serial: 'asc' } });
+  const listingRows = await deps.db.hazardListing.findMany({ where: { campaignId: c.campaignId }, orderBy: { createdAt: 'asc' } });
+  const latest = new Map<string, HazardListing>();
+  for (const l of listingRows.map(listingOfRow).sort((a, b) => Number(a.id.split('-').pop()) - Number(b.id.split('-').pop()))) latest.set(l.hazardId, l);
+  const on = today(c);
+  const out: HazardExportRow[] = rows.map((r) => ({
+    serial: r.serial,
+    ...hazardExportRow(c.ctx, stateOfRow(r), { unitName: c.unitName, today: on, listing: latest.get(r.id) }),
+  }));
+  const bytes = await exportHazardWorkbook({ campaignTitle: c.title, officeName: c.officeName, generatedAt: chineseDateTime(c.now, c.timeZone), rows: out });
+  return { fileName: `${c.title}隐患整改台账.xlsx`, bytes, rows: out.length };
+}
+
+// ───────────────────────────── changes ─────────────────────────────
+
+export interface Upload {
+  name: string;
+  bytes: Buffer;
+}
+
+/** Keeps uploaded evidence (photos, documents) in the file store; the refs go into the event. */
+export async function keepEvidence(deps: HazardDeps, uploads: readonly Upload[], maxBytes?: number): Promise<FileRef[]> {
+  if (!uploads.length) return [];
+  if (!deps.dataDir) throw new DubanError('CONFIG', 'no data directory to keep the evidence files in');
+  const refs: FileRef[] = [];
+  for (const u of uploads) {
+    const stored = await storeFile(deps.dataDir, u, { maxBytes });
+    refs.push({ sha256: stored.sha256, name: stored.name });
+  }
+  return refs;
+}
+
+export interface HazardChangeArgs {
+  campaignId: string;
+  hazardId: string;
+  actor: string;
+  expectedVersion?: number;
+}
+
+/** One change of the hazard's life (plan, start, report_done, accept, extend, cancel, edit); then wakes its chase. */
+export async function actOnHazard(deps: HazardDeps, args: HazardChangeArgs & { event: HazardEvent }): Promise<HazardDetail> {
+  const c = await hazardCampaign(deps, args.campaignId);
+  const record = await transitionHazard(deps.db, c.ctx, { ...args, now: c.now, unitName: c.unitName });
+  await chase(deps, args.campaignId, args.hazardId);
+  return detailOf(c, record, await hazardEvents(deps.db, args.campaignId, args.hazardId));
+}
+
+/** 挂牌督办 of a 重大 hazard. */
+export async function listHazardForSupervision(
+  deps: HazardDeps,
+  args: HazardChangeArgs & { level: ListingLevel; documentNumber: string; listedOn?: CivilDate },
+): Promise<HazardDetail> {
+  const c = await hazardCampaign(deps, args.campaignId);
+  const record = await listHazard(deps.db, c.ctx, {
+    ...args,
+    now: c.now,
+    unitName: c.unitName,
+    listing: { level: args.level, documentNumber: args.documentNumber ?? '', ...(args.listedOn ? { listedOn: args.listedOn } : {}) },
+  });
+  await chase(deps, args.campaignId, args.hazardId);
+  return detailOf(c, record, await hazardEvents(deps.db, args.campaignId, args.hazardId));
+}
+
+/** One event of a 挂牌督办 (签收, 公告, 申请延期, 决定延期申请, 摘牌, 撤销挂牌). `listingId` defaults to the hazard's open one. */
+export async function actOnHazardListing(deps: HazardDeps, args: HazardChangeArgs & { listingId?: string; event: ListingEvent }): Promise<HazardDetail> {
+  const c = await hazardCampaign(deps, args.campaignId);
+  let listingId = args.listingId;
+  if (!listingId) {
+    const open = await deps.db.hazardListing.findFirst({ where: { campaignId: args.campaignId, hazardId: args.hazardId, status: 'listed' } });
+    if (!open) {
+      await loadHazard(deps.db, args.campaignId, args.hazardId);
+      throw new DubanError('LISTING_TRANSITION', `隐患 ${args.hazardId} 没有挂牌中的挂牌督办`);
+    }
+    listingId = open.id;
+  }
+  const record = await actOnListing(deps.db, c.ctx, { ...args, listingId, now: c.now, unitName: c.unitName });
+  await chase(deps, args.campaignId, args.hazardId);
+  return detailOf(c, record, await hazardEvents(deps.db, args.campaignId, args.hazardId));
+}
+
+// ───────────────────────────── statistics ─────────────────────────────
+
+export interface HazardFigures {
+  /** 发现隐患: found in the period, not 撤销. */
+  found: number;
+  /** 已整改: 已销号. */
+  rectified: number;
+  /** 未整改: found − rectified. */
+  notRectified: number;
+  /** 超期: past the 整改时限 in working days (still open, or reported done late). */
+  overdue: number;
+  /** 整改率: rectified / found; null when nothing was found. */
+  rectificationRate: number | null;
+  /** 应按期整改: the 时限 has come (on or before the statistics date) or already 销号. */
+  due: number;
+  /** 按期整改: 销号 with 整改完成 reported by the 时限. */
+  onTime: number;
+  /** 按期整改率: onTime / due; null when nothing is due. */
+  onTimeRate: number | null;
+  /** 重大隐患, of them 销号, and 销号率. */
+  major: number;
+  majorClosed: number;
+  majorClosureRate: number | null;
+  /** 挂牌督办: hazards ever listed, and listed now. */
+  listed: number;
+  listedNow: number;
+}
+
+export interface HazardStatsRow extends HazardFigures {
+  unitId: string;
+  unitName: string;
+}
+
+export interface HazardStatistics {
+  campaignId: string;
+  title: string;
+  officeName: string;
+  /** 2022-10 | 2022Q4 | null (all hazards). */
+  period: string | null;
+  /** 2022年10月, 2022年第四季度, 全部 */
+  periodLabel: string;
+  from: CivilDate | null;
+  to: CivilDate | null;
+  /** The day the figures are as of. */
+  asOf: CivilDate;
+  byTown: HazardStatsRow[];
+  byDepartment: HazardStatsRow[];
+  total: HazardFigures;
+  /** Set when the period is closed: the figures are those recorded then. */
+  closed: { at: string; by: string } | null;
+}
+
+const QUARTERS = ['一', '二', '三', '四'];
+
+/** A period's first and last day and its name; DubanError naming the format when it is neither 2022-10 nor 2022Q4. */
+export function parsePeriod(period: string): { from: CivilDate; to: CivilDate; label: string } {
+  const month = /^(\d{4})-(\d{2})$/.exec(period);
+  const quarter = /^(\d{4})[Qq]([1-4])$/.exec(period);
+  const lastDay = (y: number, m: number) => new Date(Date.UTC(y, m, 0)).getUTCDate();
+  const pad = (n: number) => String(n).padStart(2, '0');
+  if (month && Number(month[2]) >= 1 && Number(month[2]) <= 12) {
+    const y = Number(month[1]);
+    const m = Number(month[2]);
+    return { from: `${y}-${pad(m)}-01`, to: `${y}-${pad(m)}-${pad(lastDay(y, m))}`, label: `${y}年${m}月` };
+  }
+  if (quarter) {
+    const y = Number(quarter[1]);
+    const q = Number(quarter[2]);
+    const m1 = (q - 1) * 3 + 1;
+    return { from: `${y}-${pad(m1)}-01`, to: `${y}-${pad(m1 + 2)}-${pad(lastDay(y, m1 + 2))}`, label: `${y}年第${QUARTERS[q - 1]}季度` };
+  }
+  throw new DubanError('INVALID_ARGUMENT', `统计期间“${period}”格式不对：月份写作 2022-10，季度写作 2022Q4`);
+}
+
+const rate = (n: number, d: number) => (d === 0 ? null : Math.round((n / d) * 10000) / 10000);
+
+function emptyFigures(): HazardFigures {
+  return { found: 0, rectified: 0, notRectified: 0, overdue: 0, rectificationRate: null, due: 0, onTime: 0, onTimeRate: null, major: 0, majorClosed: 0, majorClosureRate: null, listed: 0, listedNow: 0 };
+}
+
+function finish(f: HazardFigures): HazardFigures {
+  return {
+    ...f,
+    notRectified: f.found - f.rectified,
+    rectificationRate: rate(f.rectified, f.found),
+    onTimeRate: rate(f.onTime, f.due),
+    majorClosureRate: rate(f.majorClosed, f.major),
+  };
+}
+
+/** The figures of hazards found in the period (all when none), as of today; a closed period's as recorded. */
+export async function hazardStatistics(deps: HazardDeps, args: { campaignId: string; period?: string }): Promise<HazardStatistics> {
+  const c = await hazardCampaign(deps, args.campaignId);
+  if (args.period) {
+    parsePeriod(args.period);
+    const closed = await deps.db.hazardStatsPeriod.findUnique({ where: { campaignId_period: { campaignId: args.campaignId, period: args.period } } });
+    if (closed) return JSON.parse(closed.figures) as HazardStatistics;
+  }
+  return computeStatistics(deps, c, args.period);
+}
+
+async function computeStatistics(deps: HazardDeps, c: HazardCampaign, period: string | undefined): Promise<HazardStatistics> {
+  const range = period ? parsePeriod(period) : undefined;
+  const asOf = today(c);
+  const rows = await deps.db.hazard.findMany({
+    where: { campaignId: c.campaignId, status: { not: 'cancelled' }, ...(range ? { foundOn: { gte: range.from, lte: range.to } } : {}) },
+    select: { townId: true, departmentId: true, level: true, status: true, deadline: true, lateWorkingDays: true, listingStatus: true },
+  });
+  const towns = new Map<string, HazardFigures>();
+  const departments = new Map<string, HazardFigures>();
+  for (const u of c.units) (u.type === 'town' ? towns : departments).set(u.unitId, emptyFigures());
+  const total = emptyFigures();
+  for (const r of rows) {
+    const late = overdueOfRow(c, r, asOf);
+    const closed = r.status === 'closed';
+    for (const f of [towns.get(r.townId), departments.get(r.departmentId), total]) {
+      if (!f) continue;
+      f.found++;
+      if (closed) f.rectified++;
+      if (late > 0) f.overdue++;
+      if (closed || r.deadline < asOf) f.due++;
+      if (closed && (r.lateWorkingDays ?? 0) === 0) f.onTime++;
+      if (r.level === 'major') {
+        f.major++;
+        if (closed) f.majorClosed++;
+      }
+      if (r.listingStatus) f.listed++;
+      if (r.listingStatus === 'listed') f.listedNow++;
+    }
+  }
+  const rowsOf = (m: Map<string, HazardFigures>) => [...m].map(([unitId, f]) => ({ unitId, unitName: c.unitName(unitId), ...finish(f) }));
+  return {
+    campaignId: c.campaignId,
+    title: c.title,
+    officeName: c.officeName,
+    period: period ?? null,
+    periodLabel: range?.label ?? '全部',
+    from: range?.from ?? null,
+    to: range?.to ?? null,
+    asOf,
+    byTown: rowsOf(towns),
+    byDepartment: rowsOf(departments),
+    total: finish(total),
+    closed: null,
+  };
+}
+
+/**
+ * Closes a month or quarter: its statistics are recorded as they are now and reported so from then on. Only a
+ * period that has ended, and only once.
+ */
+export async function closeHazardPeriod(deps: HazardDeps, args: { campaignId: string; period: string; actor: string }): Promise<HazardStatistics> {
+  const c = await hazardCampaign(deps, args.campaignId);
+  const range = parsePeriod(args.period);
+  const on = today(c);
+  if (range.to >= on) throw new DubanError('INVALID_ARGUMENT', `${range.label}尚未结束（截至 ${range.to}，今天是 ${on}），不能关账`);
+  const already = await deps.db.hazardStatsPeriod.findUnique({ where: { campaignId_period: { campaignId: args.campaignId, period: args.period } } });
+  if (already) throw new DubanError('INVALID_ARGUMENT', `${range.label}已于 ${chineseDateTime(already.closedAt.getTime(), c.timeZone)} 由 ${already.closedBy} 关账，统计数不再变化`);
+  const stats = await computeStatistics(deps, c, args.period);
+  const closed: HazardStatistics = { ...stats, closed: { at: chineseDateTime(c.now, c.timeZone), by: args.actor } };
+  try {
+    await deps.db.hazardStatsPeriod.create({
+      data: { campaignId: args.campaignId, period: args.period, closedAt: new Date(c.now), closedBy: args.actor, figures: JSON.stringify(closed) },
+    });
+  } catch (err) {
+    if ((err as { code?: string }).code === 'P2002') throw new DubanError('INVALID_ARGUMENT', `${range.label}已关账，统计数不再变化`);
+    throw err;
+  }
+  return closed;
+}
+
+/** The closed periods of a campaign, newest first. */
+export async function closedHazardPeriods(deps: HazardDeps, campaignId: string): Promise<{ period: string; closedAt: Date; closedBy: string }[]> {
+  return deps.db.hazardStatsPeriod.findMany({ where: { campaignId }, orderBy: { period: 'desc' }, select: { period: true, closedAt: true, closedBy: true } });
+}
+
+/** Whether the date text is a date (for the CLI's and the API's own checks). */
+export const isDate = (s: unknown): s is CivilDate => typeof s === 'string' && isCivilDate(s);
+
+/** The hazard's overdue working days on `on` from its state (what the export says). */
+export const overdueOf = (c: HazardCampaign, state: HazardState, on: CivilDate) => hazardOverdueWorkingDays(c.ctx, state, on);
