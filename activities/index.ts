@@ -7,6 +7,7 @@ import { permanentFailure } from '../shared/failures';
 import type { Db } from '../store/db';
 import { createCirculationActivities } from './circulation';
 import { createLaunchActivities } from './launch';
+import { createLeadDigestActivities } from './lead-digest';
 import { createNoticeActivities } from './notices';
 import { createObligationActivities } from './obligations';
 import { createUnitMessageActivities } from './unit-messages';
@@ -53,5 +54,6 @@ export function createActivities(deps: ActivityDeps): DubanActivities {
     ...createLaunchActivities(deps),
     ...createUnitMessageActivities(deps),
     ...createCirculationActivities(deps),
+    ...createLeadDigestActivities(deps),
   } satisfies DubanActivities);
 }

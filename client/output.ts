@@ -1,7 +1,6 @@
 // How the CLI writes: human text (Chinese, for the office's clerks), or with --json only JSON on stdout
 // (one object, or one per line for lists; stable English keys, read by scripts).
-import type { PlannedNotice } from '../domain/plan';
-import { INSTRUMENT_NAMES } from '../domain/policy';
+import { PLANNED_NAMES, type PlannedNotice } from '../domain/plan';
 import { escalationName, nextStepText } from '../domain/standing';
 import type { TimelineEntry } from '../operations/history';
 import type { StatusRow } from '../operations/status';
@@ -102,7 +101,7 @@ export function statusText(status: { campaignId: string; title: string; rows: St
 }
 
 export function printNotices(o: Out, notices: PlannedNotice[]): void {
-  o.list(notices, (n) => `${n.at}  ${padDisplay(INSTRUMENT_NAMES[n.action], 10)}  ${n.unit}  ${n.deliverable}`);
+  o.list(notices, (n) => `${n.at}  ${padDisplay(PLANNED_NAMES[n.action], 10)}  ${n.unit}  ${n.deliverable}`);
   if (!o.json) process.stdout.write(`共 ${notices.length} 份通知\n`);
 }
 

@@ -3,6 +3,7 @@
 import type { CompiledCampaign } from './compile';
 import type { DeliverableDef } from './definition';
 import { DubanError } from './errors';
+import { LEAD_DIGEST, LEAD_DIGEST_NAME, leadDigests } from './lead-digest';
 import {
   type ObligationEvent,
   type ScheduleContext,
@@ -16,7 +17,7 @@ import {
   nextNotice,
   noticeDecision,
 } from './policy';
-import type { NoticeAction } from './policy';
+import { INSTRUMENT_NAMES, type NoticeAction } from './policy';
 import { formatInstant } from './zoned-time';
 
 /** A leader's decision on the letter of `step` waiting for 签发 that names the obligation (a 通报: the whole letter). */
@@ -39,20 +40,29 @@ export function isSignOffEvent(e: ObligationEvent | SignOffEvent): e is SignOffE
 /** The campaign's 通报 held for 签发 are shared by obligations: decided once, for every unit they list. */
 const CIRCULATION_GRACE_MS = 2 * 60_000;
 
+/** A notice of the ladder, or a lead department's list of its units not yet in (domain/lead-digest.ts). */
+export type PlannedAction = NoticeAction | typeof LEAD_DIGEST;
+
+/** What each planned letter is called: 提醒 … 约谈通知, 报送情况函. */
+export const PLANNED_NAMES: Record<PlannedAction, string> = { ...INSTRUMENT_NAMES, [LEAD_DIGEST]: LEAD_DIGEST_NAME };
+
+const ACTION_ORDER: Record<PlannedAction, number> = { reminder: 0, urge: 1, notice: 2, circulate: 3, interview: 4, [LEAD_DIGEST]: 5 };
+
 export interface PlannedNotice {
   unit: string;
   deliverable: string;
-  action: NoticeAction;
+  action: PlannedAction;
   at: string;
 }
 
+/** By time, unit, deliverable, then action (a lead department's own reminder and its list can share an instant). */
 export function comparePlanned(a: PlannedNotice, b: PlannedNotice): number {
   const ta = Date.parse(a.at);
   const tb = Date.parse(b.at);
   if (ta !== tb) return ta - tb;
   if (a.unit !== b.unit) return a.unit < b.unit ? -1 : 1;
   if (a.deliverable !== b.deliverable) return a.deliverable < b.deliverable ? -1 : 1;
-  return 0;
+  return ACTION_ORDER[a.action] - ACTION_ORDER[b.action];
 }
 
 type CirculationDecision = { decision: 'approve' | 'withdraw'; at: number };
@@ -107,6 +117,12 @@ export function planCampaign(compiled: CompiledCampaign, assumptions: Assumption
 
   const out: { notice: PlannedNotice; time: number }[] = [];
   compiled.obligations.forEach((o, i) => out.push(...runObligation(contexts[i], o, eventsOf(o.unitId, o.deliverableId), held, decisions, format).out));
+  // each lead department's list goes whoever has submitted by then: it says who has not, or that all are in
+  const digests = leadDigests({ units: def.units, obligations: compiled.obligations, deliverables, calendar: compiled.calendar, timeZone: def.timeZone, launchAt: compiled.launchAt });
+  for (const d of digests) {
+    const f = format(d.at);
+    out.push({ notice: { unit: d.leadId, deliverable: d.deliverableId, action: LEAD_DIGEST, at: f.at }, time: f.time });
+  }
   // comparePlanned, with each notice's time parsed once rather than at every comparison
   out.sort((x, y) => {
     if (x.time !== y.time) return x.time - y.time;
@@ -114,7 +130,7 @@ export function planCampaign(compiled: CompiledCampaign, assumptions: Assumption
     const b = y.notice;
     if (a.unit !== b.unit) return a.unit < b.unit ? -1 : 1;
     if (a.deliverable !== b.deliverable) return a.deliverable < b.deliverable ? -1 : 1;
-    return 0;
+    return ACTION_ORDER[a.action] - ACTION_ORDER[b.action];
   });
   return out.map((x) => x.notice);
 }

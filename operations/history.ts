@@ -3,6 +3,7 @@
 import type { Client } from '@temporalio/client';
 import proto from '@temporalio/proto';
 import type { CampaignClock } from '../domain/clock';
+import { LEAD_DIGEST, LEAD_DIGEST_NAME } from '../domain/lead-digest';
 import { INSTRUMENT_NAMES, type NoticeAction, workingDaysLate } from '../domain/policy';
 import { localDateTime } from '../domain/standing';
 import { formatInstant } from '../domain/zoned-time';
@@ -127,6 +128,8 @@ function describeRecord(
       return `退回修改，新的截止日期 ${r.detail.deadlineAfter}（理由：${'reason' in r.detail.event ? r.detail.event.reason : ''}）`;
     case 'obligation.waive':
       return `免报（理由：${'reason' in r.detail.event ? r.detail.event.reason : ''}）`;
+    case 'unit.told':
+      return `${r.detail.decision === LEAD_DIGEST ? `发送${LEAD_DIGEST_NAME}` : '告知单位'}：${r.detail.subject}`;
     default:
       return row.summary; // a kind added later: the line recorded with it
   }

@@ -1,5 +1,6 @@
 // One obligation as the console shows it: where it stands, every letter with its full text and why it fired,
 // every action with who took it, the next step, and the unit's extension requests.
+import { LEAD_DIGEST, LEAD_DIGEST_NAME } from '../domain/lead-digest';
 import { INSTRUMENT_NAMES, type NoticeAction } from '../domain/policy';
 import { formatInstant } from '../domain/zoned-time';
 import { type ReadAuditDetail, readAuditDetail } from '../store/audit';
@@ -61,9 +62,18 @@ function describe(record: ReadAuditDetail): Pick<TimelineItem, 'summary' | 'lett
       return { summary: `不予批准延期申请（${record.detail.reason}）` };
     case 'unit.told': {
       const d = record.detail;
+      // a lead department's list of the units reporting to it not yet in (activities/lead-digest.ts), or a decision
+      const digest = d.decision === LEAD_DIGEST;
       return {
-        summary: `告知单位：${d.subject}`,
-        letter: { action: d.decision, subject: d.subject, body: d.text, recipients: d.to, reason: `告知单位办公室的决定（${d.key}）`, messageId: d.messageId },
+        summary: `${digest ? `发送${LEAD_DIGEST_NAME}` : '告知单位'}：${d.subject}`,
+        letter: {
+          action: d.decision,
+          subject: d.subject,
+          body: d.text,
+          recipients: d.to,
+          reason: digest ? `告知牵头部门应向其报送的有关部门的报送情况（${d.key}）` : `告知单位办公室的决定（${d.key}）`,
+          messageId: d.messageId,
+        },
       };
     }
   }

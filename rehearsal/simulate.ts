@@ -3,6 +3,7 @@
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { CompiledCampaign } from '../domain/compile';
 import { DubanError } from '../domain/errors';
+import { LEAD_DIGEST, leadDigestInstant } from '../domain/lead-digest';
 import { comparePlanned, isSignOffEvent, planCampaign, type Assumption, type PlannedNotice } from '../domain/plan';
 import { lastNoticeAt } from '../domain/policy';
 import { formatInstant } from '../domain/zoned-time';
@@ -54,11 +55,19 @@ async function settle(r: Rehearsal, campaignId: string): Promise<void> {
   );
 }
 
+/** The notices sent, and each lead department's list of its units not yet in, at the time each was due. */
 export async function sentNotices(r: Rehearsal, campaignId: string, timeZone: string): Promise<PlannedNotice[]> {
   const rows = await r.db.notice.findMany({ where: { campaignId, status: 'sent' } });
-  return rows
-    .map((n) => ({ unit: n.unitId, deliverable: n.deliverableId, action: checkedAction(n.action, n.businessKey), at: formatInstant(n.scheduledAt.getTime(), timeZone) }))
-    .sort(comparePlanned);
+  const digests = await r.db.unitMessage.findMany({ where: { campaignId, kind: LEAD_DIGEST, status: 'sent' } });
+  const digestAt = (messageKey: string) => {
+    const at = leadDigestInstant(messageKey, timeZone);
+    if (at === undefined) throw new Error(`lead digest ${messageKey} does not name the time it was due`);
+    return formatInstant(at, timeZone);
+  };
+  return [
+    ...rows.map((n): PlannedNotice => ({ unit: n.unitId, deliverable: n.deliverableId, action: checkedAction(n.action, n.businessKey), at: formatInstant(n.scheduledAt.getTime(), timeZone) })),
+    ...digests.map((m): PlannedNotice => ({ unit: m.unitId, deliverable: m.deliverableId, action: LEAD_DIGEST, at: digestAt(m.messageKey) })),
+  ].sort(comparePlanned);
 }
 
 export async function simulateCampaign(args: {

@@ -43,6 +43,15 @@ export function circulationKey(c: Pick<CirculationInput, 'campaignId' | 'day' | 
   return `${c.campaignId}/circulation/${c.day}/${hhmm}`;
 }
 
+/**
+ * One lead department's list of its units not yet in (domain/lead-digest.ts), for one deliverable and deadline: one
+ * workflow, started by the campaign's workflow at launch; a second start starts nothing. Its id names the lead
+ * department's own obligation's, so the DubanUnit search finds it with the department's other workflows.
+ */
+export function leadDigestWorkflowId(d: Pick<LeadDigestInput, 'campaignId' | 'leadId' | 'deliverableId' | 'deadline'>): string {
+  return `${obligationWorkflowId(d.campaignId, d.leadId, d.deliverableId)}/lead-digest/${d.deadline}`;
+}
+
 /** An operator's action on one obligation: submit, extend, waive, return. */
 export interface ObligationAction {
   event: ObligationEvent;
@@ -202,6 +211,26 @@ export interface JoinCirculationResult {
   reason?: string;
 }
 
+/** A lead department's list (domain/lead-digest.ts LeadDigest) of one deliverable and deadline, due at `at` (campaign time). */
+export interface LeadDigestInput {
+  campaignId: string;
+  leadId: string;
+  deliverableId: string;
+  /** The reporting units' deadline in the campaign file. */
+  deadline: CivilDate;
+  at: number;
+  clockOffsetMs: number;
+}
+
+export interface LeadDigestResult {
+  /** Its UnitMessage claim key (unitMessageKey with the key of domain/lead-digest leadDigestKey). */
+  messageKey: string;
+  /** sent: delivered now; already-sent: by an earlier attempt (or an earlier workflow for the same list) */
+  outcome: 'sent' | 'already-sent';
+  /** The units it lists as late, by id (empty: all in, or an earlier attempt sent it). */
+  late: string[];
+}
+
 /** Every activity the worker registers (activities/index.ts implements it; workflows proxy it). */
 export interface DubanActivities {
   countObligations(campaignId: string): Promise<number>;
@@ -215,6 +244,8 @@ export interface DubanActivities {
   recordCirculationSignOff(input: CirculationSignOffInput): Promise<void>;
   prepareNotice(input: SendNoticeInput): Promise<PrepareNoticeResult>;
   recordNoticeSignOff(input: NoticeSignOffInput): Promise<void>;
+  startLeadDigestWorkflows(campaignId: string): Promise<number>;
+  sendLeadDigest(input: LeadDigestInput): Promise<LeadDigestResult>;
 }
 
 /** Stable within one obligation and deadline: campaign/unit/deliverable/deadline/action/day. */

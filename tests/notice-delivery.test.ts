@@ -10,8 +10,10 @@ import { storeCampaign } from '../store/campaigns';
 import { type Db, createDb } from '../store/db';
 import { type Mailer, createMailer } from '../mail/mailer';
 import { createNoticeActivities } from '../activities/notices';
-import type { CirculationResult, SendNoticeInput, SendNoticeResult } from '../shared/contract';
+import type { CirculationResult, LeadDigestResult, SendNoticeInput, SendNoticeResult } from '../shared/contract';
 import { createCirculationActivities } from '../activities/circulation';
+import { createLeadDigestActivities } from '../activities/lead-digest';
+import { LEAD_DIGEST, LEAD_DIGEST_NAME } from '../domain/lead-digest';
 import { migrateDatabase } from '../store/migrate';
 import { type ClaimRequest, type NoticeClaim, claimNotice, letterHistory, releaseNotice, renewClaim } from '../store/notices';
 import { recordObligationAction } from '../store/obligations';
@@ -357,6 +359,7 @@ describe.each(TEST_DATABASES)('on %s', (kind) => {
         const sender = createNoticeActivities({ db: ownDb, mailer, publicUrl: 'https://duban.example.gov.cn' });
         const circulation = createCirculationActivities({ db: ownDb, mailer, client: {} as Client, taskQueue: 'unused' });
         const sections: string[] = [];
+        let digestSection = '';
         for (const action of ['reminder', 'urge', 'notice', 'circulate', 'interview'] as const) {
           const notice = schedule.filter((n) => n.action === action).at(-1)!;
           let key: string;
@@ -378,7 +381,33 @@ describe.each(TEST_DATABASES)('on %s', (kind) => {
           sections.push(
             [`## ${INSTRUMENT_NAMES[action]} (\`${action}\`)`, '', `- 主题: ${mail.subject}`, `- 收件人: ${mail.to.join(', ')}`, `- 抄送: ${mail.cc.join(', ') || '—'}`, '', '```text', text, '```'].join('\n'),
           );
+          if (action === 'urge') {
+            // 市应急管理局's list of its departments not yet in, 2 minutes after the day's 提醒敦促函 (activities/lead-digest.ts),
+            // each of its departments having had that morning's 提醒敦促函, as in a running campaign
+            for (const unitId of ['gongdian', 'minzheng', 'shijian']) {
+              const env = new MockActivityEnvironment({ currentAttemptScheduledTimestampMs: notice.at - 1 });
+              await env.run(sender.sendNotice, { campaignId: def.id, unitId, deliverableId: 'assessment-report', notice, clockOffsetMs: 1 });
+            }
+            const digests = createLeadDigestActivities({ db: ownDb, mailer, client: {} as Client, taskQueue: 'unused', searchAttributes: false });
+            const env = new MockActivityEnvironment({ currentAttemptScheduledTimestampMs: notice.at + 2 * 60_000 - 1 });
+            const input = { campaignId: def.id, leadId: 'yingji', deliverableId: 'assessment-report', deadline: notice.deadline, at: notice.at, clockOffsetMs: 1 };
+            const result = (await env.run(digests.sendLeadDigest, input)) as LeadDigestResult;
+            expect(result.outcome).toBe('sent');
+            const digest = catcher.messages().filter((m) => m.headers['x-duban-key'] === result.messageKey).at(-1)!;
+            digestSection = [
+              `## ${LEAD_DIGEST_NAME} (\`${LEAD_DIGEST}\`)`,
+              '',
+              `- 主题: ${digest.subject}`,
+              `- 收件人: ${digest.to.join(', ')}`,
+              `- 抄送: ${digest.cc.join(', ') || '—'}`,
+              '',
+              '```text',
+              digest.text.trimEnd(),
+              '```',
+            ].join('\n');
+          }
         }
+        sections.push(digestSection);
         const page = [
           '# The letters',
           '',
@@ -397,6 +426,13 @@ describe.each(TEST_DATABASES)('on %s', (kind) => {
           'The 通报 is one letter per campaign and day (`sendCirculation`, `letters/circulation.ts`): it lists every unit',
           'still late at that step that day — here every department due on 10月11日, since none submitted — each with its own',
           'deadline, days late and the steps taken, 主送 all units and 抄送 the leaders the campaign names.',
+          '',
+          'The 报送情况函 goes to a lead department (牵头部门) the working day after the deadline of the departments that report',
+          'to it (分别报送相关牵头部门和市安委办), 2 minutes after that morning\'s 提醒敦促函 (`sendLeadDigest`,',
+          '`letters/lead-digest.ts`): here 市应急管理局, none of whose four departments has submitted. It names each late',
+          'department with its deadline as the record has it, working days late and the office\'s last step, then who is in',
+          '(and who was given more time or waived), and the lead department\'s own deadline; when all are in it says so',
+          '(`tests/lead-digest.test.ts`). It is not numbered: a working letter, like the 提醒.',
           '',
           ...sections.flatMap((x) => [x, '']),
         ].join('\n');

@@ -71,6 +71,12 @@ function stubs(answer: (input: SendNoticeInput, attempt: number) => SendNoticeRe
     async sendUnitMessage() {
       throw new Error('not used by the obligation workflow');
     },
+    async startLeadDigestWorkflows() {
+      throw new Error('not used by the obligation workflow');
+    },
+    async sendLeadDigest() {
+      throw new Error('not used by the obligation workflow');
+    },
     // a 通报 is joined to the day's consolidated one (workflows/circulation.ts): recorded here as its step sent
     async joinCirculation(input) {
       const result = await activities.sendNotice(input);

@@ -27,6 +27,7 @@ export const ACTION_LABEL: Record<string, string> = {
   notice: '督办通知',
   circulate: '通报',
   interview: '约谈',
+  'lead-digest': '报送情况函',
 };
 
 export const STATUS_FILTER_LABEL: Record<BoardStatusFilter, string> = {

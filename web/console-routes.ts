@@ -6,8 +6,8 @@ import { addOperator, listOperators } from '../access/operators';
 import { compileCampaign, defaultLaunchAt, nothingToChase } from '../domain/compile';
 import { parseCampaignDefinition } from '../domain/definition';
 import { DubanError } from '../domain/errors';
-import { planCampaign } from '../domain/plan';
-import { INSTRUMENT_NAMES, type ObligationEvent } from '../domain/policy';
+import { PLANNED_NAMES, planCampaign } from '../domain/plan';
+import type { ObligationEvent } from '../domain/policy';
 import { formatInstant } from '../domain/zoned-time';
 import { actOnObligation, actionWarnings } from '../operations/actions';
 import { type BoardQuery, allBoardRows, campaignBoard, campaignCounts, campaignSummaries } from '../operations/board';
@@ -130,7 +130,7 @@ export function registerConsoleRoutes(app: FastifyInstance, deps: ConsoleDeps): 
       deliverableId: n.deliverable,
       deliverableName: deliverables.get(n.deliverable) ?? n.deliverable,
       action: n.action,
-      instrument: INSTRUMENT_NAMES[n.action],
+      instrument: PLANNED_NAMES[n.action],
     }));
     return {
       campaignId: def.id,

@@ -1,9 +1,10 @@
 // Launches a campaign: starts one obligation workflow per unit × deliverable, in batches from an
-// activity, so a campaign of thousands of units never holds thousands of pending children.
-import { proxyActivities } from '@temporalio/workflow';
+// activity, so a campaign of thousands of units never holds thousands of pending children; then (campaigns
+// launched since the patch 'lead-digests') one workflow per lead department's list of its units not yet in.
+import { patched, proxyActivities } from '@temporalio/workflow';
 import type { CampaignInput, DubanActivities } from '../shared/contract';
 
-const { countObligations, startObligationWorkflows } = proxyActivities<DubanActivities>({
+const { countObligations, startObligationWorkflows, startLeadDigestWorkflows } = proxyActivities<DubanActivities>({
   startToCloseTimeout: '10 minutes',
   heartbeatTimeout: '1 minute',
   retry: { initialInterval: '2 seconds', maximumInterval: '1 minute' },
@@ -22,5 +23,6 @@ export async function campaignWorkflow(input: CampaignInput): Promise<{ obligati
     );
     started += results.reduce((a, b) => a + b, 0);
   }
+  if (patched('lead-digests')) await startLeadDigestWorkflows(input.campaignId);
   return { obligations: total, started };
 }
