@@ -27,6 +27,7 @@ import { chineseDateTime, civilDateOf } from '../domain/zoned-time';
 import type { Db, Unit } from '../store/db';
 import { type HazardExportRow, type LedgerUnit, HazardSheetError, exportHazardWorkbook, hazardExportRow, parseHazardWorkbook } from '../spreadsheets/hazards-ledger';
 import type { SheetProblem } from '../spreadsheets/cells';
+import { exportStatisticsWorkbook } from '../spreadsheets/hazard-statistics';
 import { loadCampaign } from '../store/campaigns';
 
 import { storeFile } from '../store/files';
@@ -385,11 +386,33 @@ export interface HazardChangeArgs {
   campaignId: string;
   hazardId: string;
   actor: string;
+  /**
+   * The actor's role: clerk | leader | admin (an operator), unit (a unit's portal link); checked by checkHazardRole.
+   * The console and the CLI always give it; absent only for a trusted caller (a test, a script), which is not checked.
+   */
+  role?: string;
   expectedVersion?: number;
+}
+
+/** The changes that need a leader's approval: 延期, a decision on a 挂牌 延期申请, 摘牌. */
+export const LEADER_CHANGES = ['extend', 'decide_extension', 'delist'] as const;
+/** What a unit may do through its link (on its own hazards; web/ checks whose). */
+export const UNIT_CHANGES = ['report_done', 'sign', 'request_extension'] as const;
+
+const CHANGE_WORDS: Record<string, string> = { extend: '批准延期', decide_extension: '决定延期申请', delist: '批准摘牌' };
+
+/** Throws FORBIDDEN unless `role` may make a change of `kind`. */
+export function checkHazardRole(role: string, kind: string): void {
+  if ((LEADER_CHANGES as readonly string[]).includes(kind) && role !== 'leader' && role !== 'admin')
+    throw new DubanError('FORBIDDEN', `无权${CHANGE_WORDS[kind]}：只有领导或管理员可以${CHANGE_WORDS[kind]}`);
+  if (role === 'unit' && !(UNIT_CHANGES as readonly string[]).includes(kind))
+    throw new DubanError('FORBIDDEN', '单位只能报告整改完成、签收限期整改指令书和申请延期');
+  if (!['clerk', 'leader', 'admin', 'unit'].includes(role)) throw new DubanError('FORBIDDEN', `未知的角色“${role}”`);
 }
 
 /** One change of the hazard's life (plan, start, report_done, accept, extend, cancel, edit); then wakes its chase. */
 export async function actOnHazard(deps: HazardDeps, args: HazardChangeArgs & { event: HazardEvent }): Promise<HazardDetail> {
+  if (args.role !== undefined) checkHazardRole(args.role, args.event?.kind);
   const c = await hazardCampaign(deps, args.campaignId);
   const record = await transitionHazard(deps.db, c.ctx, { ...args, now: c.now, unitName: c.unitName });
   await chase(deps, args.campaignId, args.hazardId);
@@ -401,6 +424,7 @@ export async function listHazardForSupervision(
   deps: HazardDeps,
   args: HazardChangeArgs & { level: ListingLevel; documentNumber: string; listedOn?: CivilDate },
 ): Promise<HazardDetail> {
+  if (args.role !== undefined) checkHazardRole(args.role, 'list');
   const c = await hazardCampaign(deps, args.campaignId);
   const record = await listHazard(deps.db, c.ctx, {
     ...args,
@@ -414,6 +438,7 @@ export async function listHazardForSupervision(
 
 /** One event of a 挂牌督办 (签收, 公告, 申请延期, 决定延期申请, 摘牌, 撤销挂牌). `listingId` defaults to the hazard's open one. */
 export async function actOnHazardListing(deps: HazardDeps, args: HazardChangeArgs & { listingId?: string; event: ListingEvent }): Promise<HazardDetail> {
+  if (args.role !== undefined) checkHazardRole(args.role, args.event?.kind);
   const c = await hazardCampaign(deps, args.campaignId);
   let listingId = args.listingId;
   if (!listingId) {
@@ -610,3 +635,10 @@ export const isDate = (s: unknown): s is CivilDate => typeof s === 'string' && i
 
 /** The hazard's overdue working days on `on` from its state (what the export says). */
 export const overdueOf = (c: HazardCampaign, state: HazardState, on: CivilDate) => hazardOverdueWorkingDays(c.ctx, state, on);
+
+/** The statistics as .xlsx (按属地, 按行业主管部门). */
+export async function hazardStatisticsWorkbook(deps: HazardDeps, args: { campaignId: string; period?: string }): Promise<{ fileName: string; bytes: Buffer; stats: HazardStatistics }> {
+  const stats = await hazardStatistics(deps, args);
+  const bytes = await exportStatisticsWorkbook(stats);
+  return { fileName: `${stats.title}隐患排查治理统计（${stats.periodLabel}）.xlsx`, bytes, stats };
+}

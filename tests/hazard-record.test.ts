@@ -94,7 +94,7 @@ describe.each(TEST_DATABASES)('the hazard ledger on %s', (kind) => {
   const row = (id: string) => db.hazard.findUniqueOrThrow({ where: { campaignId_id: { campaignId: CAMPAIGN, id } } });
   const eventCount = (id: string) => db.hazardEvent.count({ where: { campaignId: CAMPAIGN, hazardId: id } });
   const act = (hazardId: string, event: Parameters<typeof actOnHazard>[1]['event'], extra: { actor?: string; expectedVersion?: number } = {}) =>
-    actOnHazard(deps, { campaignId: CAMPAIGN, hazardId, event, actor: extra.actor ?? 'operator:wang', expectedVersion: extra.expectedVersion });
+    actOnHazard(deps, { campaignId: CAMPAIGN, hazardId, event, actor: extra.actor ?? 'operator:wang', role: 'leader', expectedVersion: extra.expectedVersion });
   let photo: FileRef[];
 
   it('refuses a ledger with a bad row, listing every problem, and imports nothing', async () => {
@@ -255,8 +255,8 @@ describe.each(TEST_DATABASES)('the hazard ledger on %s', (kind) => {
     await act('23', { kind: 'accept', by: '供电局 安监', on: '2022-10-24', result: 'pass', files: photo });
     await act('25', { kind: 'plan', plan: { measures: '削坡减载', responsibility: '鲁建华', fundsWan: 35, deadline: '2022-11-30', contingency: '边坡垮塌应急预案' } });
     await act('25', { kind: 'start' });
-    await refused(listHazardForSupervision(deps, { campaignId: CAMPAIGN, hazardId: '24', actor: 't', level: 'city', documentNumber: '雷安委办督〔2022〕1号' }), 'LISTING_TRANSITION', /一般隐患/);
-    await listHazardForSupervision(deps, { campaignId: CAMPAIGN, hazardId: '25', actor: 'operator:wang', level: 'city', documentNumber: '雷安委办督〔2022〕3号' });
+    await refused(listHazardForSupervision(deps, { campaignId: CAMPAIGN, hazardId: '24', actor: 't', role: 'clerk', level: 'city', documentNumber: '雷安委办督〔2022〕1号' }), 'LISTING_TRANSITION', /一般隐患/);
+    await listHazardForSupervision(deps, { campaignId: CAMPAIGN, hazardId: '25', actor: 'operator:wang', role: 'clerk', level: 'city', documentNumber: '雷安委办督〔2022〕3号' });
     await act('27', { kind: 'cancel', reason: '经核实已在交通专项中登记' });
 
     clock = at('2022-11-01T10:00:00');
@@ -327,7 +327,7 @@ describe.each(TEST_DATABASES)('the hazard ledger on %s', (kind) => {
 
   it('runs a 挂牌督办 to 摘牌: 签收 by both units, an approved 延期 moves the 时限, 摘牌 only after 销号', async () => {
     clock = at('2022-11-02T10:00:00');
-    const on = (event: Parameters<typeof actOnHazardListing>[1]['event'], actor = 'operator:wang') => actOnHazardListing(deps, { campaignId: CAMPAIGN, hazardId: '25', actor, event });
+    const on = (event: Parameters<typeof actOnHazardListing>[1]['event'], actor = 'operator:wang') => actOnHazardListing(deps, { campaignId: CAMPAIGN, hazardId: '25', actor, role: 'leader', event });
     await on({ kind: 'sign', unitId: 'baisha', by: '白沙镇 陈' }, 'unit:baisha');
     await refused(on({ kind: 'sign', unitId: 'baisha', by: '白沙镇 陈' }), 'LISTING_TRANSITION', /已于 2022-11-02 签收/);
     await refused(on({ kind: 'sign', unitId: 'wushi', by: 'x' }), 'INVALID_ARGUMENT', /不是限期整改指令书的受送单位/);
