@@ -4,7 +4,9 @@
 // keep the older sets: each is a generation of running campaigns the code must still replay.
 // From v4 on the campaign asks for a leader's 签发 of its 通报 (policy signOff: [circulate]): the 10-18 通报 is approved
 // on 10-20, the 10-19 one withdrawn, and both circulation workflows are recorded too. From v5 on its 约谈通知 waits for
-// 签发 too (signOff: [circulate, interview]): 市公安局's is approved on 10-21.
+// 签发 too (signOff: [circulate, interview]): 市公安局's is approved on 10-21. From v6 on the campaign's workflow starts each
+// lead department's list of its departments not yet in (patched 'lead-digests'): 市应急管理局's and 市交通运输局's
+// lead-digest workflows of 10-12 are recorded too.
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,7 +20,7 @@ import { parseAssumptions } from '../domain/assumptions';
 import { compileCampaign } from '../domain/compile';
 import { isSignOffEvent } from '../domain/plan';
 import { parseInstant } from '../domain/zoned-time';
-import { campaignWorkflowId, obligationWorkflowId } from '../shared/contract';
+import { campaignWorkflowId, leadDigestWorkflowId, obligationWorkflowId } from '../shared/contract';
 
 const prefix = process.argv[2];
 if (!prefix || !/^v\d+$/.test(prefix)) throw new Error('usage: npx tsx scripts/record-histories.ts vN');
@@ -72,6 +74,10 @@ try {
     ['campaign', campaignWorkflowId(def.id)],
     ...['gongan', 'leicheng', 'jiaoyu', 'chengguan', 'gongdian', 'gongxiao'].map((u): [string, string] => [`obligation-${u}`, obligationWorkflowId(def.id, u, 'assessment-report')]),
     ...circulations.map((key): [string, string] => [`circulation-${key.split('/')[2]}`, `duban/${key}`]),
+    ...(generation >= 6 ? ['yingji', 'jiaotong'] : []).map((lead): [string, string] => [
+      `lead-digest-${lead}`,
+      leadDigestWorkflowId({ campaignId: def.id, leadId: lead, deliverableId: 'assessment-report', deadline: '2022-10-11' }),
+    ]),
   ];
   for (const [name, id] of picks) {
     const history = await r.env.client.workflow.getHandle(id).fetchHistory();

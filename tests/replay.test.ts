@@ -11,9 +11,11 @@ const DIR = 'tests/histories';
 it('replays every saved history without nondeterminism', async () => {
   const files = readdirSync(DIR).filter((f) => f.endsWith('.binpb'));
   // v1, v2 and v3 (the consolidated 通报), seven workflows each; v4 (the 通报 held for 签发: approved, withdrawn) adds its
-  // two circulation workflows; v5 (the 约谈通知 held for 签发 too, one approved) as v4
-  expect(files.length).toBeGreaterThanOrEqual(39);
+  // two circulation workflows; v5 (the 约谈通知 held for 签发 too, one approved) as v4; v6 (the campaign's workflow starts
+  // the lead departments' lists, patched 'lead-digests') adds two lead-digest workflows
+  expect(files.length).toBeGreaterThanOrEqual(50);
   expect(files.filter((f) => f.startsWith('v4-circulation-'))).toHaveLength(2);
+  expect(files.filter((f) => f.startsWith('v6-lead-digest-'))).toHaveLength(2);
   const histories = files.map((f) => ({
     workflowId: f,
     history: proto.temporal.api.history.v1.History.decode(readFileSync(`${DIR}/${f}`)),
