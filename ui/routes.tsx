@@ -4,6 +4,8 @@ import { useEffect, type ReactElement } from 'react';
 import { ConsoleShell } from './components/ConsoleShell';
 import { BoardPage } from './pages/BoardPage';
 import { CampaignsPage } from './pages/CampaignsPage';
+import { HazardStatsPage } from './pages/HazardStatsPage';
+import { HazardsPage } from './pages/HazardsPage';
 import { InterviewsPage } from './pages/InterviewsPage';
 import { LoginPage } from './pages/LoginPage';
 import { OperatorsPage } from './pages/OperatorsPage';
@@ -38,6 +40,9 @@ export function Routes() {
   let section = 'campaigns';
   if (pathname === '/campaigns') page = <CampaignsPage />;
   else if ((m = matchPath('/campaigns/:id/interviews', pathname))) page = <InterviewsPage campaignId={m.id} />;
+  else if ((m = matchPath('/campaigns/:id/hazards', pathname))) page = <HazardsPage key={m.id} campaignId={m.id} open={null} />;
+  else if ((m = matchPath('/campaigns/:id/hazards/stats', pathname))) page = <HazardStatsPage key={m.id} campaignId={m.id} />;
+  else if ((m = matchPath('/campaigns/:id/hazards/:hazard', pathname))) page = <HazardsPage key={m.id} campaignId={m.id} open={m.hazard} />;
   else if ((m = matchPath('/campaigns/:id/o/:unit/:deliverable', pathname)))
     page = <BoardPage key={m.id} campaignId={m.id} open={{ unitId: m.unit, deliverableId: m.deliverable }} />;
   else if ((m = matchPath('/campaigns/:id', pathname))) page = <BoardPage key={m.id} campaignId={m.id} open={null} />;

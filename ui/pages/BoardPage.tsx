@@ -1,6 +1,6 @@
 // 报送情况: the campaign's board — filters, sort, server-side paging, bulk 延期/免报, export, and the obligation drawer
 // (URL-addressable: /campaigns/:id/o/:unit/:deliverable).
-import { DownloadOutlined, ReloadOutlined, TeamOutlined } from '@ant-design/icons';
+import { AlertOutlined, DownloadOutlined, ReloadOutlined, TeamOutlined } from '@ant-design/icons';
 import { Alert, App, Button, Card, Col, Row, Space, Statistic, Table, Tooltip, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useCallback, useEffect, useRef, useState, type HTMLAttributes } from 'react';
@@ -212,6 +212,9 @@ export function BoardPage({ campaignId, open }: { campaignId: string; open: { un
             </Button>
             <Button icon={<TeamOutlined />} onClick={() => navigate(`${base}/interviews`)} data-testid="board-interviews">
               约谈
+            </Button>
+            <Button icon={<AlertOutlined />} onClick={() => navigate(`${base}/hazards`)} data-testid="board-hazards">
+              隐患台账
             </Button>
             <Button icon={<DownloadOutlined />} onClick={() => void exportXlsx()} loading={exporting} data-testid="board-export">
               导出台账
