@@ -2,8 +2,11 @@
 // (use `npm run --silent duban -- …` so npm prints nothing either).
 import { parseArgs } from 'node:util';
 import { DubanError } from '../domain/errors';
-import { COMMANDS, type Command, UsageError } from './commands';
+import { COMMANDS as BASE_COMMANDS, type Command, UsageError } from './commands';
+import { HAZARDS_COMMAND } from './hazard-commands';
 import { exitQuietlyOnClosedPipe, output } from './output';
+
+const COMMANDS: Record<string, Command> = { ...BASE_COMMANDS, hazards: HAZARDS_COMMAND };
 
 const OPTIONS = {
   json: { type: 'boolean' },
@@ -22,6 +25,37 @@ const OPTIONS = {
   'allow-past': { type: 'boolean' },
   role: { type: 'string' },
   'display-name': { type: 'string' },
+  // hazards
+  out: { type: 'string' },
+  period: { type: 'string' },
+  close: { type: 'boolean' },
+  result: { type: 'string' },
+  deadline: { type: 'string' },
+  level: { type: 'string' },
+  status: { type: 'string' },
+  town: { type: 'string' },
+  department: { type: 'string' },
+  overdue: { type: 'boolean' },
+  listed: { type: 'boolean' },
+  text: { type: 'string' },
+  page: { type: 'string' },
+  'page-size': { type: 'string' },
+  acceptor: { type: 'string' },
+  on: { type: 'string' },
+  opinion: { type: 'string' },
+  measures: { type: 'string' },
+  responsibility: { type: 'string' },
+  funds: { type: 'string' },
+  contingency: { type: 'string' },
+  'document-number': { type: 'string' },
+  signer: { type: 'string' },
+  requester: { type: 'string' },
+  approve: { type: 'boolean' },
+  refuse: { type: 'boolean' },
+  description: { type: 'string' },
+  site: { type: 'string' },
+  responsible: { type: 'string' },
+  version: { type: 'string' },
 } as const;
 
 function commandLine(name: string, c: Command): string {

@@ -414,7 +414,9 @@ export function checkHazardRole(role: string, kind: string): void {
 export async function actOnHazard(deps: HazardDeps, args: HazardChangeArgs & { event: HazardEvent }): Promise<HazardDetail> {
   if (args.role !== undefined) checkHazardRole(args.role, args.event?.kind);
   const c = await hazardCampaign(deps, args.campaignId);
-  const record = await transitionHazard(deps.db, c.ctx, { ...args, now: c.now, unitName: c.unitName });
+  // 验收 on an unstated day: today.
+  const event: HazardEvent = args.event?.kind === 'accept' && !args.event.on ? { ...args.event, on: today(c) } : args.event;
+  const record = await transitionHazard(deps.db, c.ctx, { ...args, event, now: c.now, unitName: c.unitName });
   await chase(deps, args.campaignId, args.hazardId);
   return detailOf(c, record, await hazardEvents(deps.db, args.campaignId, args.hazardId));
 }
