@@ -6,6 +6,7 @@
 import { readFileSync, rmSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLeadDigestActivities } from '../activities/lead-digest';
@@ -27,6 +28,7 @@ import { type LeadDigestInput, type LeadDigestResult, leadDigestWorkflowId, unit
 import { storeCampaign } from '../store/campaigns';
 import { type Db, createDb } from '../store/db';
 import { migrateDatabase } from '../store/migrate';
+import { claimUnitMessage } from '../store/unit-messages';
 import { TEST_DATABASES, type TestDatabase, freshDatabase } from './support/databases';
 
 const FILE = 'examples/leizhou-2022-assessment.yaml';
@@ -176,6 +178,16 @@ describe.each(TEST_DATABASES)('on %s', (kind) => {
     expect(rows.map((row) => formatInstant(row.sentAt!.getTime(), ZONE).slice(0, 16))).toEqual(Array(5).fill('2022-10-08T09:02'));
   });
 
+  it('starts nothing and sends nothing more when the lists are started again', async () => {
+    const mailer = createMailer(r.catcher!.smtpUrl);
+    const activities = createLeadDigestActivities({ db: r.db, mailer, client: r.env.client, taskQueue: r.taskQueue, searchAttributes: true });
+    const before = digestsOf(CAMPAIGN).length;
+    expect(await new MockActivityEnvironment().run(activities.startLeadDigestWorkflows, CAMPAIGN)).toBe(0);
+    mailer.close();
+    await r.advanceTo(at('2022-10-26T00:00:00+08:00'));
+    expect(digestsOf(CAMPAIGN)).toHaveLength(before);
+  });
+
   it('is what plan lists, and history and the lead department’s record show it', async () => {
     const compiled = compileCampaign(readDefinitionFile(FILE).def, at('2022-10-08T10:00:00+08:00'));
     const planned = planCampaign(compiled).filter((p) => p.action === 'lead-digest');
@@ -257,6 +269,25 @@ describe.each(TEST_DATABASES)('sendLeadDigest on %s', (kind) => {
     expect(await db.unitMessage.findUniqueOrThrow({ where: { messageKey: messageKey(i) } })).toMatchObject({ status: 'sent', attempts: 2 });
   });
 
+  it('does not send while another attempt holds the claim, and sends once its lease has lapsed', async () => {
+    const i = input('xiaofang');
+    const letter = { to: ['x@example'], cc: [], subject: 's', text: 't', messageId: '<m@duban>' };
+    const key = leadDigestKey(i, ZONE);
+    await claimUnitMessage(db, { messageKey: messageKey(i), key, campaignId: CAMPAIGN, unitId: 'xiaofang', deliverableId: DELIVERABLE, kind: 'lead-digest', letter }, { leaseMs: 60_000, renewMs: 20_000 });
+    const held = await run(i).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(held).toBeInstanceOf(ApplicationFailure);
+    expect((held as ApplicationFailure).type).toBe('UNIT_MESSAGE_CLAIMED');
+    expect((held as ApplicationFailure).nextRetryDelay).toBeTruthy();
+    expect(caught(i)).toHaveLength(0);
+    await db.unitMessage.update({ where: { messageKey: messageKey(i) }, data: { leaseUntil: new Date(Date.now() - 1) } }); // the holder died
+    expect((await run(i)).outcome).toBe('sent');
+    expect(caught(i)).toHaveLength(1);
+    expect(await db.unitMessage.findUniqueOrThrow({ where: { messageKey: messageKey(i) } })).toMatchObject({ status: 'sent', attempts: 2, subject: caught(i)[0].subject });
+  });
+
   it('refuses a list for a lead department no unit reports to, sending nothing', async () => {
     await expect(run(input('shengtai'))).rejects.toThrow(/no unit of leizhou-2022-assessment owes assessment-report to shengtai/);
     expect(caught(input('shengtai'))).toHaveLength(0);
@@ -287,6 +318,40 @@ describe('the lists of a campaign', () => {
     // a deliverable submitted to the office only has none
     const officeOnly = new Map(def.deliverables.map((d) => [d.id, { ...d, submitTo: ['office' as const] }]));
     expect(leadDigests({ ...campaign, deliverables: officeOnly })).toEqual([]);
+  });
+
+  it('states a late unit\'s extension or return as the record has it', () => {
+    const base = {
+      campaignTitle: def.title,
+      office: { name: '雷州市安全生产委员会办公室', email: 'anweiban@leizhou.example' },
+      lead: { name: '市应急管理局', email: 'yingji@leizhou.example' },
+      deliverableName: '评估报告',
+      deadline: '2022-10-11',
+      sentAt: at('2022-10-14T09:02:00+08:00'),
+      timeZone: ZONE,
+      notYetDue: [],
+      submitted: [],
+      waived: [],
+      alsoToOffice: true,
+      noun: '部门' as const,
+      basis: [],
+      issuer: '雷州市安全生产委员会办公室',
+    };
+    const extended = { on: '2022-10-10', to: '2022-10-12', reason: '假期' };
+    const returned = { on: '2022-10-11', to: '2022-10-12', reason: '缺少附件3' };
+    const letter = renderLeadDigest({
+      ...base,
+      late: [
+        { unitName: '市教育局', deadline: '2022-10-12', escalation: 'notice', extended, lateWorkingDays: 2 },
+        { unitName: '市民政局', deadline: '2022-10-13', escalation: 'circulate', returned, extended: { ...extended, on: '2022-10-12', to: '2022-10-13' }, lateWorkingDays: 1 },
+        { unitName: '雷州供电局', deadline: '2022-10-11', escalation: 'none', lateWorkingDays: 3 },
+      ],
+    });
+    expect(letter.text).toContain('　　1．市教育局：报送期限经批准延期至2022年10月12日，已逾期2个工作日，本办已发督办通知。\n');
+    expect(letter.text).toContain('　　2．市民政局：报送的材料已于2022年10月11日退回修改（退回原因：缺少附件3），后经批准延期至2022年10月13日，已逾期1个工作日，本办已予通报。\n');
+    expect(letter.text).toContain('　　3．雷州供电局：应于2022年10月11日前报送，已逾期3个工作日，本办尚未发函催报。\n');
+    expect(letter.text).toContain('　　请贵单位督促上述逾期部门立即报送。\n');
+    expect(letter.subject).toContain('（3个部门逾期未报送）');
   });
 
   it('words a list without a late unit as all in, and one without the office as its sole recipient', () => {

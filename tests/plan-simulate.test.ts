@@ -51,6 +51,10 @@ describe.each(TEST_DATABASES)('on %s', (kind) => {
       const assumptions = parseAssumptions(readFileSync(assumptionsFile, 'utf8'), assumptionsFile, def.timeZone);
       const planned = planCampaign(compiled, assumptions);
       const of = (unit: string) => planned.filter((p) => p.unit === unit).map((p) => `${p.action} ${p.at.slice(0, 10)}`);
+      // each lead department with departments gets its list of them the working day after their deadline, whoever submitted
+      expect(planned.filter((p) => p.action === 'lead-digest').map((p) => `${p.unit} ${p.at}`)).toEqual(
+        ['jiaotong', 'nongye', 'xiaofang', 'yingji', 'zhujian'].map((u) => `${u} 2022-10-12T09:00:00+08:00`),
+      );
       expect(of('jiaoyu')).toEqual(['reminder 2022-10-10', 'reminder 2022-10-11', 'urge 2022-10-12']);
       expect(of('gongxiao')).toEqual(['reminder 2022-10-10', 'reminder 2022-10-11', 'urge 2022-10-12']);
       // returned on 10-12 with a new deadline 10-14: reminders on 10-13 and 10-14, urge on 10-17 at 09:00, resubmitted 10:00
