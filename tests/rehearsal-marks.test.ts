@@ -65,15 +65,19 @@ describe('a rehearsal’s letters', () => {
     expect(() => withoutRehearsalMarks(mail)).toThrow(/not marked/);
   });
 
-  it('in `duban simulate` all say 演练: notices and the letters of an extension, a return and a waiver', async () => {
+  it('in `duban simulate` all say 演练: notices, the lead departments\' lists and the letters of an extension, a return and a waiver', async () => {
     const catcher: MailCatcher = await startMailCatcher();
     try {
       const { code, stdout, stderr } = await duban('simulate', LEIZHOU, '--assume', ASSUMPTIONS, '--smtp', catcher.smtpUrl, '--json');
       expect(code, stderr).toBe(0);
       const notices = stdout.trim().split('\n').map((l) => JSON.parse(l) as { action: string });
       const letters = catcher.messages();
-      const decisions = letters.filter((m) => m.headers['x-duban-key']?.includes('/message/')).map((m) => m.headers['x-duban-action']);
+      // the lead departments' lists are letters to a unit as well, and among the notices simulate reports
+      const decisions = letters
+        .filter((m) => m.headers['x-duban-key']?.includes('/message/') && m.headers['x-duban-action'] !== 'lead-digest')
+        .map((m) => m.headers['x-duban-action']);
       expect(decisions.sort()).toEqual(['extended', 'returned', 'waived']);
+      expect(letters.filter((m) => m.headers['x-duban-action'] === 'lead-digest')).toHaveLength(notices.filter((n) => n.action === 'lead-digest').length);
       // one e-mail per notice, except that the units of a day's 通报 share one letter
       const circulated = notices.filter((n) => n.action === 'circulate').length;
       const circulations = letters.filter((m) => m.headers['x-duban-action'] === 'circulate').length;
