@@ -15,6 +15,8 @@ it('replays every saved history without nondeterminism', async () => {
   // the lead departments' lists, patched 'lead-digests') adds two lead-digest workflows
   expect(files.length).toBeGreaterThanOrEqual(50);
   expect(files.filter((f) => f.startsWith('v4-circulation-'))).toHaveLength(2);
+  // the hazard chase (scripts/record-hazard-histories.ts): a holiday 时限 up the ladder, a 延期, 重新整改, 挂牌 to 摘牌
+  expect(files.filter((f) => f.startsWith('hazard-v1-'))).toHaveLength(4);
   expect(files.filter((f) => f.startsWith('v6-lead-digest-'))).toHaveLength(2);
   const histories = files.map((f) => ({
     workflowId: f,

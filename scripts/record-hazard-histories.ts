@@ -1,0 +1,84 @@
+// Records histories of the hazard chase (workflows/hazard.ts) into tests/histories/ (hazard-vN-*.binpb), for
+// tests/replay.test.ts, as scripts/record-histories.ts does for the obligations: `npx tsx scripts/record-hazard-histories.ts
+// v1`. Re-record only when a change is deliberately incompatible (and then version the workflow); keep the older sets.
+// The campaign is the one of tests/hazard-chase.test.ts, launched 2022-09-26: a hazard due on a holiday chased up the
+// whole ladder and edited on the way; one extended; one reported, failing its 验收 and passing the second; a 重大 one
+// listed, accepted and taken down.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import proto from '@temporalio/proto';
+import type { HazardEvent } from '../domain/hazards';
+import { parseInstant } from '../domain/zoned-time';
+import { type HazardDeps, actOnHazard, actOnHazardListing, listHazardForSupervision, reportHazard } from '../operations/hazards';
+import { startRehearsal } from '../rehearsal/rehearsal';
+import { hazardWorkflowId } from '../shared/hazard-contract';
+import { FILES, HAZARD_CAMPAIGN as C, HAZARD_CAMPAIGN_YAML, hazardFacts } from '../tests/support/hazard-campaign';
+
+const prefix = process.argv[2];
+if (!prefix || !/^v\d+$/.test(prefix)) throw new Error('usage: npx tsx scripts/record-hazard-histories.ts vN');
+const at = (iso: string) => parseInstant(iso, 'Asia/Shanghai')!;
+const file = join(mkdtempSync(join(tmpdir(), 'duban-hazard-histories-')), 'campaign.yaml');
+writeFileSync(file, HAZARD_CAMPAIGN_YAML);
+
+const r = await startRehearsal();
+try {
+  await r.launch(file, at('2022-09-26T10:00:00+08:00'));
+  const ops = async (when: string): Promise<HazardDeps> => {
+    await r.advanceTo(at(when));
+    return { db: r.db, client: r.env.client, taskQueue: r.taskQueue, now: () => at(when) - r.offsetMs() };
+  };
+  const act = async (hazardId: string, when: string, event: HazardEvent) =>
+    actOnHazard(await ops(when), { campaignId: C, hazardId, actor: 'recorder', role: 'leader', event });
+  const report = async (f: Parameters<typeof hazardFacts>[0]) =>
+    (await reportHazard(await ops('2022-09-26T10:30:00+08:00'), { campaignId: C, facts: hazardFacts(f), origin: 'console', actor: 'recorder' })).row.id;
+
+  const holiday = await report({ deadline: '2022-10-03' });
+  const extended = await report({ site: '新城某商场', townId: 'xincheng', departmentId: 'yingji' });
+  const reround = await report({ site: '新城某学校', townId: 'xincheng' });
+  const listed = await report({
+    site: '雷城某化工厂',
+    departmentId: 'yingji',
+    level: 'major',
+    basis: '《化工和危险化学品生产经营单位重大生产安全事故隐患判定标准》第十条',
+    deadline: '2022-10-20',
+  });
+  await act(listed, '2022-09-26T11:00:00+08:00', {
+    kind: 'plan',
+    plan: { measures: '增设自动化控制系统', responsibility: '李厂长', fundsWan: 120, deadline: '2022-10-20', contingency: '专人值守' },
+  });
+  await act(listed, '2022-09-26T11:05:00+08:00', { kind: 'start' });
+  await listHazardForSupervision(await ops('2022-09-27T10:00:00+08:00'), { campaignId: C, hazardId: listed, actor: 'recorder', role: 'leader', level: 'city', documentNumber: '雷安委办督〔2022〕3号' });
+  await act(reround, '2022-09-27T11:00:00+08:00', { kind: 'start' });
+  await act(reround, '2022-09-29T12:00:00+08:00', { kind: 'report_done', done: '更换老化线路', files: FILES });
+  await act(holiday, '2022-10-10T12:00:00+08:00', { kind: 'edit', changes: { description: '消防通道被车辆占用' } });
+  await act(extended, '2022-10-11T16:00:00+08:00', { kind: 'extend', to: '2022-10-20', reason: '需采购专用门禁设备', approvedBy: '安委办主任' });
+  await act(listed, '2022-10-12T15:00:00+08:00', { kind: 'report_done', done: '自动化控制系统已投用', files: FILES });
+  await act(reround, '2022-10-12T15:00:00+08:00', {
+    kind: 'accept',
+    by: '李验收',
+    on: '2022-10-12',
+    result: 'fail',
+    opinion: '配电箱未加锁',
+    files: FILES,
+    newDeadline: '2022-10-21',
+  });
+  await act(listed, '2022-10-19T15:00:00+08:00', { kind: 'accept', by: '陈验收', on: '2022-10-19', result: 'pass', files: FILES });
+  await actOnHazardListing(await ops('2022-10-20T10:00:00+08:00'), { campaignId: C, hazardId: listed, actor: 'recorder', role: 'leader', event: { kind: 'delist', approvedBy: '安委办主任' } });
+  await act(reround, '2022-10-25T12:00:00+08:00', { kind: 'report_done', done: '配电箱加锁', files: FILES });
+  await act(reround, '2022-10-26T10:00:00+08:00', { kind: 'accept', by: '李验收', on: '2022-10-26', result: 'pass', files: FILES });
+  await r.advanceTo(at('2022-11-10T00:00:00+08:00'));
+  const picks: [string, string][] = [
+    ['holiday', holiday],
+    ['extended', extended],
+    ['reround', reround],
+    ['listed', listed],
+  ];
+  for (const [name, id] of picks) {
+    const history = await r.env.client.workflow.getHandle(hazardWorkflowId(C, id)).fetchHistory();
+    writeFileSync(`tests/histories/hazard-${prefix}-${name}.binpb`, proto.temporal.api.history.v1.History.encode(history).finish());
+    console.log(`tests/histories/hazard-${prefix}-${name}.binpb: ${history.events?.length} events`);
+  }
+} finally {
+  await r.close();
+}
