@@ -48,6 +48,8 @@ const ACTIVITY_NAMES: Record<string, string> = {
   recordObligationAction: '登记操作',
   countObligations: '清点报送任务',
   startObligationWorkflows: '启动报送任务的工作流',
+  startLeadDigestWorkflows: '启动各牵头部门报送情况函的工作流',
+  sendLeadDigest: `发送${LEAD_DIGEST_NAME}`,
 };
 
 /** An operator's action, in one word: 报送 / 延期 / 退回 / 免报. */
