@@ -48,7 +48,18 @@ import {
   stateOfRow,
   transitionHazard,
 } from '../store/hazards';
+import type {
+  HazardDetail,
+  HazardFigures,
+  HazardFilters,
+  HazardPage,
+  HazardStatistics,
+  HazardSummary,
+  ImportResult,
+} from '../shared/hazard-api';
 import { chaseHazard, chaseHazards } from './hazard-chase';
+
+export type { HazardDetail, HazardFigures, HazardFilters, HazardPage, HazardStatistics, HazardSummary, ImportResult };
 
 export interface HazardDeps {
   db: Db;
@@ -99,16 +110,6 @@ async function chase(deps: HazardDeps, campaignId: string, hazardId: string): Pr
 }
 
 // ───────────────────────────── import, report, export ─────────────────────────────
-
-export interface ImportResult {
-  campaignId: string;
-  /** Rows read from the sheet. */
-  rows: number;
-  /** The 序号 of the hazards added. */
-  created: string[];
-  /** The 序号 of rows already in the ledger (the same 序号 and the same hazard): left as they are. */
-  unchanged: string[];
-}
 
 /**
  * Imports a ledger (.xlsx) into a launched campaign. Every row is checked (facts, units) and matched against the
@@ -193,19 +194,6 @@ export async function reportHazard(deps: HazardDeps, args: { campaignId: string;
   return loadHazard(deps.db, args.campaignId, id);
 }
 
-export interface HazardFilters {
-  townId?: string;
-  departmentId?: string;
-  level?: HazardLevel;
-  status?: HazardStatus[];
-  /** Past its 整改时限 and not yet reported done. */
-  overdue?: boolean;
-  /** Under 挂牌督办 now. */
-  listed?: boolean;
-  /** Text in the site or the description. */
-  text?: string;
-}
-
 /** Checks filters from outside (CLI, API): names what is wrong. */
 export function checkFilters(f: HazardFilters, units?: readonly Unit[]): void {
   if (f.level !== undefined && !HAZARD_LEVELS.includes(f.level)) throw new DubanError('INVALID_ARGUMENT', `隐患等级应为 general（一般）或 major（重大），实际为“${f.level}”`);
@@ -235,29 +223,6 @@ function whereOf(c: HazardCampaign, f: HazardFilters) {
   if (f.listed) and.push({ listingStatus: 'listed' });
   if (f.text) and.push({ OR: [{ site: { contains: f.text } }, { description: { contains: f.text } }] });
   return { AND: and };
-}
-
-/** One hazard as the list shows it. */
-export interface HazardSummary {
-  id: string;
-  serial: number;
-  site: string;
-  townId: string;
-  townName: string;
-  departmentId: string;
-  departmentName: string;
-  description: string;
-  level: HazardLevel;
-  status: HazardStatus;
-  foundOn: CivilDate;
-  deadline: CivilDate;
-  originalDeadline: CivilDate;
-  responsible: string;
-  overdueWorkingDays: number;
-  reportedOn: CivilDate | null;
-  closedOn: CivilDate | null;
-  listing: { status: string; level: string } | null;
-  version: number;
 }
 
 function overdueOfRow(c: HazardCampaign, row: Pick<HazardRow, 'status' | 'deadline' | 'lateWorkingDays'>, on: CivilDate = today(c)): number {
@@ -290,18 +255,6 @@ function summaryOf(c: HazardCampaign, row: HazardRow): HazardSummary {
   };
 }
 
-export interface HazardPage {
-  campaignId: string;
-  title: string;
-  today: CivilDate;
-  total: number;
-  page: number;
-  pageSize: number;
-  /** How many of the filtered hazards are in each status. */
-  byStatus: Record<HazardStatus, number>;
-  items: HazardSummary[];
-}
-
 /** The ledger, filtered, a page at a time, by 序号. */
 export async function hazardList(deps: HazardDeps, args: { campaignId: string; filters?: HazardFilters; page?: number; pageSize?: number }): Promise<HazardPage> {
   const c = await hazardCampaign(deps, args.campaignId);
@@ -318,14 +271,6 @@ export async function hazardList(deps: HazardDeps, args: { campaignId: string; f
   const byStatus = Object.fromEntries(HAZARD_STATUSES.map((s) => [s, 0])) as Record<HazardStatus, number>;
   for (const g of grouped) byStatus[g.status as HazardStatus] = g._count._all;
   return { campaignId: c.campaignId, title: c.title, today: today(c), total, page, pageSize, byStatus, items: rows.map((r) => summaryOf(c, r)) };
-}
-
-export interface HazardDetail {
-  summary: HazardSummary;
-  state: HazardState;
-  listings: HazardListing[];
-  acceptanceDue: CivilDate | null;
-  history: { seq: number; at: string; actor: string; kind: string; summary: string; listingId: string | null }[];
 }
 
 export async function hazardDetail(deps: HazardDeps, args: { campaignId: string; hazardId: string }): Promise<HazardDetail> {
@@ -457,56 +402,6 @@ export async function actOnHazardListing(deps: HazardDeps, args: HazardChangeArg
 }
 
 // ───────────────────────────── statistics ─────────────────────────────
-
-export interface HazardFigures {
-  /** 发现隐患: found in the period, not 撤销. */
-  found: number;
-  /** 已整改: 已销号. */
-  rectified: number;
-  /** 未整改: found − rectified. */
-  notRectified: number;
-  /** 超期: past the 整改时限 in working days (still open, or reported done late). */
-  overdue: number;
-  /** 整改率: rectified / found; null when nothing was found. */
-  rectificationRate: number | null;
-  /** 应按期整改: the 时限 has come (on or before the statistics date) or already 销号. */
-  due: number;
-  /** 按期整改: 销号 with 整改完成 reported by the 时限. */
-  onTime: number;
-  /** 按期整改率: onTime / due; null when nothing is due. */
-  onTimeRate: number | null;
-  /** 重大隐患, of them 销号, and 销号率. */
-  major: number;
-  majorClosed: number;
-  majorClosureRate: number | null;
-  /** 挂牌督办: hazards ever listed, and listed now. */
-  listed: number;
-  listedNow: number;
-}
-
-export interface HazardStatsRow extends HazardFigures {
-  unitId: string;
-  unitName: string;
-}
-
-export interface HazardStatistics {
-  campaignId: string;
-  title: string;
-  officeName: string;
-  /** 2022-10 | 2022Q4 | null (all hazards). */
-  period: string | null;
-  /** 2022年10月, 2022年第四季度, 全部 */
-  periodLabel: string;
-  from: CivilDate | null;
-  to: CivilDate | null;
-  /** The day the figures are as of. */
-  asOf: CivilDate;
-  byTown: HazardStatsRow[];
-  byDepartment: HazardStatsRow[];
-  total: HazardFigures;
-  /** Set when the period is closed: the figures are those recorded then. */
-  closed: { at: string; by: string } | null;
-}
 
 const QUARTERS = ['一', '二', '三', '四'];
 

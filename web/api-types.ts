@@ -18,6 +18,9 @@ export type {
   TimelineItem,
 } from '../shared/console';
 
+/** The hazard ledger's answers and request bodies (shared/hazard-api.ts). */
+export type * from '../shared/hazard-api';
+
 export type Role = 'clerk' | 'leader' | 'admin';
 export type BoardStatusFilter = 'open' | 'due_soon' | 'overdue' | 'submitted' | 'extended' | 'returned' | 'waived';
 

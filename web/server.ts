@@ -12,6 +12,7 @@ import { SESSION_COOKIE, registerAuth } from './auth';
 import { registerConsoleRoutes } from './console-routes';
 import type { ConsoleDeps } from './deps';
 import { errorHandler } from './errors';
+import { registerHazardRoutes } from './hazard-routes';
 import { registerPortalRoutes } from './portal-routes';
 
 const loginBody = z.object({ name: z.string().max(64), password: z.string().max(256) });
@@ -56,6 +57,7 @@ export async function createConsoleServer(deps: ConsoleDeps): Promise<FastifyIns
 
   registerConsoleRoutes(app, deps);
   registerPortalRoutes(app, deps);
+  registerHazardRoutes(app, deps);
 
   const index = deps.uiDir ? join(deps.uiDir, 'index.html') : undefined;
   if (deps.uiDir && index && existsSync(index)) {

@@ -1,0 +1,223 @@
+// What the hazard ledger's operations answer (operations/hazards.ts) and the HTTP API hands on unchanged
+// (web/api-types.ts re-exports these for ui/), and the bodies the API takes. Types only.
+import type { CivilDate } from '../domain/calendar';
+import type {
+  FileRef,
+  HazardFacts,
+  HazardLevel,
+  HazardListing,
+  HazardSource,
+  HazardState,
+  HazardStatus,
+  ListingLevel,
+} from '../domain/hazards';
+
+export type { FileRef, HazardFacts, HazardLevel, HazardListing, HazardSource, HazardState, HazardStatus, ListingLevel };
+
+/** The answer to an import. */
+export interface ImportResult {
+  campaignId: string;
+  /** Rows read from the sheet. */
+  rows: number;
+  /** The 序号 of the hazards added. */
+  created: string[];
+  /** The 序号 of rows already in the ledger (the same 序号 and the same hazard): left as they are. */
+  unchanged: string[];
+}
+
+export interface HazardFilters {
+  townId?: string;
+  departmentId?: string;
+  level?: HazardLevel;
+  status?: HazardStatus[];
+  /** Past its 整改时限 and not yet reported done. */
+  overdue?: boolean;
+  /** Under 挂牌督办 now. */
+  listed?: boolean;
+  /** Text in the site or the description. */
+  text?: string;
+}
+
+/** One hazard as the list shows it. */
+export interface HazardSummary {
+  id: string;
+  serial: number;
+  site: string;
+  townId: string;
+  townName: string;
+  departmentId: string;
+  departmentName: string;
+  description: string;
+  level: HazardLevel;
+  status: HazardStatus;
+  foundOn: CivilDate;
+  deadline: CivilDate;
+  originalDeadline: CivilDate;
+  responsible: string;
+  overdueWorkingDays: number;
+  reportedOn: CivilDate | null;
+  closedOn: CivilDate | null;
+  listing: { status: string; level: string } | null;
+  version: number;
+}
+
+export interface HazardPage {
+  campaignId: string;
+  title: string;
+  today: CivilDate;
+  total: number;
+  page: number;
+  pageSize: number;
+  /** How many of the filtered hazards are in each status. */
+  byStatus: Record<HazardStatus, number>;
+  items: HazardSummary[];
+}
+
+export interface HazardDetail {
+  summary: HazardSummary;
+  state: HazardState;
+  listings: HazardListing[];
+  acceptanceDue: CivilDate | null;
+  history: { seq: number; at: string; actor: string; kind: string; summary: string; listingId: string | null }[];
+}
+
+export interface HazardFigures {
+  /** 发现隐患: found in the period, not 撤销. */
+  found: number;
+  /** 已整改: 已销号. */
+  rectified: number;
+  /** 未整改: found − rectified. */
+  notRectified: number;
+  /** 超期: past the 整改时限 in working days (still open, or reported done late). */
+  overdue: number;
+  /** 整改率: rectified / found; null when nothing was found. */
+  rectificationRate: number | null;
+  /** 应按期整改: the 时限 has come (on or before the statistics date) or already 销号. */
+  due: number;
+  /** 按期整改: 销号 with 整改完成 reported by the 时限. */
+  onTime: number;
+  /** 按期整改率: onTime / due; null when nothing is due. */
+  onTimeRate: number | null;
+  /** 重大隐患, of them 销号, and 销号率. */
+  major: number;
+  majorClosed: number;
+  majorClosureRate: number | null;
+  /** 挂牌督办: hazards ever listed, and listed now. */
+  listed: number;
+  listedNow: number;
+}
+
+export interface HazardStatsRow extends HazardFigures {
+  unitId: string;
+  unitName: string;
+}
+
+export interface HazardStatistics {
+  campaignId: string;
+  title: string;
+  officeName: string;
+  /** 2022-10 | 2022Q4 | null (all hazards). */
+  period: string | null;
+  /** 2022年10月, 2022年第四季度, 全部 */
+  periodLabel: string;
+  from: CivilDate | null;
+  to: CivilDate | null;
+  /** The day the figures are as of. */
+  asOf: CivilDate;
+  byTown: HazardStatsRow[];
+  byDepartment: HazardStatsRow[];
+  total: HazardFigures;
+  /** Set when the period is closed: the figures are those recorded then. */
+  closed: { at: string; by: string } | null;
+}
+
+// ───────────────────────────── request bodies (docs/api.md) ─────────────────────────────
+
+/** POST …/hazards (console 登记, portal 上报): the facts; 判定依据 and 整改资金 may be left out for a 一般 hazard. */
+export type NewHazardBody = Omit<HazardFacts, 'basis' | 'fundsWan'> & { basis?: string; fundsWan?: number };
+
+/** Every change may carry the version the operator saw: refused with HAZARD_CONFLICT (409) when it has changed since. */
+export interface VersionedBody {
+  version?: number;
+}
+
+/** …/plan, multipart: these as text fields, the plan's documents as file parts. */
+export interface PlanFields extends VersionedBody {
+  measures: string;
+  responsibility: string;
+  fundsWan: number;
+  deadline: CivilDate;
+  contingency: string;
+}
+
+/** …/done, multipart: the text as a field, at least one file part (photos before/after, documents). */
+export interface DoneFields extends VersionedBody {
+  done: string;
+}
+
+/** …/accept, multipart: at least one file part (验收记录). `on` defaults to today; fail needs opinion and newDeadline. */
+export interface AcceptFields extends VersionedBody {
+  by: string;
+  on?: CivilDate;
+  result: 'pass' | 'fail';
+  opinion?: string;
+  newDeadline?: CivilDate;
+}
+
+export interface ExtendBody extends VersionedBody {
+  to: CivilDate;
+  reason: string;
+}
+
+export interface CancelBody extends VersionedBody {
+  reason: string;
+}
+
+export interface EditBody extends VersionedBody {
+  changes: { description?: string; measures?: string; site?: string; responsible?: string; fundsWan?: number };
+}
+
+export interface ListBody extends VersionedBody {
+  level: ListingLevel;
+  documentNumber: string;
+  listedOn?: CivilDate;
+}
+
+export interface SignBody extends VersionedBody {
+  /** Console only: the unit that signed (the portal signs for its own unit). */
+  unitId?: string;
+  by: string;
+}
+
+export interface AnnounceBody extends VersionedBody {
+  on: CivilDate;
+}
+
+export interface ListingExtensionBody extends VersionedBody {
+  to: CivilDate;
+  reason: string;
+  by: string;
+}
+
+export interface DecideListingExtensionBody extends VersionedBody {
+  approved: boolean;
+  reason: string;
+}
+
+export interface DelistBody extends VersionedBody {
+  documentNumber?: string;
+  opinion?: string;
+}
+
+export interface RevokeBody extends VersionedBody {
+  reason: string;
+}
+
+export interface ClosePeriodBody {
+  period: string;
+}
+
+/** The portal's list: the unit's own hazards (as 属地 or as 行业主管部门). */
+export interface PortalHazards extends HazardPage {
+  unit: { id: string; name: string; type: string };
+}
