@@ -50,7 +50,7 @@ export interface LeadDigestFacts {
 
 const NUMERALS = ['一', '二', '三', '四'];
 
-/** 本办已发提醒敦促函 — the office's last step for the unit, in the office's own voice. */
+/** 已发提醒敦促函 — the issuer's last step for the unit (after 本办 or the like). */
 function stepWords(step: EscalationStep | 'none'): string {
   if (step === 'none') return '尚未发函催报';
   if (step === 'circulate') return '已予通报';
@@ -74,6 +74,13 @@ function clockWords(instant: number, timeZone: string): string {
   return `${h}时${m ? `${m}分` : ''}`;
 }
 
+/** How the issuer names itself: 本办 for an office (办公室), 本局 for a bureau, else 本单位. */
+function selfName(issuer: string): string {
+  if (/办(公室)?$/.test(issuer)) return '本办';
+  if (issuer.endsWith('局')) return '本局';
+  return '本单位';
+}
+
 export function renderLeadDigest(f: LeadDigestFacts): RenderedNotice {
   const today = civilDateOf(f.sentAt, f.timeZone);
   const item = `《${f.deliverableName}》`;
@@ -88,7 +95,8 @@ export function renderLeadDigest(f: LeadDigestFacts): RenderedNotice {
   const heading = (words: string) => `${NUMERALS[section++]}、${words}`;
   if (f.late.length) {
     body.push(heading(`逾期未报送（${f.late.length}个）：`));
-    f.late.forEach((u, i) => body.push(`${i + 1}．${u.unitName}：${owedWords(u)}，已逾期${u.lateWorkingDays}个工作日，本办${stepWords(u.escalation)}。`));
+    const we = selfName(f.issuer);
+    f.late.forEach((u, i) => body.push(`${i + 1}．${u.unitName}：${owedWords(u)}，已逾期${u.lateWorkingDays}个工作日，${we}${stepWords(u.escalation)}。`));
   }
   if (f.notYetDue.length) body.push(heading(`尚未报送、未到期（${f.notYetDue.length}个）：${f.notYetDue.map((u) => `${u.unitName}（${owedWords(u)}）`).join('；')}。`));
   if (f.submitted.length) body.push(heading(`已报送（${f.submitted.length}个）：${f.submitted.join('、')}。`));

@@ -352,6 +352,9 @@ describe('the lists of a campaign', () => {
     expect(letter.text).toContain('　　3．雷州供电局：应于2022年10月11日前报送，已逾期3个工作日，本办尚未发函催报。\n');
     expect(letter.text).toContain('　　请贵单位督促上述逾期部门立即报送。\n');
     expect(letter.subject).toContain('（3个部门逾期未报送）');
+    // a bureau signing names itself so
+    const bureau = renderLeadDigest({ ...base, issuer: '洮南市民政局', late: [{ unitName: '福利中心', deadline: '2022-10-11', escalation: 'urge', lateWorkingDays: 1 }] });
+    expect(bureau.text).toContain('　　1．福利中心：应于2022年10月11日前报送，已逾期1个工作日，本局已发提醒敦促函。\n');
   });
 
   it('words a list without a late unit as all in, and one without the office as its sole recipient', () => {
