@@ -38,7 +38,7 @@ export function hazardQueryString(q: HazardQuery): string {
   return s ? `?${s}` : '';
 }
 
-/** The filters as the API's query string (GET …/hazards, …/hazards/export.xlsx): with `?`, or empty. */
+/** The filters as the API's query string (GET …/hazards, …/hazards.xlsx): with `?`, or empty. */
 export function hazardApiQuery(q: HazardQuery, paged = true): string {
   const p = new URLSearchParams();
   if (q.town) p.set('town', q.town);
@@ -47,7 +47,7 @@ export function hazardApiQuery(q: HazardQuery, paged = true): string {
   if (q.status) p.set('status', q.status);
   if (q.overdue) p.set('overdue', 'true');
   if (q.listed) p.set('listed', 'true');
-  if (q.q) p.set('q', q.q);
+  if (q.q) p.set('text', q.q);
   if (paged) {
     p.set('page', String(q.page));
     p.set('pageSize', String(q.pageSize));

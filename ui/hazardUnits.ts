@@ -13,7 +13,7 @@ export function useHazardUnits(campaignId: string): HazardUnits {
   const [units, setUnits] = useState<HazardUnits>({ towns: [], departments: [] });
   useEffect(() => {
     let live = true;
-    api<HazardStatistics>(`/api/campaigns/${enc(campaignId)}/hazards/statistics`).then(
+    api<HazardStatistics>(`/api/campaigns/${enc(campaignId)}/hazard-statistics`).then(
       (s) => {
         if (!live) return;
         const option = (r: { unitId: string; unitName: string }) => ({ id: r.unitId, name: r.unitName });

@@ -92,7 +92,6 @@ const FIELDS: Record<HazardActionKind, Field[]> = {
   extend: [
     { name: 'to', label: '新的整改时限', type: 'date', required: true },
     { name: 'reason', label: '延期理由', type: 'textarea', required: true },
-    { name: 'approvedBy', label: '批准人', type: 'text', required: true },
   ],
   cancel: [{ name: 'reason', label: '撤销理由', type: 'textarea', required: true, extra: '如：经核实不属于隐患、重复登记' }],
   list: [
@@ -121,7 +120,6 @@ const FIELDS: Record<HazardActionKind, Field[]> = {
     { name: 'reason', label: '意见', type: 'textarea', required: true },
   ],
   delist: [
-    { name: 'approvedBy', label: '批准人', type: 'text', required: true },
     { name: 'documentNumber', label: '摘牌文号（可选）', type: 'text' },
     { name: 'opinion', label: '意见（可选）', type: 'textarea' },
   ],
@@ -184,7 +182,7 @@ export function HazardActionModal({
       setError(`请选择${fileField.label.replace(/（.*$/, '')}`);
       return;
     }
-    const body: Record<string, string> = {};
+    const body: Record<string, string | boolean> = {};
     for (const f of fields) {
       const value = v[f.name];
       if (value === undefined || value === null || value === '') continue;
@@ -192,6 +190,7 @@ export function HazardActionModal({
       else if (typeof value === 'string') body[f.name] = value.trim();
       else body[f.name] = String(value);
     }
+    if (kind === 'decide-extension') body.approved = v.approved === 'true';
     if (kind === 'accept' && v.result === 'fail' && v.newDeadline) body.newDeadline = (v.newDeadline as Dayjs).format('YYYY-MM-DD');
     setBusy(true);
     setError(null);
@@ -199,7 +198,7 @@ export function HazardActionModal({
       let r: HazardDetail | undefined;
       if (fileField) {
         const form = new FormData();
-        for (const [k, value] of Object.entries(body)) form.append(k, value);
+        for (const [k, value] of Object.entries(body)) form.append(k, String(value));
         for (const f of files) form.append('files', f);
         r = await api<HazardDetail>(spec.path, { form });
       } else r = await api<HazardDetail>(spec.path, { json: body });

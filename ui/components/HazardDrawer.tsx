@@ -12,16 +12,20 @@ import { useSession } from '../session';
 import { HAZARD_ACTION_DONE, HazardActionModal, type HazardActionKind, type HazardActionSpec } from './HazardActionModal';
 import { HazardLevelTag, HazardStatusTag } from './HazardTags';
 
+/** Where an action posts, when not under its own name (the 挂牌督办's act on the hazard's open listing). */
+const API_PATH: Partial<Record<HazardActionKind, string>> = { 'report-done': 'done' };
+
 /** Actions only a leader or an admin may take (the API refuses them to a clerk). */
 const LEADER_ONLY: ReadonlySet<HazardActionKind> = new Set(['extend', 'delist', 'decide-extension']);
 
-export function EvidenceFiles({ files, testId }: { files: FileRef[] | undefined; testId?: string }) {
+/** Evidence files as download links: the console's `/api/files/:sha256`, or the portal's own path given by `href`. */
+export function EvidenceFiles({ files, testId, href }: { files: FileRef[] | undefined; testId?: string; href?: (f: FileRef) => string }) {
   if (!files?.length) return null;
   return (
     <div data-testid={testId}>
       {files.map((f) => (
         <div key={f.sha256 + f.name}>
-          <a href={`/api/files/${encodeURIComponent(f.sha256)}`} download={f.name} data-testid="evidence-file">
+          <a href={href ? href(f) : `/api/files/${encodeURIComponent(f.sha256)}`} download={f.name} data-testid="evidence-file">
             <FileOutlined /> {f.name}
           </a>
         </div>
@@ -87,7 +91,7 @@ export function HazardDrawer({
     path &&
     setAction({
       kind,
-      path: listing ? `${path}/listings/${enc(listing.id)}/${kind}` : `${path}/${kind}`,
+      path: listing ? `${path}/listing/${kind}` : `${path}/${API_PATH[kind] ?? kind}`,
       subject: `${subject}：${s?.description ?? ''}`,
       ...extra,
     });
@@ -130,7 +134,7 @@ export function HazardDrawer({
         button('start', '开始整改', status === 'pending', {}, { primary: !major || !!st.plan }),
         button('report-done', '整改完成', status === 'rectifying', {}, { primary: true }),
         button('accept', '验收', status === 'awaiting_acceptance', { defaults: { on: today ?? '' } }, { primary: true }),
-        button('extend', '延期', open, { defaults: { approvedBy: me } }),
+        button('extend', '延期', open, { note: `延期经批准后整改时限才改变；批准人记为${me}。` }),
         button('list', '挂牌督办', open && major && !openListing, { defaults: { level: 'county' } }),
         button('cancel', '撤销', status !== 'closed' && status !== 'cancelled', {}, { danger: true }),
       ].filter(Boolean)
@@ -289,7 +293,7 @@ export function HazardDrawer({
                         ? [
                             button('announce', '记录公告', !l.announcedOn, { defaults: { on: today ?? '' } }, { listing: l }),
                             button('decide-extension', '决定延期申请', l.extensionRequests.some((r) => !r.decision), {}, { listing: l }),
-                            button('delist', '摘牌', status === 'closed', { defaults: { approvedBy: me } }, { primary: true, listing: l }),
+                            button('delist', '摘牌', status === 'closed', { note: `摘牌须经安委办批准；批准人记为${me}。` }, { primary: true, listing: l }),
                             button('revoke', '撤销挂牌', true, {}, { danger: true, listing: l }),
                           ].filter(Boolean)
                         : []

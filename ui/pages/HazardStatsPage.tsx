@@ -81,7 +81,7 @@ export function HazardStatsPage({ campaignId }: { campaignId: string }) {
   const load = useCallback(async () => {
     setLoading(true);
     try {
-      setStats(await api<HazardStatistics>(`/api/campaigns/${enc(campaignId)}/hazards/statistics${qs}`));
+      setStats(await api<HazardStatistics>(`/api/campaigns/${enc(campaignId)}/hazard-statistics${qs}`));
       setError(null);
     } catch (err) {
       setError(errorMessage(err));
@@ -98,7 +98,7 @@ export function HazardStatsPage({ campaignId }: { campaignId: string }) {
 
   const exportXlsx = async () => {
     try {
-      await download(`/api/campaigns/${enc(campaignId)}/hazards/statistics.xlsx${qs}`, `${stats?.title ?? campaignId}隐患整改统计.xlsx`);
+      await download(`/api/campaigns/${enc(campaignId)}/hazard-statistics.xlsx${qs}`, `${stats?.title ?? campaignId}隐患整改统计.xlsx`);
     } catch (err) {
       message.error(errorMessage(err));
     }
@@ -109,7 +109,7 @@ export function HazardStatsPage({ campaignId }: { campaignId: string }) {
     if (!period) return;
     setClosing(true);
     try {
-      setStats(await api<HazardStatistics>(`/api/campaigns/${enc(campaignId)}/hazards/statistics/close`, { json: { period } }));
+      setStats(await api<HazardStatistics>(`/api/campaigns/${enc(campaignId)}/hazard-statistics/close`, { json: { period } }));
       message.success('已关账：此期间的统计数不再变化');
     } catch (err) {
       message.error(errorMessage(err));

@@ -60,7 +60,7 @@ export function HazardsPage({ campaignId, open }: { campaignId: string; open: st
   const exportXlsx = async () => {
     setExporting(true);
     try {
-      await download(`/api/campaigns/${enc(campaignId)}/hazards/export.xlsx${hazardApiQuery(query, false)}`, `${ledger?.title ?? campaignId}隐患整改台账.xlsx`);
+      await download(`/api/campaigns/${enc(campaignId)}/hazards.xlsx${hazardApiQuery(query, false)}`, `${ledger?.title ?? campaignId}隐患整改台账.xlsx`);
     } catch (err) {
       message.error(errorMessage(err));
     } finally {

@@ -1,5 +1,6 @@
 // The units' portal (/u/:token): no login and no console chrome. The unit sees what it owes, uploads its files and
-// asks for more time. A bad or expired link shows one full page and nothing else.
+// asks for more time, and works the hazards it answers for (components/PortalHazards.tsx). A bad or expired link
+// shows one full page and nothing else.
 import { CheckCircleOutlined, ClockCircleOutlined, FileOutlined } from '@ant-design/icons';
 import { Alert, App, Button, Card, DatePicker, Descriptions, Form, Input, Layout, Result, Space, Spin, Tag, Typography } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
@@ -7,6 +8,8 @@ import { useCallback, useEffect, useState } from 'react';
 import type { PortalObligation, PortalView } from '../../web/api-types';
 import { api, ApiFailure, errorMessage, formOf } from '../api';
 import { FilePicker, UPLOAD_ACCEPT } from '../components/FilePicker';
+import { PORTAL_HAZARD_PAGE, PortalHazards } from '../components/PortalHazards';
+import type { PortalHazards as PortalHazardsView } from '../hazardTypes';
 import { REQUEST_STATUS_LABEL, formatInstant } from '../labels';
 import { enc } from '../router';
 
@@ -14,6 +17,9 @@ export function PortalPage({ token }: { token: string }) {
   const [view, setView] = useState<PortalView | null>(null);
   const [fatal, setFatal] = useState<{ status: number; message: string } | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [hazards, setHazards] = useState<PortalHazardsView | null>(null);
+  const [hazardsError, setHazardsError] = useState<string | null>(null);
+  const [hazardPage, setHazardPage] = useState(1);
 
   const load = useCallback(async () => {
     try {
@@ -23,7 +29,14 @@ export function PortalPage({ token }: { token: string }) {
       if (err instanceof ApiFailure && (err.status === 401 || err.status === 410 || err.status === 404)) setFatal({ status: err.status, message: err.message });
       else setError(errorMessage(err));
     }
-  }, [token]);
+    try {
+      setHazards(await api<PortalHazardsView>(`/api/portal/${enc(token)}/hazards?page=${hazardPage}&pageSize=${PORTAL_HAZARD_PAGE}`, { portal: true }));
+      setHazardsError(null);
+    } catch (err) {
+      // a bad link is said once, by the page above
+      setHazardsError(errorMessage(err));
+    }
+  }, [token, hazardPage]);
 
   useEffect(() => {
     void load();
@@ -92,6 +105,8 @@ export function PortalPage({ token }: { token: string }) {
                 ))}
                 {view.obligations.length === 0 && <Card>本单位在此行动中没有需要报送的事项。</Card>}
               </Space>
+              {hazardsError && <Alert type="error" showIcon title={`隐患整改：${hazardsError}`} style={{ marginTop: 16 }} data-testid="portal-hazards-error" />}
+              {hazards && <PortalHazards token={token} view={hazards} onPage={setHazardPage} onChanged={() => void load()} />}
             </>
           )}
         </div>
