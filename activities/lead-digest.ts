@@ -107,7 +107,9 @@ export function createLeadDigestActivities(deps: LeadDigestDeps) {
     if (!lead) throw new DubanError('UNKNOWN_UNIT', `campaign ${campaignId} has no unit ${JSON.stringify(leadId)}`);
     const deliverable = settings.deliverables[deliverableId];
     if (!deliverable) throw new DubanError('UNKNOWN_DELIVERABLE', `campaign ${campaignId} has no deliverable ${JSON.stringify(deliverableId)}`);
-    const rows = await db.obligation.findMany({ where: { campaignId, deliverableId }, orderBy: { unitId: 'asc' } });
+    // only the units reporting to this lead department, and its own row: a campaign's lists all go at one instant
+    const candidates = [...loaded.reportsTo].filter(([, leads]) => leads.includes(leadId)).map(([id]) => id);
+    const rows = await db.obligation.findMany({ where: { campaignId, deliverableId, unitId: { in: [...candidates, leadId] } }, orderBy: { unitId: 'asc' } });
     const obligations = rows.map((o) => ({ unitId: o.unitId, deliverableId: o.deliverableId, due: o.originalDue }));
     const digest = leadDigests(digestCampaign(loaded, obligations, Number.NEGATIVE_INFINITY)).find((d) => d.leadId === leadId && d.deadline === deadline);
     if (!digest) throw new DubanError('UNKNOWN_OBLIGATION', `no unit of ${campaignId} owes ${deliverableId} to ${leadId} by ${deadline}`);
