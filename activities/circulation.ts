@@ -3,7 +3,7 @@
 // Circulation table; then each listed obligation's record as a sent 通报 leaves it).
 import { Context } from '@temporalio/activity';
 import { type Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import { ApplicationFailure, WorkflowIdReusePolicy } from '@temporalio/common';
+import { WorkflowIdReusePolicy } from '@temporalio/common';
 import { createHash } from 'node:crypto';
 import { DubanError } from '../domain/errors';
 import { needsSignOff, noticeDecision, noticeSchedule, workingDaysLate } from '../domain/policy';
@@ -26,22 +26,20 @@ import {
 } from '../shared/contract';
 import { type CachedCampaign, campaignCache, lettersOf, scheduleContext } from '../store/campaigns';
 import {
-  type HeldCirculationClaim,
+  CIRCULATIONS,
   type ListedObligation,
-  claimCirculation,
-  commitCirculationRecord,
+  circulationRequest,
   decideCirculationSignOff,
   findSentCirculation,
   holdCirculationForSignOff,
   prepareCirculationRecord,
   recordCirculationOutcome,
-  releaseCirculation,
-  renewCirculationClaim,
 } from '../store/circulations';
 import type { Db } from '../store/db';
-import { ClaimHeldError, NOTICE_LEASE, type NoticeLease, letterHistory } from '../store/notices';
+import { NOTICE_LEASE, type NoticeLease, letterHistory } from '../store/notices';
 import { obligationRecord } from '../store/obligations';
 import { circulationWorkflow } from '../workflows/circulation';
+import { deliverOnce, mailLetter } from './deliver';
 
 export interface CirculationDeps {
   db: Db;
@@ -187,66 +185,30 @@ export function createCirculationActivities(deps: CirculationDeps) {
     const word = await wording(loaded, input, late, sendingAt);
     let worded: RenderedNotice | undefined;
     const messageId = `<${createHash('sha256').update(key).digest('hex').slice(0, 32)}@duban>`;
-    let held: HeldCirculationClaim | 'already-sent';
-    try {
-      held = await claimCirculation(
-        db,
-        {
-          circulationKey: key,
-          campaignId,
-          scheduledAt: new Date(at),
-          letter: (documentNumber) => {
-            const r = (worded = word(documentNumber));
-            return { to: r.to, cc: r.cc, subject: r.subject, text: r.text, messageId, listed: late.map((l) => l.listed) };
-          },
-          ...(word.documents ? { numbering: word.documents, formatNumber: formatDocumentNumber } : {}),
+    const from = deps.mailFrom ?? `"${campaign.officeName}" <${campaign.officeEmail}>`;
+    const delivered = await deliverOnce({
+      db,
+      lease,
+      table: CIRCULATIONS,
+      request: circulationRequest({
+        circulationKey: key,
+        campaignId,
+        scheduledAt: new Date(at),
+        letter: (documentNumber) => {
+          const r = (worded = word(documentNumber));
+          return { to: r.to, cc: r.cc, subject: r.subject, text: r.text, messageId, listed: late.map((l) => l.listed) };
         },
-        lease,
-      );
-    } catch (err) {
-      if (!(err instanceof ClaimHeldError)) throw err;
-      throw ApplicationFailure.create({ type: 'NOTICE_CLAIMED', message: err.message, nextRetryDelay: Math.max(1_000, err.until.getTime() - Date.now() + 500) });
-    }
-    if (held === 'already-sent') return (await done())!;
-    const { claim } = held;
-    let record;
-    let attachments;
-    try {
-      record = prepareCirculationRecord(db, { ...claim, sentAt: new Date(sendingAt) }, timeZone, reasonSuffix(at, timeZone, claim.letter.listed.length));
-      attachments = [{ filename: docxName(worded!.letter.title), content: await officialLetterDocx(worded!.letter) }];
-    } catch (err) {
-      await releaseCirculation(db, held.held);
-      throw err;
-    }
-
-    const activity = Context.current();
-    activity.heartbeat();
-    const keepAlive = setInterval(() => {
-      activity.heartbeat();
-      renewCirculationClaim(db, held.held, lease).then(
-        (renewed) => renewed || activity.log.warn(`the claim of ${key} is no longer this attempt's`),
-        (err: unknown) => activity.log.warn(`could not renew the claim of ${key}: ${String(err)}`),
-      );
-    }, lease.renewMs);
-    try {
-      await mailer.send({
-        from: deps.mailFrom ?? `"${campaign.officeName}" <${campaign.officeEmail}>`,
-        to: claim.letter.to,
-        cc: claim.letter.cc,
-        subject: claim.letter.subject,
-        text: claim.letter.text,
-        messageId,
-        headers: { 'X-Duban-Key': key, 'X-Duban-Action': 'circulate' },
-        attachments,
-      });
-    } catch (err) {
-      await releaseCirculation(db, held.held);
-      throw err;
-    } finally {
-      clearInterval(keepAlive);
-    }
-    await commitCirculationRecord(db, record);
-    return { circulationKey: key, outcome: 'sent', listed: claim.letter.listed.map((l) => l.businessKey) };
+        ...(word.documents ? { numbering: word.documents, formatNumber: formatDocumentNumber } : {}),
+      }),
+      heldType: 'NOTICE_CLAIMED',
+      prepare: async (claim) => ({
+        record: prepareCirculationRecord(db, { ...claim, sentAt: new Date(sendingAt) }, timeZone, reasonSuffix(at, timeZone, claim.letter.listed.length)),
+        attachments: [{ filename: docxName(worded!.letter.title), content: await officialLetterDocx(worded!.letter) }],
+      }),
+      send: (claim, { attachments }) => mailLetter(mailer, from, claim.letter, { key, action: 'circulate' }, attachments),
+    });
+    if (delivered === 'already-sent') return (await done())!;
+    return { circulationKey: key, outcome: 'sent', listed: delivered.sent.letter.listed.map((l) => l.businessKey) };
   }
 
   /**

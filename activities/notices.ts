@@ -1,7 +1,6 @@
 // sendNotice: one notice, exactly once. Its business key is claimed in the database before the SMTP
 // conversation; a retry finds the claim (or the sent row) and never sends twice.
 import { Context } from '@temporalio/activity';
-import { ApplicationFailure } from '@temporalio/common';
 import { createHash } from 'node:crypto';
 import { DubanError } from '../domain/errors';
 import { type ScheduleContext, noticeDecision, supervisionTimeLimit, workingDaysLate } from '../domain/policy';
@@ -15,26 +14,21 @@ import { type CachedCampaign, campaignCache, lettersOf, scheduleContext, unitPri
 import type { Db } from '../store/db';
 import {
   type ClaimRequest,
-  ClaimHeldError,
-  type HeldClaim,
-  type HeldNoticeClaim,
   type LetterHistory,
+  NOTICES,
   NOTICE_LEASE,
   type NoticeLease,
-  type NoticeClaim,
-  commitSentRecord,
   decideNoticeSignOff,
   holdNoticeForSignOff,
   prepareSentRecord,
-  claimNotice,
   findSentNotice,
   letterHistory,
+  noticeRequest,
   noticeWasSent,
   recordNoticeOutcome,
-  releaseNotice,
-  renewClaim,
 } from '../store/notices';
 import { obligationRecord } from '../store/obligations';
+import { deliverOnce, mailLetter } from './deliver';
 import { portalLinks } from './portal-links';
 
 function unitOf(loaded: CachedCampaign, campaignId: string, unitId: string) {
@@ -146,36 +140,6 @@ export function createNoticeActivities(deps: NoticeDeps) {
     };
   }
 
-  /** Talks to the SMTP server, keeping the claim (and Temporal's heartbeat) alive while the conversation lasts. */
-  async function deliver(claim: NoticeClaim, held: HeldClaim, from: string, attachments: { filename: string; content: Buffer }[]): Promise<void> {
-    const activity = Context.current();
-    activity.heartbeat();
-    const keepAlive = setInterval(() => {
-      activity.heartbeat();
-      renewClaim(db, held, lease).then(
-        (renewed) => renewed || activity.log.warn(`the claim of ${claim.businessKey} is no longer this attempt's`),
-        (err: unknown) => activity.log.warn(`could not renew the claim of ${claim.businessKey}: ${String(err)}`),
-      );
-    }, lease.renewMs);
-    try {
-      await mailer.send({
-        from,
-        to: claim.letter.to,
-        cc: claim.letter.cc,
-        subject: claim.letter.subject,
-        text: claim.letter.text,
-        messageId: claim.letter.messageId,
-        headers: { 'X-Duban-Key': claim.businessKey, 'X-Duban-Action': claim.action },
-        attachments,
-      });
-    } catch (err) {
-      await releaseNotice(db, held);
-      throw err;
-    } finally {
-      clearInterval(keepAlive);
-    }
-  }
-
   async function sendNotice(input: SendNoticeInput): Promise<SendNoticeResult> {
     const { campaignId, unitId, deliverableId, notice } = input;
     const businessKey = noticeBusinessKey(input);
@@ -199,38 +163,24 @@ export function createNoticeActivities(deps: NoticeDeps) {
     // the letter is worded by the claim, with the number it gives (or finds on its row): the last wording is the one claimed
     let worded: RenderedNotice | undefined;
     const request = claimFor(input, loaded, ctx.timeZone, (documentNumber) => (worded = composeLetter(input, loaded, ctx, sendingAt, portal, history, documentNumber)));
-    const held = await claimOrRetryLater(request);
-    if (held === 'already-sent') return alreadySent(businessKey, ctx.timeZone);
-    const { claim } = held;
     const principals = unitPrincipals(unitOf(loaded, campaignId, unitId)).map((p) => p.name).join('、');
-    let record;
-    let attachments;
-    try {
-      record = prepareSentRecord(db, { ...claim, sentAt: new Date(sendingAt) }, ctx.timeZone, principals);
-      // the same letter as a .docx (GB/T 9704), besides the plain-text body
-      attachments = [{ filename: docxName(worded!.letter.title), content: await officialLetterDocx(worded!.letter) }];
-    } catch (err) {
-      await releaseNotice(db, held);
-      throw err;
-    }
     const { campaign } = loaded;
-    await deliver(claim, held, deps.mailFrom ?? `"${campaign.officeName}" <${campaign.officeEmail}>`, attachments);
-    await commitSentRecord(db, record);
+    const from = deps.mailFrom ?? `"${campaign.officeName}" <${campaign.officeEmail}>`;
+    const delivered = await deliverOnce({
+      db,
+      lease,
+      table: NOTICES,
+      request: noticeRequest(request),
+      heldType: 'NOTICE_CLAIMED',
+      prepare: async (claim) => ({
+        record: prepareSentRecord(db, { ...claim, sentAt: new Date(sendingAt) }, ctx.timeZone, principals),
+        // the same letter as a .docx (GB/T 9704), besides the plain-text body
+        attachments: [{ filename: docxName(worded!.letter.title), content: await officialLetterDocx(worded!.letter) }],
+      }),
+      send: (claim, { attachments }) => mailLetter(mailer, from, claim.letter, { key: claim.businessKey, action: claim.action }, attachments),
+    });
+    if (delivered === 'already-sent') return alreadySent(businessKey, ctx.timeZone);
     return { businessKey, outcome: 'sent' };
-  }
-
-  /** The claim; while another attempt holds it, Temporal is asked to retry just after its lease ends. */
-  async function claimOrRetryLater(claim: ClaimRequest): Promise<HeldNoticeClaim | 'already-sent'> {
-    try {
-      return await claimNotice(db, claim, lease);
-    } catch (err) {
-      if (!(err instanceof ClaimHeldError)) throw err;
-      throw ApplicationFailure.create({
-        type: 'NOTICE_CLAIMED',
-        message: err.message,
-        nextRetryDelay: Math.max(1_000, err.until.getTime() - Date.now() + 500),
-      });
-    }
   }
 
   /** Sent by an earlier attempt, which may have died before recording all that follows from it. */

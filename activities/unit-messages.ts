@@ -1,8 +1,7 @@
 // sendUnitMessage: a letter telling a unit what the office decided, exactly once per message key. The key is
-// claimed in the database before the SMTP conversation (store/unit-messages.ts, the notice claim's twin); a
+// claimed in the database before the SMTP conversation (store/claims.ts, through activities/deliver.ts); a
 // retry, or a second workflow with the same key, finds the claim or the sent row and never sends twice.
 import { Context } from '@temporalio/activity';
-import { ApplicationFailure } from '@temporalio/common';
 import { createHash } from 'node:crypto';
 import { DubanError } from '../domain/errors';
 import { type RenderedDecision, renderDecision } from '../letters/decisions';
@@ -10,32 +9,31 @@ import type { Mailer } from '../mail/mailer';
 import { type SendUnitMessageInput, type SendUnitMessageResult, unitMessageKey } from '../shared/contract';
 import { type CachedCampaign, campaignCache } from '../store/campaigns';
 import type { Db } from '../store/db';
-import { ClaimHeldError, type HeldClaim, NOTICE_LEASE, type NoticeLease } from '../store/notices';
+import { CLAIM_LEASE, type ClaimLease } from '../store/claims';
 import {
+  UNIT_MESSAGES,
   type UnitMessageClaim,
-  claimUnitMessage,
-  commitUnitMessageRecord,
   findSentUnitMessage,
   prepareUnitMessageRecord,
   recordUnitMessageOutcome,
-  releaseUnitMessage,
-  renewUnitMessageClaim,
+  unitMessageRequest,
   unitMessageWasSent,
 } from '../store/unit-messages';
+import { deliverOnce, mailLetter } from './deliver';
 import { portalLinks } from './portal-links';
 
 export interface UnitMessageDeps {
   db: Db;
   mailer: Mailer;
   mailFrom?: string;
-  noticeLease?: NoticeLease;
+  noticeLease?: ClaimLease;
   /** The console's address as units reach it (DUBAN_PUBLIC_URL): letters then carry the unit's portal link. */
   publicUrl?: string;
 }
 
 export function createUnitMessageActivities(deps: UnitMessageDeps) {
   const { db, mailer } = deps;
-  const lease = deps.noticeLease ?? NOTICE_LEASE;
+  const lease = deps.noticeLease ?? CLAIM_LEASE;
   const loadCampaign = campaignCache(db);
   const portalUrl = portalLinks(deps);
 
@@ -62,35 +60,6 @@ export function createUnitMessageActivities(deps: UnitMessageDeps) {
     });
   }
 
-  /** Talks to the SMTP server, keeping the claim (and Temporal's heartbeat) alive while the conversation lasts. */
-  async function deliver(claim: UnitMessageClaim, held: HeldClaim, from: string): Promise<void> {
-    const activity = Context.current();
-    activity.heartbeat();
-    const keepAlive = setInterval(() => {
-      activity.heartbeat();
-      renewUnitMessageClaim(db, held, lease).then(
-        (renewed) => renewed || activity.log.warn(`the claim of ${claim.messageKey} is no longer this attempt's`),
-        (err: unknown) => activity.log.warn(`could not renew the claim of ${claim.messageKey}: ${String(err)}`),
-      );
-    }, lease.renewMs);
-    try {
-      await mailer.send({
-        from,
-        to: claim.letter.to,
-        cc: claim.letter.cc,
-        subject: claim.letter.subject,
-        text: claim.letter.text,
-        messageId: claim.letter.messageId,
-        headers: { 'X-Duban-Key': claim.messageKey, 'X-Duban-Action': claim.kind },
-      });
-    } catch (err) {
-      await releaseUnitMessage(db, held);
-      throw err;
-    } finally {
-      clearInterval(keepAlive);
-    }
-  }
-
   async function sendUnitMessage(input: SendUnitMessageInput): Promise<SendUnitMessageResult> {
     const messageKey = unitMessageKey(input);
     // a retry, or a second workflow for the same key once Temporal has forgotten the first: sent means done
@@ -113,27 +82,19 @@ export function createUnitMessageActivities(deps: UnitMessageDeps) {
         messageId: `<${createHash('sha256').update(messageKey).digest('hex').slice(0, 32)}@duban>`,
       },
     };
-    const record = prepareUnitMessageRecord(db, { ...claim, sentAt: new Date(sendingAt) });
-    const held = await claimOrRetryLater(claim);
-    if (held === 'already-sent') return alreadySent(input, messageKey);
     const { campaign } = loaded;
-    await deliver(claim, held, deps.mailFrom ?? `"${campaign.officeName}" <${campaign.officeEmail}>`);
-    await commitUnitMessageRecord(db, record);
+    const from = deps.mailFrom ?? `"${campaign.officeName}" <${campaign.officeEmail}>`;
+    const delivered = await deliverOnce({
+      db,
+      lease,
+      table: UNIT_MESSAGES,
+      request: unitMessageRequest(claim),
+      heldType: 'UNIT_MESSAGE_CLAIMED',
+      prepare: (m) => ({ record: prepareUnitMessageRecord(db, { ...m, sentAt: new Date(sendingAt) }) }),
+      send: (m) => mailLetter(mailer, from, m.letter, { key: m.messageKey, action: m.kind }),
+    });
+    if (delivered === 'already-sent') return alreadySent(input, messageKey);
     return { messageKey, outcome: 'sent' };
-  }
-
-  /** The claim; while another attempt holds it, Temporal is asked to retry just after its lease ends. */
-  async function claimOrRetryLater(claim: UnitMessageClaim): Promise<HeldClaim | 'already-sent'> {
-    try {
-      return await claimUnitMessage(db, claim, lease);
-    } catch (err) {
-      if (!(err instanceof ClaimHeldError)) throw err;
-      throw ApplicationFailure.create({
-        type: 'UNIT_MESSAGE_CLAIMED',
-        message: `unit message ${claim.messageKey} is being sent by another attempt until ${err.until.toISOString()}`,
-        nextRetryDelay: Math.max(1_000, err.until.getTime() - Date.now() + 500),
-      });
-    }
   }
 
   /** Sent by an earlier attempt, which may have died before recording it. */

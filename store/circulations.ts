@@ -1,24 +1,21 @@
 // The consolidated 通报's claim: one row per campaign, day and send time (circulationKey), taken before the SMTP
-// conversation exactly as a notice's claim is (store/notices.ts: insert or guarded take-over, a lease renewed while
-// the conversation lasts, released on a refusal, the 发文字号 taken in the insert's transaction). After the server's
+// conversation with the generic claim (store/claims.ts; the 发文字号 taken in the insert's transaction). After the server's
 // reply one transaction marks it sent and leaves, for each listed obligation, the record a sent 通报 leaves: its
 // Notice row (status sent, the shared Message-ID and text), the escalation raised, the audit notice.sent.
-import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Db } from './db';
-import {
-  ClaimHeldError,
-  type DocumentNumbering,
-  type HeldClaim,
-  NOTICE_LEASE,
-  type NoticeLease,
-  type NoticeLetter,
-  nextDocumentNumber,
-  outcomeWrites,
-  plainNumber,
-} from './notices';
+import { APPROVED, type Claim, type ClaimRows, type ClaimTable, type DocumentNumbering, prepareRecord } from './claims';
+import { type NoticeLetter, outcomeWrites } from './notices';
 import { auditWrite } from './audit';
 import { readRecord } from './records';
+
+export const CIRCULATIONS: ClaimTable = {
+  table: 'Circulation',
+  key: 'circulationKey',
+  noun: 'circulation',
+  numbered: true,
+  rows: (db) => db.circulation as unknown as ClaimRows,
+};
 
 /** One obligation listed in the 通报: what its own Notice row will say. */
 export interface ListedObligation {
@@ -50,11 +47,6 @@ export interface CirculationClaimRequest extends Omit<CirculationClaim, 'letter'
   formatNumber?: (prefix: string, year: number, n: number) => string;
 }
 
-export interface HeldCirculationClaim {
-  held: HeldClaim;
-  claim: CirculationClaim;
-}
-
 const listedSchema = z.array(z.object({ businessKey: z.string(), unitId: z.string(), deliverableId: z.string(), deadline: z.string(), reason: z.string() }));
 const recipientsSchema = z.object({ to: z.array(z.string()), cc: z.array(z.string()) });
 
@@ -62,112 +54,23 @@ function content(letter: CirculationLetter) {
   return { recipients: JSON.stringify({ to: letter.to, cc: letter.cc }), subject: letter.subject, body: letter.text, listed: JSON.stringify(letter.listed), messageId: letter.messageId };
 }
 
-class RowExists extends Error {}
-
-export async function circulationWasSent(db: Db, circulationKey: string): Promise<boolean> {
-  const row = await db.circulation.findUnique({ where: { circulationKey }, select: { status: true } });
-  return row?.status === 'sent';
-}
-
-/**
- * The right to send this 通报: the claim (the letter worded with the number its row has, or the register's next on
- * the first claim), 'already-sent', or ClaimHeldError while another attempt's lease is live.
- */
-export async function claimCirculation(
-  db: Db,
-  c: CirculationClaimRequest,
-  lease: NoticeLease = NOTICE_LEASE,
-  now: Date = new Date(),
-): Promise<HeldCirculationClaim | 'already-sent'> {
-  const { circulationKey } = c;
-  const leaseUntil = new Date(now.getTime() + lease.leaseMs);
-  const token = randomUUID();
-  const held = { businessKey: circulationKey, token };
-  const claimOf = (documentNumber: string | undefined): CirculationClaim => ({
-    circulationKey,
-    campaignId: c.campaignId,
-    scheduledAt: c.scheduledAt,
-    letter: c.letter(documentNumber),
-    ...(documentNumber ? { documentNumber } : {}),
-  });
-  const insert = (q: Pick<Db, '$executeRaw'>, claim: CirculationClaim) => {
-    const x = content(claim.letter);
-    return q.$executeRaw`INSERT INTO "Circulation" ("circulationKey", "campaignId", "scheduledAt", "status", "attempts", "leaseUntil", "claimToken",
-      "messageId", "recipients", "subject", "body", "listed", "documentNumber", "createdAt")
-    VALUES (${circulationKey}, ${c.campaignId}, ${c.scheduledAt}, ${'sending'}, ${1}, ${leaseUntil}, ${token},
-      ${x.messageId}, ${x.recipients}, ${x.subject}, ${x.body}, ${x.listed}, ${claim.documentNumber ?? null}, ${now})
-    ON CONFLICT ("circulationKey") DO NOTHING`;
+/** The 通报's claim request (store/claims.ts claim): numbered on its first claim, or once a leader approved it. */
+export function circulationRequest(c: CirculationClaimRequest): Claim<CirculationClaim> {
+  const { circulationKey, numbering, formatNumber } = c;
+  return {
+    key: circulationKey,
+    word: (documentNumber) => ({
+      circulationKey,
+      campaignId: c.campaignId,
+      scheduledAt: c.scheduledAt,
+      letter: c.letter(documentNumber),
+      ...(documentNumber ? { documentNumber } : {}),
+    }),
+    columns: (claimed) => content(claimed.letter),
+    fixed: { campaignId: c.campaignId, scheduledAt: c.scheduledAt },
+    ...(numbering ? { numbering } : {}),
+    ...(formatNumber ? { formatNumber } : {}),
   };
-  const numbering = c.numbering;
-  if (numbering) {
-    const format = c.formatNumber ?? plainNumber;
-    try {
-      const claim = await db.$transaction(
-        async (tx) => {
-          const n = await nextDocumentNumber(tx, numbering);
-          const claim = claimOf(format(numbering.prefix, numbering.year, n));
-          if ((await insert(tx, claim)) !== 1) throw new RowExists();
-          return claim;
-        },
-        { maxWait: 60_000, timeout: 30_000 },
-      );
-      return { held, claim };
-    } catch (err) {
-      if (!(err instanceof RowExists)) throw err;
-    }
-  } else {
-    const claim = claimOf(undefined);
-    if ((await insert(db, claim)) === 1) return { held, claim };
-  }
-  // the row exists: an earlier attempt's claim, released or lapsed, is taken over with the number it was given
-  const existing = await db.circulation.findUnique({ where: { circulationKey }, select: { status: true, documentNumber: true } });
-  if (existing?.status === 'sent') return 'already-sent';
-  if (existing?.status === APPROVED) {
-    // a 待签发 letter a leader approved: it takes its 发文字号 now, the day it goes out (a preview has none)
-    try {
-      const claim = await db.$transaction(
-        async (tx) => {
-          const number = numbering ? (c.formatNumber ?? plainNumber)(numbering.prefix, numbering.year, await nextDocumentNumber(tx, numbering)) : undefined;
-          const claim = claimOf(number);
-          const taken = await tx.circulation.updateMany({
-            where: { circulationKey, status: APPROVED },
-            data: { status: 'sending', leaseUntil, claimToken: token, attempts: { increment: 1 }, documentNumber: number ?? null, ...content(claim.letter) },
-          });
-          if (taken.count !== 1) throw new RowExists();
-          return claim;
-        },
-        { maxWait: 60_000, timeout: 30_000 },
-      );
-      return { held, claim };
-    } catch (err) {
-      if (!(err instanceof RowExists)) throw err;
-    }
-  }
-  const claim = claimOf(existing?.documentNumber ?? undefined);
-  const taken = await db.circulation.updateMany({
-    where: { circulationKey, OR: [{ status: 'claimed' }, { status: 'sending', leaseUntil: { lt: now } }] },
-    data: { status: 'sending', leaseUntil, claimToken: token, attempts: { increment: 1 }, ...content(claim.letter) },
-  });
-  if (taken.count === 1) return { held, claim };
-  const row = await db.circulation.findUnique({ where: { circulationKey } });
-  if (row?.status === 'sent') return 'already-sent';
-  throw new ClaimHeldError(circulationKey, row?.leaseUntil ?? now);
-}
-
-export async function renewCirculationClaim(db: Db, claim: HeldClaim, lease: NoticeLease = NOTICE_LEASE, now: Date = new Date()): Promise<boolean> {
-  const renewed = await db.circulation.updateMany({
-    where: { circulationKey: claim.businessKey, claimToken: claim.token, status: 'sending' },
-    data: { leaseUntil: new Date(now.getTime() + lease.leaseMs) },
-  });
-  return renewed.count === 1;
-}
-
-/** The SMTP server refused: nothing was delivered, the next attempt may send (and lists the units then still late). */
-export async function releaseCirculation(db: Db, claim: HeldClaim): Promise<void> {
-  await db.circulation.updateMany({
-    where: { circulationKey: claim.businessKey, claimToken: claim.token, status: 'sending' },
-    data: { status: 'claimed', leaseUntil: null, claimToken: null },
-  });
 }
 
 export interface SentCirculation extends CirculationClaim {
@@ -224,31 +127,9 @@ function listedWrites(db: Db, c: SentCirculation, timeZone: string, reasonSuffix
   });
 }
 
-/** The record of the sent 通报, prepared (and so checked) before the SMTP conversation, committed after it. */
+/** The record of the sent 通报 (store/claims.ts prepareRecord): the sent-mark and each listed obligation's. */
 export function prepareCirculationRecord(db: Db, c: SentCirculation, timeZone: string, reasonSuffix: string) {
-  const sentMark = () => db.$executeRaw`UPDATE "Circulation" SET "status" = ${'sent'}, "sentAt" = ${c.sentAt}, "leaseUntil" = NULL, "claimToken" = NULL
-      WHERE "circulationKey" = ${c.circulationKey} AND "status" <> ${'sent'}`;
-  const writes = () => [sentMark(), ...listedWrites(db, c, timeZone, reasonSuffix)];
-  void writes();
-  return { circulationKey: c.circulationKey, sentMark, writes };
-}
-
-const RECORD_TRIES = 3;
-
-/** As commitSentRecord (store/notices.ts): one transaction; failing, the sent-mark alone, and the error thrown. */
-export async function commitCirculationRecord(db: Db, record: ReturnType<typeof prepareCirculationRecord>): Promise<void> {
-  let lastError: unknown;
-  for (let attempt = 1; attempt <= RECORD_TRIES; attempt++) {
-    try {
-      await db.$transaction(record.writes());
-      return;
-    } catch (err) {
-      lastError = err;
-      await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
-    }
-  }
-  await record.sentMark();
-  throw new Error(`circulation ${record.circulationKey} was sent, but its record could not be written: ${String(lastError)}`);
+  return prepareRecord(db, CIRCULATIONS, c.circulationKey, c.sentAt, () => listedWrites(db, c, timeZone, reasonSuffix));
 }
 
 /** Completes the record of a 通报 an earlier attempt sent (and may have died before recording). */
@@ -260,7 +141,7 @@ export async function recordCirculationOutcome(db: Db, c: SentCirculation, timeZ
 
 /** The Circulation row's status while its letter waits for 签发, once approved (until claimed to send), once withdrawn. */
 export const AWAITING_SIGN_OFF = 'awaiting_sign_off';
-export const APPROVED = 'approved';
+export { APPROVED };
 export const WITHDRAWN = 'withdrawn';
 
 export interface HeldCirculation {

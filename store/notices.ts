@@ -1,6 +1,5 @@
-// The notice claim: one row per business key, taken with a guarded update before the SMTP conversation
-// so that only one attempt at a time may send it, and marked sent (with the audit record) after.
-import { randomUUID } from 'node:crypto';
+// The notice claim (store/claims.ts): one row per business key, taken before the SMTP conversation so that only one
+// attempt at a time may send it, and marked sent (with the audit record) after.
 import { z } from 'zod';
 import { DubanError } from '../domain/errors';
 import { ESCALATION_LADDER, type EscalationStep, INSTRUMENT_NAMES, NOTICE_ACTIONS, type NoticeAction, escalationsBelow } from '../domain/policy';
@@ -8,21 +7,29 @@ import type { CivilDate } from '../domain/calendar';
 import { civilDateOf, formatInstant } from '../domain/zoned-time';
 import { auditInsert, auditWrite, readAuditDetail } from './audit';
 import { obligationKey, requireUnit, unitPrincipals } from './campaigns';
+import {
+  CLAIM_LEASE,
+  type Claim,
+  type ClaimLease,
+  type ClaimRows,
+  type ClaimTable,
+  type DocumentNumbering,
+  type Held,
+  type HeldClaim,
+  claim,
+  prepareRecord,
+  release,
+  renew,
+  wasSent,
+} from './claims';
 import type { Db } from './db';
 import { readRecord } from './records';
 
-/**
- * How long a claim holds without renewal. A live attempt renews it every `renewMs` while it talks
- * to the SMTP server, so it never lapses under a live conversation; a crashed attempt's lapses within this,
- * before Temporal retries the activity (its heartbeat timeout, 10 s, is longer), and the retry resends with the same
- * Message-ID.
- */
-export interface NoticeLease {
-  leaseMs: number;
-  renewMs: number;
-}
+export { ClaimHeldError, type DocumentNumbering, type HeldClaim, nextDocumentNumber, plainNumber } from './claims';
+export type NoticeLease = ClaimLease;
+export const NOTICE_LEASE = CLAIM_LEASE;
 
-export const NOTICE_LEASE: NoticeLease = { leaseMs: 7_000, renewMs: 2_500 };
+export const NOTICES: ClaimTable = { table: 'Notice', key: 'businessKey', noun: 'notice', numbered: true, rows: (db) => db.notice as unknown as ClaimRows };
 
 export interface NoticeLetter {
   reason: string;
@@ -46,13 +53,6 @@ export interface NoticeClaim {
   documentNumber?: string;
 }
 
-/** The register a numbered letter takes its 发文字号 from (prefix and year, across campaigns), from `from` on. */
-export interface DocumentNumbering {
-  prefix: string;
-  year: number;
-  from: number;
-}
-
 /**
  * What an attempt asks to claim: the letter, or (a numbered letter) how to word it once its number is known —
  * the number its row already has (a retry, a take-over), or the next of the register (the first claim).
@@ -65,40 +65,17 @@ export interface ClaimRequest extends Omit<NoticeClaim, 'letter' | 'documentNumb
 }
 
 export async function noticeWasSent(db: Db, businessKey: string): Promise<boolean> {
-  const row = await db.notice.findUnique({ where: { businessKey }, select: { status: true } });
-  return row?.status === 'sent';
-}
-
-/** The claim one attempt holds: its token says the claim is still this attempt's. */
-export interface HeldClaim {
-  businessKey: string;
-  token: string;
+  return wasSent(db, NOTICES, businessKey);
 }
 
 /** A notice's claim, with the letter as claimed (worded with its 发文字号). */
-export interface HeldNoticeClaim extends HeldClaim {
-  claim: NoticeClaim;
-}
-
-/** Another attempt holds the claim until `until`: retry after that. */
-export class ClaimHeldError extends Error {
-  constructor(
-    readonly businessKey: string,
-    readonly until: Date,
-  ) {
-    super(`notice ${businessKey} is being sent by another attempt until ${until.toISOString()}`);
-    this.name = 'ClaimHeldError';
-  }
-}
+export type HeldNoticeClaim = Held<NoticeClaim>;
 
 /** Keeps a live attempt's claim from lapsing; false when the claim is no longer this attempt's to renew. */
-export async function renewClaim(db: Db, claim: HeldClaim, lease: NoticeLease = NOTICE_LEASE, now: Date = new Date()): Promise<boolean> {
-  const renewed = await db.notice.updateMany({
-    where: { businessKey: claim.businessKey, claimToken: claim.token, status: 'sending' },
-    data: { leaseUntil: new Date(now.getTime() + lease.leaseMs) },
-  });
-  return renewed.count === 1;
+export async function renewClaim(db: Db, held: HeldClaim, lease: NoticeLease = NOTICE_LEASE, now: Date = new Date()): Promise<boolean> {
+  return renew(db, NOTICES, held, lease, now);
 }
+
 function content(letter: NoticeLetter) {
   return {
     reason: letter.reason,
@@ -108,105 +85,29 @@ function content(letter: NoticeLetter) {
   };
 }
 
-/** Rolls back a numbered claim's transaction whose insert found the row: the number goes back to the register. */
-class RowExists extends Error {}
-
-export const plainNumber = (prefix: string, year: number, n: number) => `${prefix}〔${year}〕${n}号`;
-
-/**
- * Takes the right to talk to the SMTP server about this notice: the claim when this attempt holds it,
- * 'already-sent' when an earlier attempt delivered it. Throws ClaimHeldError while another attempt's lease
- * is live. A notice met for the first time (nearly always) costs one insert; a numbered one, one transaction
- * that takes the register's next number and inserts the row holding it (a row found there rolls the number back).
- * A retry or a take-over words the letter with the number already on its row: a number is given once, to one letter.
- */
-export async function claimNotice(
-  db: Db,
-  c: ClaimRequest,
-  lease: NoticeLease = NOTICE_LEASE,
-  now: Date = new Date(),
-): Promise<HeldNoticeClaim | 'already-sent'> {
-  const { businessKey } = c;
-  const leaseUntil = new Date(now.getTime() + lease.leaseMs);
-  const token = randomUUID();
+/** The notice's claim request (store/claims.ts claim): a numbered letter takes its 发文字号 in the claim's insert. */
+export function noticeRequest(c: ClaimRequest): Claim<NoticeClaim> {
+  const { businessKey, numbering, formatNumber } = c;
   const letterFor = typeof c.letter === 'function' ? c.letter : () => c.letter as NoticeLetter;
-  const claimOf = (letter: NoticeLetter, documentNumber: string | undefined): NoticeClaim => ({
-    businessKey,
-    campaignId: c.campaignId,
-    unitId: c.unitId,
-    deliverableId: c.deliverableId,
-    deadline: c.deadline,
-    action: c.action,
-    scheduledAt: c.scheduledAt,
-    letter,
-    ...(documentNumber ? { documentNumber } : {}),
-  });
-  const insert = (q: Pick<Db, '$executeRaw'>, claim: NoticeClaim) => {
-    const c2 = content(claim.letter);
-    return q.$executeRaw`INSERT INTO "Notice" ("businessKey", "campaignId", "unitId", "deliverableId", "deadline", "action",
-      "scheduledAt", "reason", "status", "attempts", "leaseUntil", "claimToken", "messageId", "recipients", "subject", "body", "documentNumber", "createdAt")
-    VALUES (${businessKey}, ${c.campaignId}, ${c.unitId}, ${c.deliverableId}, ${c.deadline}, ${c.action},
-      ${c.scheduledAt}, ${c2.reason}, ${'sending'}, ${1}, ${leaseUntil}, ${token}, ${claim.letter.messageId}, ${c2.recipients}, ${c2.subject}, ${c2.body},
-      ${claim.documentNumber ?? null}, ${now})
-    ON CONFLICT ("businessKey") DO NOTHING`;
+  const fixed = { campaignId: c.campaignId, unitId: c.unitId, deliverableId: c.deliverableId, deadline: c.deadline, action: c.action, scheduledAt: c.scheduledAt };
+  return {
+    key: businessKey,
+    word: (documentNumber) => ({ businessKey, ...fixed, letter: letterFor(documentNumber), ...(documentNumber ? { documentNumber } : {}) }),
+    columns: ({ letter }) => ({ ...content(letter), messageId: letter.messageId }),
+    fixed,
+    ...(numbering ? { numbering } : {}),
+    ...(formatNumber ? { formatNumber } : {}),
   };
-
-  const numbering = c.numbering;
-  if (numbering) {
-    const format = c.formatNumber ?? plainNumber;
-    try {
-      const claim = await db.$transaction(
-        async (tx) => {
-          const n = await nextDocumentNumber(tx, numbering);
-          const documentNumber = format(numbering.prefix, numbering.year, n);
-          const claim = claimOf(letterFor(documentNumber), documentNumber);
-          if ((await insert(tx, claim)) !== 1) throw new RowExists();
-          return claim;
-        },
-        { maxWait: 60_000, timeout: 30_000 },
-      );
-      return { businessKey, token, claim };
-    } catch (err) {
-      if (!(err instanceof RowExists)) throw err;
-    }
-  } else {
-    const claim = claimOf(letterFor(undefined), undefined);
-    if ((await insert(db, claim)) === 1) return { businessKey, token, claim };
-  }
-
-  // the row exists: an earlier attempt's claim, released or lapsed, may be taken over (the guarded update),
-  // keeping the number it was given
-  const existing = await db.notice.findUnique({ where: { businessKey }, select: { status: true, documentNumber: true } });
-  if (existing?.status === 'sent') return 'already-sent';
-  const documentNumber = existing?.documentNumber ?? undefined;
-  const claim = claimOf(letterFor(documentNumber), documentNumber);
-  const taken = await db.notice.updateMany({
-    where: { businessKey, OR: [{ status: 'claimed' }, { status: 'sending', leaseUntil: { lt: now } }] },
-    data: { status: 'sending', leaseUntil, claimToken: token, attempts: { increment: 1 }, ...content(claim.letter) },
-  });
-  if (taken.count === 1) return { businessKey, token, claim };
-  const row = await db.notice.findUnique({ where: { businessKey } });
-  if (row?.status === 'sent') return 'already-sent';
-  throw new ClaimHeldError(businessKey, row?.leaseUntil ?? now);
 }
 
-/**
- * The next number of the register of `prefix` and `year`: one atomic upsert (the row is locked until the caller's
- * transaction ends, so concurrent claims wait for each other and never read the same number).
- */
-export async function nextDocumentNumber(tx: Pick<Db, '$queryRaw'>, { prefix, year, from }: DocumentNumbering): Promise<number> {
-  const rows = await tx.$queryRaw<{ last: number | bigint }[]>`INSERT INTO "DocumentSequence" ("prefix", "year", "last") VALUES (${prefix}, ${year}, ${from})
-    ON CONFLICT ("prefix", "year") DO UPDATE SET "last" = CASE WHEN "DocumentSequence"."last" + 1 < ${from} THEN ${from} ELSE "DocumentSequence"."last" + 1 END
-    RETURNING "last"`;
-  return Number(rows[0].last);
+/** Takes the right to talk to the SMTP server about this notice: the claim, 'already-sent', or ClaimHeldError. */
+export async function claimNotice(db: Db, c: ClaimRequest, lease: NoticeLease = NOTICE_LEASE, now: Date = new Date()): Promise<HeldNoticeClaim | 'already-sent'> {
+  return claim(db, NOTICES, noticeRequest(c), lease, now);
 }
 
 /** The SMTP server refused or could not be reached: nothing was delivered, so the next attempt may send. */
-export async function releaseNotice(db: Db, claim: HeldClaim): Promise<void> {
-  await db.notice.updateMany({
-    where: { businessKey: claim.businessKey, claimToken: claim.token, status: 'sending' },
-    data: { status: 'claimed', leaseUntil: null, claimToken: null },
-  });
+export async function releaseNotice(db: Db, held: HeldClaim): Promise<void> {
+  await release(db, NOTICES, held);
 }
 
 /** A sent notice as recorded in its row: what its outcome is recorded from. */
@@ -290,39 +191,9 @@ export function outcomeWrites(db: Db, n: SentNotice, timeZone: string, principal
   return writes;
 }
 
-/**
- * The record of a sent notice, prepared before the SMTP conversation (every write's shape is checked now, so
- * nothing about the record itself can fail after the server has accepted the letter), committed after it.
- */
+/** The record of a sent notice (store/claims.ts prepareRecord): the sent-mark and outcomeWrites. */
 export function prepareSentRecord(db: Db, n: SentNotice, timeZone: string, principal: string) {
-  const sentMark = () => db.$executeRaw`UPDATE "Notice" SET "status" = ${'sent'}, "sentAt" = ${n.sentAt}, "leaseUntil" = NULL, "claimToken" = NULL
-      WHERE "businessKey" = ${n.businessKey} AND "status" <> ${'sent'}`;
-  const writes = () => [sentMark(), ...outcomeWrites(db, n, timeZone, principal)];
-  void writes(); // builds (and so checks) every write; a Prisma query runs only when awaited
-  return { businessKey: n.businessKey, sentMark, writes };
-}
-
-const RECORD_TRIES = 3;
-
-/**
- * The SMTP server accepted the message: one transaction, sent to the database right away, marks the notice
- * sent and records what follows from it. A failing database is tried again a few times; failing still, the
- * sent-mark alone is written, so that no retry sends the letter again, and the error is thrown so that the
- * retry completes the record (recordNoticeOutcome).
- */
-export async function commitSentRecord(db: Db, record: ReturnType<typeof prepareSentRecord>): Promise<void> {
-  let lastError: unknown;
-  for (let attempt = 1; attempt <= RECORD_TRIES; attempt++) {
-    try {
-      await db.$transaction(record.writes());
-      return;
-    } catch (err) {
-      lastError = err; // e.g. a busy database, or a concurrent completion of the same record (unique key)
-      await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
-    }
-  }
-  await record.sentMark();
-  throw new Error(`notice ${record.businessKey} was sent, but its record could not be written: ${String(lastError)}`);
+  return prepareRecord(db, NOTICES, n.businessKey, n.sentAt, () => outcomeWrites(db, n, timeZone, principal));
 }
 
 /** Completes the record of a notice an earlier attempt sent (and may have died before recording). */

@@ -1,14 +1,20 @@
 // The claim of a letter telling a unit of the office's decision (UnitMessage): one row per message key, taken
-// before the SMTP conversation exactly as a notice's (store/notices.ts: insert, or a guarded take-over of a
-// released or lapsed claim; a lease renewed while the conversation lasts), and marked sent, with its audit
-// event, after. Its own table because a decision letter is not a notice: it moves no escalation level, opens
-// no 约谈, and is not one of the notices `plan` and `simulate` compare.
-import { randomUUID } from 'node:crypto';
+// before the SMTP conversation with the generic claim (store/claims.ts), and marked sent, with its audit event,
+// after. Its own table because a decision letter is not a notice: it moves no escalation level, opens no 约谈, and
+// is not one of the notices `plan` and `simulate` compare.
 import { z } from 'zod';
 import { auditInsert } from './audit';
+import { CLAIM_LEASE, type ClaimLease, type ClaimRows, type ClaimTable, type HeldClaim, claim, commitRecord, prepareRecord, release, renew, wasSent } from './claims';
 import type { Db } from './db';
-import { ClaimHeldError, type HeldClaim, NOTICE_LEASE, type NoticeLease } from './notices';
 import { readRecord } from './records';
+
+export const UNIT_MESSAGES: ClaimTable = {
+  table: 'UnitMessage',
+  key: 'messageKey',
+  noun: 'unit message',
+  numbered: false,
+  rows: (db) => db.unitMessage as unknown as ClaimRows,
+};
 
 export interface UnitMessageLetter {
   to: string[];
@@ -36,60 +42,40 @@ export interface SentUnitMessage extends UnitMessageClaim {
 }
 
 export async function unitMessageWasSent(db: Db, messageKey: string): Promise<boolean> {
-  const row = await db.unitMessage.findUnique({ where: { messageKey }, select: { status: true } });
-  return row?.status === 'sent';
+  return wasSent(db, UNIT_MESSAGES, messageKey);
 }
 
 function content(letter: UnitMessageLetter) {
   return { recipients: JSON.stringify({ to: letter.to, cc: letter.cc }), subject: letter.subject, body: letter.text, messageId: letter.messageId };
 }
 
+/** The message's claim request (store/claims.ts claim). */
+export function unitMessageRequest(c: UnitMessageClaim) {
+  return {
+    key: c.messageKey,
+    word: () => c,
+    columns: (m: UnitMessageClaim) => content(m.letter),
+    fixed: { campaignId: c.campaignId, unitId: c.unitId, deliverableId: c.deliverableId, kind: c.kind },
+  };
+}
+
 /**
  * Takes the right to talk to the SMTP server about this message: the claim when this attempt holds it,
  * 'already-sent' when an earlier attempt delivered it. Throws ClaimHeldError while another attempt's lease is live.
  */
-export async function claimUnitMessage(
-  db: Db,
-  c: UnitMessageClaim,
-  lease: NoticeLease = NOTICE_LEASE,
-  now: Date = new Date(),
-): Promise<HeldClaim | 'already-sent'> {
-  const { messageKey } = c;
-  const leaseUntil = new Date(now.getTime() + lease.leaseMs);
-  const token = randomUUID();
-  const c2 = content(c.letter);
-  const inserted = await db.$executeRaw`INSERT INTO "UnitMessage" ("messageKey", "campaignId", "unitId", "deliverableId", "kind", "status",
-      "attempts", "leaseUntil", "claimToken", "messageId", "recipients", "subject", "body", "createdAt")
-    VALUES (${messageKey}, ${c.campaignId}, ${c.unitId}, ${c.deliverableId}, ${c.kind}, ${'sending'},
-      ${1}, ${leaseUntil}, ${token}, ${c2.messageId}, ${c2.recipients}, ${c2.subject}, ${c2.body}, ${now})
-    ON CONFLICT ("messageKey") DO NOTHING`;
-  if (inserted === 1) return { businessKey: messageKey, token };
-  // the row exists: an earlier attempt's claim, released or lapsed, may be taken over (the guarded update)
-  const claim = await db.unitMessage.updateMany({
-    where: { messageKey, OR: [{ status: 'claimed' }, { status: 'sending', leaseUntil: { lt: now } }] },
-    data: { status: 'sending', leaseUntil, claimToken: token, attempts: { increment: 1 }, ...c2 },
-  });
-  if (claim.count === 1) return { businessKey: messageKey, token };
-  const row = await db.unitMessage.findUnique({ where: { messageKey } });
-  if (row?.status === 'sent') return 'already-sent';
-  throw new ClaimHeldError(messageKey, row?.leaseUntil ?? now);
+export async function claimUnitMessage(db: Db, c: UnitMessageClaim, lease: ClaimLease = CLAIM_LEASE, now: Date = new Date()): Promise<HeldClaim | 'already-sent'> {
+  const held = await claim(db, UNIT_MESSAGES, unitMessageRequest(c), lease, now);
+  return held === 'already-sent' ? held : { businessKey: held.businessKey, token: held.token };
 }
 
 /** Keeps a live attempt's claim from lapsing; false when the claim is no longer this attempt's to renew. */
-export async function renewUnitMessageClaim(db: Db, held: HeldClaim, lease: NoticeLease = NOTICE_LEASE, now: Date = new Date()): Promise<boolean> {
-  const renewed = await db.unitMessage.updateMany({
-    where: { messageKey: held.businessKey, claimToken: held.token, status: 'sending' },
-    data: { leaseUntil: new Date(now.getTime() + lease.leaseMs) },
-  });
-  return renewed.count === 1;
+export async function renewUnitMessageClaim(db: Db, held: HeldClaim, lease: ClaimLease = CLAIM_LEASE, now: Date = new Date()): Promise<boolean> {
+  return renew(db, UNIT_MESSAGES, held, lease, now);
 }
 
 /** The SMTP server refused or could not be reached: nothing was delivered, so the next attempt may send. */
 export async function releaseUnitMessage(db: Db, held: HeldClaim): Promise<void> {
-  await db.unitMessage.updateMany({
-    where: { messageKey: held.businessKey, claimToken: held.token, status: 'sending' },
-    data: { status: 'claimed', leaseUntil: null, claimToken: null },
-  });
+  await release(db, UNIT_MESSAGES, held);
 }
 
 /** The audit event of a sent message (idempotent: its key is the message key). */
@@ -107,39 +93,13 @@ function toldWrite(db: Db, m: SentUnitMessage) {
   });
 }
 
-/**
- * The record of a sent message, prepared before the SMTP conversation (the audit event's shape is checked now),
- * committed after it: the sent-mark and the audit event.
- */
+/** The record of a sent message (store/claims.ts prepareRecord): the sent-mark and the audit event. */
 export function prepareUnitMessageRecord(db: Db, m: SentUnitMessage) {
-  const sentMark = () => db.$executeRaw`UPDATE "UnitMessage" SET "status" = ${'sent'}, "sentAt" = ${m.sentAt}, "leaseUntil" = NULL, "claimToken" = NULL
-      WHERE "messageKey" = ${m.messageKey} AND "status" <> ${'sent'}`;
-  const writes = () => [sentMark(), toldWrite(db, m)];
-  void writes(); // builds (and so checks) every write; a Prisma query runs only when awaited
-  return { messageKey: m.messageKey, sentMark, writes };
+  return prepareRecord(db, UNIT_MESSAGES, m.messageKey, m.sentAt, () => [toldWrite(db, m)]);
 }
 
-const RECORD_TRIES = 3;
-
-/**
- * The SMTP server accepted the message: one transaction marks it sent and records the audit event. A failing
- * database is tried again a few times; failing still, the sent-mark alone is written, so that no retry sends the
- * letter again, and the error is thrown so that the retry completes the record (recordUnitMessageOutcome).
- */
-export async function commitUnitMessageRecord(db: Db, record: ReturnType<typeof prepareUnitMessageRecord>): Promise<void> {
-  let lastError: unknown;
-  for (let attempt = 1; attempt <= RECORD_TRIES; attempt++) {
-    try {
-      await db.$transaction(record.writes());
-      return;
-    } catch (err) {
-      lastError = err;
-      await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
-    }
-  }
-  await record.sentMark();
-  throw new Error(`unit message ${record.messageKey} was sent, but its record could not be written: ${String(lastError)}`);
-}
+/** The SMTP server accepted the message: its record (a retry completes it with recordUnitMessageOutcome). */
+export const commitUnitMessageRecord = commitRecord;
 
 const recipientsSchema = z.object({ to: z.array(z.string()), cc: z.array(z.string()) });
 
