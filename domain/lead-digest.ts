@@ -70,10 +70,17 @@ export function leadDigestKey(d: Pick<LeadDigest, 'deadline' | 'at'>, timeZone: 
   return `${LEAD_DIGEST}/${d.deadline}/${local.slice(0, 10)}/${local.slice(11, 16).replace(':', '')}`;
 }
 
+const KEY = /(?:^|\/)lead-digest\/(\d{4}-\d{2}-\d{2})\/(\d{4}-\d{2}-\d{2})\/(\d{2})(\d{2})$/;
+
 /** The instant a list was due, read back from its key (leadDigestKey) or a message key ending in it; undefined for any other key. */
 export function leadDigestInstant(key: string, timeZone: string): number | undefined {
-  const m = /(?:^|\/)lead-digest\/\d{4}-\d{2}-\d{2}\/(\d{4}-\d{2}-\d{2})\/(\d{2})(\d{2})$/.exec(key);
-  return m ? instantAt(m[1], `${m[2]}:${m[3]}`, timeZone) : undefined;
+  const m = KEY.exec(key);
+  return m ? instantAt(m[2], `${m[3]}:${m[4]}`, timeZone) : undefined;
+}
+
+/** The reporting units' deadline a list is about, read back from its key; undefined for any other key. */
+export function leadDigestDeadline(key: string): CivilDate | undefined {
+  return KEY.exec(key)?.[1];
 }
 
 /** Whether a unit with deadline `due` is late at instant `at`: its deadline day has ended. */

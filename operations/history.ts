@@ -3,11 +3,12 @@
 import type { Client } from '@temporalio/client';
 import proto from '@temporalio/proto';
 import type { CampaignClock } from '../domain/clock';
-import { LEAD_DIGEST, LEAD_DIGEST_NAME } from '../domain/lead-digest';
+import { LEAD_DIGEST, LEAD_DIGEST_NAME, leadDigestDeadline } from '../domain/lead-digest';
 import { INSTRUMENT_NAMES, type NoticeAction, workingDaysLate } from '../domain/policy';
 import { localDateTime } from '../domain/standing';
 import { formatInstant } from '../domain/zoned-time';
 import { type ReadAuditDetail, readAuditDetail } from '../store/audit';
+import { leadDigestWorkflowId } from '../shared/contract';
 import { loadCampaign, requireUnit, scheduleContext } from '../store/campaigns';
 import type { Db } from '../store/db';
 
@@ -186,6 +187,14 @@ export async function campaignHistory(
     });
     const workflows = [{ id: campaign.workflowId, unit: undefined as string | undefined, deliverable: undefined as string | undefined }];
     if (args.unitId) workflows.push(...obligations.map((o) => ({ id: o.workflowId, unit: o.unitId, deliverable: o.deliverableId })));
+    if (args.unitId) {
+      // a lead department's lists of its units not yet in, once their letter is claimed (workflows/lead-digest.ts)
+      const lists = await db.unitMessage.findMany({ where: { campaignId: args.campaignId, unitId: args.unitId, kind: LEAD_DIGEST }, orderBy: { messageKey: 'asc' } });
+      for (const m of lists) {
+        const deadline = leadDigestDeadline(m.messageKey);
+        if (deadline) workflows.push({ id: leadDigestWorkflowId({ campaignId: args.campaignId, leadId: m.unitId, deliverableId: m.deliverableId, deadline }), unit: m.unitId, deliverable: m.deliverableId });
+      }
+    }
     else warnings.push('只显示专项行动工作流的 Temporal 事件；加 --unit UNIT 可查看该单位每项报送任务的工作流');
     for (const w of workflows) {
       try {

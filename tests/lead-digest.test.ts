@@ -195,9 +195,13 @@ describe.each(TEST_DATABASES)('on %s', (kind) => {
     expect(sent).toEqual(planned);
     expect(planned.map((p) => p.at)).toEqual(Array(5).fill('2022-10-12T09:00:00+08:00'));
 
-    const { entries } = await campaignHistory({ db: r.db }, { campaignId: CAMPAIGN, unitId: 'yingji' });
+    const { entries, warnings } = await campaignHistory({ db: r.db, client: r.env.client }, { campaignId: CAMPAIGN, unitId: 'yingji' });
     const line = entries.find((e) => e.source === 'duban' && e.kind === 'unit.told');
     expect(line?.summary).toContain(`发送报送情况函：【报送情况函】关于有关部门向市应急管理局报送${ITEM}情况的函`);
+    // and the Temporal events of the list's workflow, beside those of the department's own obligation
+    const workflow = entries.filter((e) => e.source === 'temporal' && e.unit === 'yingji').map((e) => e.summary);
+    expect(workflow).toContain('安排执行：发送报送情况函');
+    expect(warnings).toEqual([]);
     const detail = await obligationDetail(r.db, CAMPAIGN, 'yingji', DELIVERABLE);
     const item = detail.timeline.find((t) => t.kind === 'unit.told');
     expect(item?.letter).toMatchObject({ action: 'lead-digest', recipients: ['yingji@leizhou.example'] });
