@@ -35,6 +35,7 @@ import {
   newListing,
 } from '../domain/hazards';
 import { civilDateOf } from '../domain/zoned-time';
+import { Prisma } from '../generated/prisma/client';
 import type { HazardListing as ListingRow, Hazard as HazardRow } from '../generated/prisma/client';
 import type { CampaignSettings } from './campaigns';
 import type { Db } from './db';
@@ -268,7 +269,8 @@ async function nextSerial(db: Tx, campaignId: string): Promise<number> {
   return (_max.serial ?? 0) + 1;
 }
 
-const BATCH = 500;
+/** Rows per INSERT: 28 values each, within SQLite's 32,766 variables and PostgreSQL's 65,535. */
+const BATCH = 400;
 
 /**
  * Records new hazards, all or none (one transaction); each is checked by the domain against the units first. A 序号
@@ -293,37 +295,33 @@ export async function createHazards(
         const state = newHazardState(hazard, args.units);
         return { h, serial, hazard, state };
       });
-      const clash = await tx.hazard.findMany({ where: { campaignId: args.campaignId, serial: { in: [...taken] } }, select: { serial: true } });
+      // Every serial of the campaign, compared here: an IN list of 20,000 is more than SQLite takes.
+      const recorded = await tx.hazard.findMany({ where: { campaignId: args.campaignId }, select: { serial: true } });
+      const clash = recorded.filter((r) => taken.has(r.serial));
       if (clash.length) throw new DubanError('INVALID_ARGUMENT', `序号 ${clash.map((c) => c.serial).join('、')} 已有隐患`);
       const at = new Date(args.now);
+      // Plain multi-row INSERTs: Prisma's createMany took 28 s for 20,000 hazards, these take a fraction of it.
       for (let i = 0; i < rows.length; i += BATCH) {
         const batch = rows.slice(i, i + BATCH);
-        await tx.hazard.createMany({
-          data: batch.map(({ h, serial, hazard, state }) => ({
-            campaignId: args.campaignId,
-            id: hazard.id,
-            serial,
-            ...columnsOf(ctx, state),
-            importKey: hazardImportKey(hazard),
-            origin: h.origin,
-            version: 1,
-          })),
+        const hazardRows = batch.map(({ h, serial, hazard, state }) => {
+          const c = columnsOf(ctx, state);
+          const values = [
+            args.campaignId, hazard.id, serial, c.site, c.townId, c.departmentId, c.description, c.level, c.basis, c.foundOn, c.source, c.measures,
+            c.responsible, c.fundsWan, c.originalDeadline, c.deadline, c.status, c.reportedOn, c.lateWorkingDays, c.closedOn, null, null,
+            hazardImportKey(hazard), h.origin, c.state, 1, at, at,
+          ];
+          return Prisma.sql`(${Prisma.join(values)})`;
         });
-        await tx.hazardEvent.createMany({
-          data: batch.map(({ h, hazard }) => {
-            const detail: HazardEventDetail = { kind: 'create', hazard, origin: h.origin, ...(h.row ? { row: h.row } : {}) };
-            return {
-              campaignId: args.campaignId,
-              hazardId: hazard.id,
-              seq: 1,
-              kind: 'create',
-              at,
-              actor: args.actor,
-              summary: creationSummary(hazard, h, args.unitName),
-              detail: JSON.stringify(detail),
-            };
-          }),
+        await tx.$executeRaw`INSERT INTO "Hazard" ("campaignId", "id", "serial", "site", "townId", "departmentId", "description", "level", "basis",
+          "foundOn", "source", "measures", "responsible", "fundsWan", "originalDeadline", "deadline", "status", "reportedOn", "lateWorkingDays",
+          "closedOn", "listingStatus", "listingLevel", "importKey", "origin", "state", "version", "createdAt", "updatedAt") VALUES ${Prisma.join(hazardRows)}`;
+        const eventRows = batch.map(({ h, hazard }) => {
+          const detail: HazardEventDetail = { kind: 'create', hazard, origin: h.origin, ...(h.row ? { row: h.row } : {}) };
+          const values = [args.campaignId, hazard.id, 1, null, 'create', at, args.actor, creationSummary(hazard, h, args.unitName), JSON.stringify(detail)];
+          return Prisma.sql`(${Prisma.join(values)})`;
         });
+        await tx.$executeRaw`INSERT INTO "HazardEvent" ("campaignId", "hazardId", "seq", "listingId", "kind", "at", "actor", "summary", "detail")
+          VALUES ${Prisma.join(eventRows)}`;
       }
       return rows.map((r) => r.hazard.id);
     },
