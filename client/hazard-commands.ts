@@ -32,11 +32,11 @@ import {
   importHazards,
   keepEvidence,
   listHazardForSupervision,
+  ratePercent as percent,
 } from '../operations/hazards';
 import { operatorRole } from '../operations/sign-off';
 import { loadConfig } from '../platform/config';
 import { TASK_QUEUE } from '../shared/contract';
-import { percent } from '../spreadsheets/hazard-statistics';
 import type { Db } from '../store/db';
 import type { Command, Invocation } from './commands';
 import { UsageError } from './commands';

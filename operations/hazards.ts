@@ -27,7 +27,7 @@ import { chineseDateTime, civilDateOf } from '../domain/zoned-time';
 import type { Db, Unit } from '../store/db';
 import { type HazardExportRow, type LedgerUnit, HazardSheetError, exportHazardWorkbook, hazardExportRow, parseHazardWorkbook } from '../spreadsheets/hazards-ledger';
 import type { SheetProblem } from '../spreadsheets/cells';
-import { exportStatisticsWorkbook } from '../spreadsheets/hazard-statistics';
+import { exportStatisticsWorkbook, percent } from '../spreadsheets/hazard-statistics';
 import { loadCampaign } from '../store/campaigns';
 
 import { storeFile } from '../store/files';
@@ -58,6 +58,9 @@ import type {
   ImportResult,
 } from '../shared/hazard-api';
 import { chaseHazard, chaseHazards } from './hazard-chase';
+
+/** 85.71% ; — when there is nothing to divide by. */
+export const ratePercent = percent;
 
 export type { HazardDetail, HazardFigures, HazardFilters, HazardPage, HazardStatistics, HazardSummary, ImportResult };
 
