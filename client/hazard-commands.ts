@@ -113,7 +113,7 @@ function detailText(d: HazardDetail): string {
     );
   for (const l of d.listings) lines.push(`  ${listingLabel(l)}`);
   lines.push('  记录：');
-  for (const e of d.history) lines.push(`    ${e.at}  ${e.actor}  ${e.summary}`);
+  for (const e of d.history) lines.push(`    ${e.at}  ${e.actorName}  ${e.summary}`);
   return lines.join('\n');
 }
 

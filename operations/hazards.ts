@@ -57,6 +57,7 @@ import type {
   HazardSummary,
   ImportResult,
 } from '../shared/hazard-api';
+import { actorName } from './actors';
 import { chaseHazard, chaseHazards } from './hazard-chase';
 
 /** 85.71% ; — when there is nothing to divide by. */
@@ -289,7 +290,15 @@ function detailOf(c: HazardCampaign, record: HazardRecord, events: HazardEventEn
     state: record.state,
     listings: record.listings,
     acceptanceDue: acceptanceDue(c.ctx, record.state) ?? null,
-    history: events.map((e) => ({ seq: e.seq, at: chineseDateTime(e.at.getTime(), c.timeZone), actor: e.actor, kind: e.kind, summary: e.summary, listingId: e.listingId })),
+    history: events.map((e) => ({
+      seq: e.seq,
+      at: chineseDateTime(e.at.getTime(), c.timeZone),
+      actor: e.actor,
+      actorName: actorName(e.actor, e.actor.startsWith('unit:') ? c.unitName(e.actor.slice(5)) : undefined),
+      kind: e.kind,
+      summary: e.summary,
+      listingId: e.listingId,
+    })),
   };
 }
 

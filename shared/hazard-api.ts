@@ -78,7 +78,8 @@ export interface HazardDetail {
   state: HazardState;
   listings: HazardListing[];
   acceptanceDue: CivilDate | null;
-  history: { seq: number; at: string; actor: string; kind: string; summary: string; listingId: string | null }[];
+  /** Every event, oldest first: `actor` as recorded (operator:NAME, unit:ID, a CLI name), `actorName` as a person reads it. */
+  history: { seq: number; at: string; actor: string; actorName: string; kind: string; summary: string; listingId: string | null }[];
 }
 
 export interface HazardFigures {

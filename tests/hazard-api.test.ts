@@ -230,7 +230,7 @@ describe.each(TEST_DATABASES)('the hazard API on %s', (kind) => {
     };
     const reported = await portal.call('POST', `/api/portal/${town}/hazards`, { json: report });
     expect(reported.body.summary).toMatchObject({ serial: 31, status: 'pending', townName: '雷城街道' });
-    expect((reported.body.history as { summary: string; actor: string }[])[0]).toMatchObject({ actor: 'unit:leicheng' });
+    expect((reported.body.history as { summary: string; actor: string }[])[0]).toMatchObject({ actor: 'unit:leicheng', actorName: '雷城街道（报送链接）' });
     expect((await env.client.workflow.getHandle(hazardWorkflowId(CAMPAIGN, '31')).describe()).status.name).toBe('RUNNING');
     const elsewhere = await portal.call('POST', `/api/portal/${town}/hazards`, { json: { ...report, townId: 'wushi' } });
     expect(elsewhere.status).toBe(403);
