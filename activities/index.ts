@@ -3,9 +3,11 @@ import type { Client } from '@temporalio/client';
 import { DubanError } from '../domain/errors';
 import type { Mailer } from '../mail/mailer';
 import type { DubanActivities } from '../shared/contract';
+import type { HazardActivities } from '../shared/hazard-activities';
 import { permanentFailure } from '../shared/failures';
 import type { Db } from '../store/db';
 import { createCirculationActivities } from './circulation';
+import { createHazardActivities } from './hazards';
 import { createLaunchActivities } from './launch';
 import { createLeadDigestActivities } from './lead-digest';
 import { createNoticeActivities } from './notices';
@@ -47,7 +49,7 @@ function failingPermanently<A extends object>(activities: A): A {
   ) as A;
 }
 
-export function createActivities(deps: ActivityDeps): DubanActivities {
+export function createActivities(deps: ActivityDeps): DubanActivities & HazardActivities {
   return failingPermanently({
     ...createNoticeActivities(deps),
     ...createObligationActivities(deps),
@@ -55,5 +57,6 @@ export function createActivities(deps: ActivityDeps): DubanActivities {
     ...createUnitMessageActivities(deps),
     ...createCirculationActivities(deps),
     ...createLeadDigestActivities(deps),
-  } satisfies DubanActivities);
+    ...createHazardActivities(deps),
+  } satisfies DubanActivities & HazardActivities);
 }

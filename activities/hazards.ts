@@ -1,0 +1,219 @@
+// The hazard chase's activities (workflows/hazard.ts): nextHazardLetter reads the hazard's record and names the next
+// letter due (domain/hazard-chase.ts); sendHazardLetter judges the record again at send time and sends that letter
+// exactly once under its business key (store/claims.ts through activities/deliver.ts), numbered in the campaign's
+// register when it is a numbered letter, as plain text with the same letter as a .docx attached.
+import { Context } from '@temporalio/activity';
+import { createHash } from 'node:crypto';
+import { workingDaysOf } from '../domain/calendar';
+import { DubanError } from '../domain/errors';
+import {
+  type HazardChaseFacts,
+  type HazardLetterDue,
+  chaseRound,
+  hazardLetterDecision,
+  nextHazardLetter as nextLetter,
+  stepsTakenFor,
+} from '../domain/hazard-chase';
+import { type HazardContext, type HazardState, hazardScheduleContext } from '../domain/hazards';
+import { supervisionTimeLimit } from '../domain/policy';
+import { chineseDateTime, civilDateOf } from '../domain/zoned-time';
+import { officialLetterDocx } from '../letters/docx';
+import { type HazardLetterFacts, type HazardUnitFacts, type RenderedHazardLetter, hazardLetterTakesNumber, renderHazardLetter } from '../letters/hazard';
+import { formatDocumentNumber } from '../letters/official';
+import type { Mailer } from '../mail/mailer';
+import {
+  type HazardChaseRun,
+  type NextHazardLetterResult,
+  type SendHazardLetterInput,
+  type SendHazardLetterResult,
+  hazardLetterBusinessKey,
+} from '../shared/hazard-activities';
+import { type CachedCampaign, campaignCache, lettersOf, unitPrincipals } from '../store/campaigns';
+import { CLAIM_LEASE, type ClaimLease, prepareRecord, wasSent } from '../store/claims';
+import type { Db } from '../store/db';
+import { HAZARD_LETTERS, hazardChaseFacts, sentHazardLetterKeys } from '../store/hazard-letters';
+import { hazardContextOf } from '../store/hazards';
+import { deliverOnce } from './deliver';
+
+export interface HazardActivityDeps {
+  db: Db;
+  mailer: Mailer;
+  mailFrom?: string;
+  noticeLease?: ClaimLease;
+}
+
+/** A claimed hazard letter: its words, as sent. */
+interface ClaimedHazardLetter {
+  rendered: RenderedHazardLetter;
+  messageId: string;
+}
+
+/** `<标题>.docx`, without the characters file systems refuse. */
+const docxName = (title: string) => `${title.replace(/[\\/:*?"<>|\r\n]/g, '_')}.docx`;
+
+export function createHazardActivities(deps: HazardActivityDeps) {
+  const { db, mailer } = deps;
+  const lease = deps.noticeLease ?? CLAIM_LEASE;
+  const loadCampaign = campaignCache(db);
+
+  const contextOf = (loaded: CachedCampaign): HazardContext => hazardContextOf(loaded.settings);
+
+  async function nextHazardLetter(input: HazardChaseRun): Promise<NextHazardLetterResult> {
+    const loaded = await loadCampaign(input.campaignId);
+    const facts = await hazardChaseFacts(db, input.campaignId, input.hazardId);
+    const sent = await sentHazardLetterKeys(db, input.campaignId, input.hazardId);
+    const step = nextLetter(contextOf(loaded), facts, new Set([...(input.done ?? []), ...sent]));
+    return { ...step, clockOffsetMs: loaded.settings.clockOffsetMs };
+  }
+
+  function unitFacts(loaded: CachedCampaign, unitId: string): HazardUnitFacts {
+    const unit = loaded.units.get(unitId);
+    if (!unit) throw new DubanError('UNKNOWN_UNIT', `campaign ${loaded.campaign.id} has no unit ${JSON.stringify(unitId)}`);
+    return { name: unit.name, email: unit.email, principals: unitPrincipals(unit) };
+  }
+
+  /** The letter as it goes out at `sendingAt`: every fact from the record, the 发文字号 the claim gave it. */
+  function compose(
+    loaded: CachedCampaign,
+    ctx: HazardContext,
+    facts: HazardChaseFacts & { serial: number },
+    letter: HazardLetterDue,
+    sentKeys: string[],
+    sendingAt: number,
+    documentNumber: string | undefined,
+  ): RenderedHazardLetter {
+    const { campaign, settings } = loaded;
+    const state: HazardState = facts.state;
+    const h = state.hazard;
+    const today = civilDateOf(sendingAt, ctx.timeZone);
+    const days = workingDaysOf(ctx.calendar);
+    const round = chaseRound(state);
+    const current = state.rounds[state.rounds.length - 1];
+    // the round before the current one failed its 验收 when this is a round of 重新整改
+    const failed = round > 1 ? [...state.rounds].reverse().find((r) => r.acceptance?.result === 'fail')?.acceptance : undefined;
+    const roundStart = failed?.on ?? '0000-01-01';
+    const extension = [...state.extensions].reverse().find((e) => e.to === h.deadline && e.on >= roundStart);
+    const report = current?.report;
+    const acceptanceDueOn = letter.kind === 'acceptance' || letter.kind === 'acceptance_overdue' ? letter.deadline : undefined;
+    const chased = facts.listings.find((l) => l.listing.id === letter.listingId)?.listing;
+    const schedule = hazardScheduleContext(ctx, h.level);
+    const letters = lettersOf(settings, campaign.officeName);
+    const f: HazardLetterFacts = {
+      kind: letter.kind,
+      campaignTitle: campaign.title,
+      office: { name: campaign.officeName, email: campaign.officeEmail },
+      hazard: {
+        serial: facts.serial,
+        site: h.site,
+        description: h.description,
+        level: h.level,
+        basis: h.basis,
+        measures: h.measures,
+        responsible: h.responsible,
+        deadline: h.deadline,
+      },
+      town: unitFacts(loaded, h.townId),
+      department: unitFacts(loaded, h.departmentId),
+      round,
+      ...(failed ? { failedAcceptance: { on: failed.on, opinion: failed.opinion } } : {}),
+      ...(extension ? { extension: { from: extension.from, to: extension.to, on: extension.on, reason: extension.reason } } : {}),
+      sentAt: sendingAt,
+      timeZone: ctx.timeZone,
+      lateWorkingDays: days.workingDaysAfter(acceptanceDueOn ?? h.deadline, today),
+      ...(letter.kind === 'notice'
+        ? { timeLimit: supervisionTimeLimit(schedule, { action: 'notice', at: letter.at, deadline: letter.deadline, key: letter.key, reason: letter.reason }) }
+        : {}),
+      ladder: schedule.policy.escalate,
+      stepsTaken: stepsTakenFor(sentKeys, round, h.deadline),
+      allUnits: letter.kind === 'circulate' ? [...loaded.units.values()].map((u) => ({ name: u.name, email: u.email, type: u.type })) : [],
+      ...(acceptanceDueOn && report ? { acceptance: { reportedOn: report.on, done: report.done, due: acceptanceDueOn } } : {}),
+      ...(chased
+        ? {
+            listing: {
+              level: chased.level,
+              documentNumber: chased.documentNumber,
+              listedOn: chased.listedOn,
+              deadline: chased.order.deadline,
+              ...(chased.delisting ? { delisting: chased.delisting } : {}),
+              ...(state.closedOn ? { closedOn: state.closedOn } : {}),
+            },
+          }
+        : {}),
+      ...(documentNumber ? { documentNumber } : {}),
+      basis: letters.basis,
+      ...(letters.contact ? { contact: letters.contact } : {}),
+      cc: letters.cc,
+      issuer: letters.issuer,
+    };
+    return renderHazardLetter(f);
+  }
+
+  async function sendHazardLetter(input: SendHazardLetterInput): Promise<SendHazardLetterResult> {
+    const { campaignId, hazardId, letter } = input;
+    const businessKey = hazardLetterBusinessKey(campaignId, hazardId, letter.key);
+    // a retry may find the letter sent by an attempt that died after
+    if (Context.current().info.attempt > 1 && (await wasSent(db, HAZARD_LETTERS, businessKey))) return { businessKey, outcome: 'already-sent' };
+    const loaded = await loadCampaign(campaignId);
+    const ctx = contextOf(loaded);
+    const sendingAt = loaded.clock.current(Date.now(), () => Context.current().info.currentAttemptScheduledTimestampMs);
+    const facts = await hazardChaseFacts(db, campaignId, hazardId);
+    const decision = hazardLetterDecision(ctx, facts, letter, sendingAt);
+    if (!decision.send) {
+      // a workflow run afresh can ask again, on a first attempt, for a letter that went out before the record changed
+      if (await wasSent(db, HAZARD_LETTERS, businessKey)) return { businessKey, outcome: 'already-sent' };
+      return { businessKey, outcome: 'skipped', reason: decision.reason };
+    }
+    const sentKeys = await sentHazardLetterKeys(db, campaignId, hazardId);
+    const { campaign, settings } = loaded;
+    const documents = lettersOf(settings, campaign.officeName).documents;
+    const ownNumber = letter.kind === 'delisting' && facts.listings.find((l) => l.listing.id === letter.listingId)?.listing.delisting?.documentNumber;
+    const numbered = documents && hazardLetterTakesNumber(letter.kind) && !ownNumber;
+    const messageId = `<${createHash('sha256').update(businessKey).digest('hex').slice(0, 32)}@duban>`;
+    const delivered = await deliverOnce<ClaimedHazardLetter, { record: ReturnType<typeof prepareRecord>; attachment: Buffer }>({
+      db,
+      lease,
+      table: HAZARD_LETTERS,
+      request: {
+        key: businessKey,
+        word: (documentNumber) => ({ rendered: compose(loaded, ctx, facts, letter, sentKeys, sendingAt, documentNumber), messageId }),
+        columns: ({ rendered }) => ({
+          messageId,
+          recipients: JSON.stringify({ to: rendered.to, cc: rendered.cc }),
+          subject: rendered.subject,
+          body: rendered.text,
+          reason: `${letter.reason}；${chineseDateTime(letter.at, ctx.timeZone)}发出${rendered.instrument}`,
+        }),
+        fixed: {
+          campaignId,
+          hazardId,
+          kind: letter.kind,
+          round: letter.round,
+          deadline: letter.deadline,
+          listingId: letter.listingId ?? null,
+          scheduledAt: new Date(letter.at),
+        },
+        ...(numbered ? { numbering: documents, formatNumber: formatDocumentNumber } : {}),
+      },
+      heldType: 'HAZARD_LETTER_CLAIMED',
+      prepare: async ({ rendered }) => ({
+        record: prepareRecord(db, HAZARD_LETTERS, businessKey, new Date(sendingAt), () => []),
+        attachment: await officialLetterDocx(rendered.letter),
+      }),
+      send: async ({ rendered }, { attachment }) => {
+        await mailer.send({
+          from: deps.mailFrom ?? `"${campaign.officeName}" <${campaign.officeEmail}>`,
+          to: rendered.to,
+          cc: rendered.cc,
+          subject: rendered.subject,
+          text: rendered.text,
+          messageId,
+          headers: { 'X-Duban-Key': businessKey, 'X-Duban-Action': `hazard-${letter.kind}` },
+          attachments: [{ filename: docxName(rendered.letter.title), content: attachment }],
+        });
+      },
+    });
+    return { businessKey, outcome: delivered === 'already-sent' ? 'already-sent' : 'sent' };
+  }
+
+  return { nextHazardLetter, sendHazardLetter };
+}

@@ -1,0 +1,68 @@
+// The letters of a hazard's chase in the database: the HazardLetter claim table (store/claims.ts claims a letter's
+// business key before it is sent, with the 发文字号 its first claim takes), which of a hazard's letters are sent, and
+// what the record says of the hazard as far as its chase is concerned (domain/hazard-chase.ts HazardChaseFacts).
+import type { HazardChaseFacts } from '../domain/hazard-chase';
+import type { Db } from './db';
+import type { ClaimRows, ClaimTable } from './claims';
+import { hazardEvents, loadHazard } from './hazards';
+
+export const HAZARD_LETTERS: ClaimTable = {
+  table: 'HazardLetter',
+  key: 'businessKey',
+  noun: 'hazard letter',
+  numbered: true,
+  rows: (db) => db.hazardLetter as unknown as ClaimRows,
+};
+
+/** campaign/hazard/<id>/ — every letter key of the hazard starts with it. */
+export const hazardLetterPrefix = (campaignId: string, hazardId: string) => `${campaignId}/hazard/${hazardId}/`;
+
+/** The keys (within the hazard) of its letters sent so far. */
+export async function sentHazardLetterKeys(db: Db, campaignId: string, hazardId: string): Promise<string[]> {
+  const prefix = hazardLetterPrefix(campaignId, hazardId);
+  const rows = await db.hazardLetter.findMany({ where: { campaignId, hazardId, status: 'sent' }, select: { businessKey: true }, orderBy: { id: 'asc' } });
+  return rows.map((r) => r.businessKey.slice(prefix.length));
+}
+
+/** Events that set the 整改时限: the hazard recorded, a 延期 approved (directly or through its 挂牌), a failed 验收. */
+function setsDeadline(e: { kind: string; detail: unknown }): boolean {
+  if (e.kind === 'create' || e.kind === 'extend') return true;
+  if (e.kind !== 'accept') return false;
+  const d = e.detail as { event?: { result?: string } };
+  return d.event?.result === 'fail';
+}
+
+/** The hazard and its 挂牌 as its chase reads them, with when its 时限 was set and each listing recorded and taken down. */
+export async function hazardChaseFacts(db: Db, campaignId: string, hazardId: string): Promise<HazardChaseFacts & { serial: number }> {
+  const record = await loadHazard(db, campaignId, hazardId);
+  const events = await hazardEvents(db, campaignId, hazardId);
+  let deadlineSetAt = 0;
+  for (const e of events) if (setsDeadline(e)) deadlineSetAt = Math.max(deadlineSetAt, e.at.getTime());
+  const at = (kind: string, listingId: string) => events.find((e) => e.kind === kind && e.listingId === listingId)?.at.getTime();
+  return {
+    serial: record.row.serial,
+    state: record.state,
+    deadlineSetAt,
+    listings: record.listings.map((listing) => {
+      const recordedAt = at('list', listing.id) ?? 0;
+      const delistedAt = at('delist', listing.id);
+      return { listing, recordedAt, ...(delistedAt !== undefined ? { delistedAt } : {}) };
+    }),
+  };
+}
+
+/** The letters a hazard's chase has sent, oldest first, as the console or the CLI may show them. */
+export async function sentHazardLetters(db: Db, campaignId: string, hazardId: string) {
+  const rows = await db.hazardLetter.findMany({ where: { campaignId, hazardId, status: 'sent' }, orderBy: [{ sentAt: 'asc' }, { id: 'asc' }] });
+  return rows.map((r) => ({
+    key: r.businessKey.slice(hazardLetterPrefix(campaignId, hazardId).length),
+    kind: r.kind,
+    round: r.round,
+    deadline: r.deadline,
+    listingId: r.listingId,
+    documentNumber: r.documentNumber,
+    subject: r.subject,
+    text: r.body,
+    sentAt: r.sentAt!,
+  }));
+}
