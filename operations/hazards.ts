@@ -25,7 +25,7 @@ import {
 } from '../domain/hazards';
 import { chineseDateTime, civilDateOf } from '../domain/zoned-time';
 import type { Db, Unit } from '../store/db';
-import { type HazardExportRow, type LedgerUnit, HazardSheetError, exportHazardWorkbook, hazardExportRow, parseHazardWorkbook } from '../spreadsheets/hazards-ledger';
+import { type HazardExportRow, type HazardRow as SheetRow, type LedgerUnit, exportHazardWorkbook, hazardExportRow, parseHazardWorkbook } from '../spreadsheets/hazards-ledger';
 import type { SheetProblem } from '../spreadsheets/cells';
 import { exportStatisticsWorkbook, percent } from '../spreadsheets/hazard-statistics';
 import { loadCampaign } from '../store/campaigns';
@@ -124,56 +124,59 @@ async function chase(deps: HazardDeps, campaignId: string, hazardId: string): Pr
 export async function importHazards(deps: HazardDeps, args: { campaignId: string; bytes: Buffer | Uint8Array; fileName: string; actor: string }): Promise<ImportResult> {
   const c = await hazardCampaign(deps, args.campaignId);
   const ledgerUnits: LedgerUnit[] = c.units.map((u) => ({ id: u.unitId, name: u.name, type: u.type as LedgerUnit['type'] }));
-  const rows = await parseHazardWorkbook(args.bytes, args.fileName, ledgerUnits);
   const existing = await deps.db.hazard.findMany({ where: { campaignId: args.campaignId }, select: { id: true, serial: true, importKey: true, site: true, description: true } });
   const bySerial = new Map(existing.map((e) => [e.serial, e]));
   const byKey = new Map(existing.map((e) => [e.importKey, e]));
-  const problems: SheetProblem[] = [];
   const seenSerial = new Map<number, number>();
-  const seenKey = new Map<string, number>();
   const fresh: NewHazard[] = [];
   const unchanged: string[] = [];
-  for (const r of rows) {
-    const { row, serial: written, ...facts } = r;
-    const key = hazardImportKey(facts);
-    const problem = (message: string, header = '序号') => problems.push({ row, column: '', header, message });
-    let serial: number | undefined;
-    if (written !== '') {
-      serial = Number(written);
-      if (!Number.isInteger(serial) || serial < 1) {
-        problem(`“${written}” 不是序号（应为正整数）`);
-        continue;
+  // Matched against the ledger while the sheet is read, so that these problems are listed with the sheet's own.
+  const match = (rows: SheetRow[], at: { column: string; header: string }): SheetProblem[] => {
+    const problems: SheetProblem[] = [];
+    const seenKey = new Map<string, number>();
+    for (const r of rows) {
+      const { row, serial: written, ...facts } = r;
+      const key = hazardImportKey(facts);
+      const problem = (message: string, where = at) => problems.push({ row, ...where, message });
+      let serial: number | undefined;
+      if (written !== '') {
+        serial = Number(written);
+        if (!Number.isInteger(serial) || serial < 1) {
+          problem(`“${written}” 不是序号（应为正整数）`);
+          continue;
+        }
+        const dup = seenSerial.get(serial);
+        if (dup !== undefined) {
+          problem(`序号 ${serial} 与第${dup}行重复`);
+          continue;
+        }
+        seenSerial.set(serial, row);
+        const there = bySerial.get(serial);
+        if (there) {
+          if (there.importKey === key) unchanged.push(there.id);
+          else problem(`序号 ${serial} 在台账中已是另一处隐患（${there.site}：${there.description}）；新的隐患请用新的序号或留空`);
+          continue;
+        }
+      } else {
+        const dup = seenKey.get(key);
+        if (dup !== undefined) {
+          problem(`与第${dup}行是同一处隐患（企业或场所、属地、行业主管部门、隐患描述、等级、发现日期都相同）`, { column: '', header: '' });
+          continue;
+        }
+        seenKey.set(key, row);
+        const there = byKey.get(key);
+        if (there) {
+          unchanged.push(there.id);
+          continue;
+        }
       }
-      const dup = seenSerial.get(serial);
-      if (dup !== undefined) {
-        problem(`序号 ${serial} 与第${dup}行重复`);
-        continue;
-      }
-      seenSerial.set(serial, row);
-      const there = bySerial.get(serial);
-      if (there) {
-        if (there.importKey === key) unchanged.push(there.id);
-        else problem(`序号 ${serial} 在台账中已是另一处隐患（${there.site}：${there.description}）；新的隐患请用新的序号或留空`);
-        continue;
-      }
-    } else {
-      const dup = seenKey.get(key);
-      if (dup !== undefined) {
-        problem(`与第${dup}行是同一处隐患（企业或场所、属地、行业主管部门、隐患描述、等级、发现日期都相同）`, '');
-        continue;
-      }
-      seenKey.set(key, row);
-      const there = byKey.get(key);
-      if (there) {
-        unchanged.push(there.id);
-        continue;
-      }
+      fresh.push({ serial, facts, origin: 'import', row });
     }
-    fresh.push({ serial, facts, origin: 'import', row });
-  }
-  if (problems.length) throw new HazardSheetError(args.fileName, problems.sort((a, b) => a.row - b.row));
+    return problems;
+  };
+  const rows = await parseHazardWorkbook(args.bytes, args.fileName, ledgerUnits, { check: match });
   // Rows without 序号 are numbered after every 序号 of the ledger and of the file.
-  let next = Math.max(0, ...existing.map((e) => e.serial), ...seenSerial.keys()) + 1;
+  let next = [...existing.map((e) => e.serial), ...seenSerial.keys()].reduce((a, b) => Math.max(a, b), 0) + 1;
   for (const h of fresh) if (h.serial === undefined) h.serial = next++;
   const created = fresh.length
     ? await createHazards(deps.db, c.ctx, { campaignId: args.campaignId, hazards: fresh, units: c.hazardUnits, actor: args.actor, now: c.now, unitName: c.unitName })

@@ -135,7 +135,15 @@ const nameKey = (s: string) => s.replace(/[\s\u3000]/g, '').replace(/（/g, '(')
  * The hazards of the first sheet of an .xlsx 台账, against the campaign's units. Throws HazardSheetError (a DubanError
  * INVALID_DEFINITION) listing every problem, by row and column, when anything is wrong; returns nothing then.
  */
-export async function parseHazardWorkbook(bytes: Buffer | Uint8Array, fileName: string, units: readonly LedgerUnit[]): Promise<HazardRow[]> {
+export async function parseHazardWorkbook(
+  bytes: Buffer | Uint8Array,
+  fileName: string,
+  units: readonly LedgerUnit[],
+  options: {
+    /** Further problems of the rows read well (the importer's: a 序号 already taken), listed with the sheet's own. */
+    check?: (rows: HazardRow[], serialColumn: { column: string; header: string }) => SheetProblem[];
+  } = {},
+): Promise<HazardRow[]> {
   const wb = await loadWorkbook(bytes, (message) => new HazardSheetError(fileName, [{ row: 0, column: '', header: '', message }]));
   const problems: SheetProblem[] = [];
   const ws = wb.worksheets[0];
@@ -225,6 +233,7 @@ export async function parseHazardWorkbook(bytes: Buffer | Uint8Array, fileName: 
     }
   }
   if (rows.length === 0 && problems.length === 0) problems.push({ row: header.row, column: '', header: '', message: '表头下没有任何隐患' });
+  if (options.check) problems.push(...options.check(rows, columns.serial === undefined ? { column: '', header: '' } : at('serial')));
   if (problems.length) throw new HazardSheetError(fileName, sortProblems(problems));
   return rows;
 }

@@ -108,6 +108,7 @@ describe.each(TEST_DATABASES)('the hazard ledger on %s', (kind) => {
     expect(err.message).toContain('未导入任何隐患');
     expect(err.details.join('\n')).toMatch(/第3行.*判定依据/);
     expect(err.details.join('\n')).toMatch(/第4行.*不存在镇/);
+    expect(err.details).toContain('第5行 A列（序号）：序号 1 与第2行重复');
     expect(await db.hazard.count()).toBe(0);
     expect(await db.hazardEvent.count()).toBe(0);
   });
