@@ -28,7 +28,7 @@ import {
   type SendHazardLetterResult,
   hazardLetterBusinessKey,
 } from '../shared/hazard-activities';
-import { type CachedCampaign, campaignCache, lettersOf, unitPrincipals } from '../store/campaigns';
+import { type CachedCampaign, campaignCache, hazardPolicyOf, lettersOf, unitPrincipals } from '../store/campaigns';
 import { CLAIM_LEASE, type ClaimLease, prepareRecord, wasSent } from '../store/claims';
 import type { Db } from '../store/db';
 import { HAZARD_LETTERS, hazardChaseFacts, sentHazardLetterKeys } from '../store/hazard-letters';
@@ -56,7 +56,8 @@ export function createHazardActivities(deps: HazardActivityDeps) {
   const lease = deps.noticeLease ?? CLAIM_LEASE;
   const loadCampaign = campaignCache(db);
 
-  const contextOf = (loaded: CachedCampaign): HazardContext => hazardContextOf(loaded.settings);
+  /** The campaign's calendar and zone, and its hazards' policy as launched (`hazards:` of the campaign file). */
+  const contextOf = (loaded: CachedCampaign): HazardContext => ({ ...hazardContextOf(loaded.settings), policy: hazardPolicyOf(loaded.settings) });
 
   async function nextHazardLetter(input: HazardChaseRun): Promise<NextHazardLetterResult> {
     const loaded = await loadCampaign(input.campaignId);

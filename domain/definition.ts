@@ -3,6 +3,7 @@
 import { CST, LineCounter, Parser, type YAMLError, isMap, parseDocument, type Document } from 'yaml';
 import { type CivilDate, isCivilDate } from './calendar';
 import { DubanError } from './errors';
+import { DEFAULT_HAZARD_POLICY, type HazardPolicy } from './hazard-policy';
 import { DEFAULT_POLICY, ESCALATION_LADDER, type EscalationStep, type NoticePolicy, SIGN_OFF_STEPS, type SignOffStep } from './policy';
 import { DEFAULT_TIME_ZONE, isValidTimeZone } from './zoned-time';
 
@@ -102,6 +103,8 @@ export interface CampaignDefinition {
   timeZone: string;
   calendar: { holidays: CivilDate[]; workdays: CivilDate[]; years: number[] };
   policy: NoticePolicy;
+  /** How the campaign's hazards (隐患整改台账) are chased, per level (`hazards:`); absent: DEFAULT_HAZARD_POLICY. */
+  hazards?: HazardPolicy;
   units: UnitDef[];
   stages: StageDef[];
   deliverables: DeliverableDef[];
@@ -276,6 +279,32 @@ function parsePolicy(c: Checker, path: Path, raw: Json, base: NoticePolicy): Not
   return policy;
 }
 
+/**
+ * `hazards:` — how the campaign's hazards are chased: `general` and `major` each a policy as `policy:` is (sendAt,
+ * remindBefore, escalate; over the level's defaults), and `acceptanceWorkingDays`. 签发 and 退回 do not apply to hazards.
+ */
+function parseHazardPolicy(c: Checker, raw: Json): HazardPolicy | undefined {
+  const path: Path = ['hazards'];
+  const o = c.obj(path, raw, false);
+  if (!o) return undefined;
+  c.unknownKeys(path, o, ['general', 'major', 'acceptanceWorkingDays']);
+  const level = (key: 'general' | 'major') => {
+    const p = o[key];
+    const given = p !== null && typeof p === 'object' && !Array.isArray(p) ? (p as Record<string, Json>) : undefined;
+    for (const k of ['signOff', 'returnWindowDays'] as const)
+      if (given && k in given) c.error([...path, key, k], k === 'signOff' ? '隐患的督办文书不需领导签发，不能设置 signOff' : '隐患没有退回修改，不能设置 returnWindowDays');
+    return parsePolicy(c, [...path, key], p, DEFAULT_HAZARD_POLICY[key]);
+  };
+  const policy: HazardPolicy = { general: level('general'), major: level('major'), acceptanceWorkingDays: DEFAULT_HAZARD_POLICY.acceptanceWorkingDays };
+  const days = o.acceptanceWorkingDays;
+  if (days !== undefined) {
+    if (typeof days !== 'number' || !Number.isInteger(days) || days < 1 || days > 60)
+      c.error([...path, 'acceptanceWorkingDays'], `应为 1 到 60 之间的整数（报告整改完成后几个工作日内验收），实际为 ${JSON.stringify(days)}`);
+    else policy.acceptanceWorkingDays = days;
+  }
+  return policy;
+}
+
 /** Parse and validate a campaign definition. Throws DubanError('INVALID_DEFINITION') listing every issue. */
 export function parseCampaignDefinition(text: string, file: string): CampaignDefinition {
   const { doc, lines } = parseYaml(text, file);
@@ -283,10 +312,11 @@ export function parseCampaignDefinition(text: string, file: string): CampaignDef
   const root = topLevel(c, doc, file);
   const header = campaignHeader(c, root.campaign);
   const policy = parsePolicy(c, ['policy'], root.policy, DEFAULT_POLICY);
+  const hazards = parseHazardPolicy(c, root.hazards);
   const units = parseUnits(c, root.units);
   const stages = parseStages(c, root.stages);
   const deliverables = parseDeliverables(c, root.deliverables, { ...units, ...stages, policy });
-  return definition(c, file, header, { policy, units: units.units, stages: stages.stages, deliverables });
+  return definition(c, file, header, { policy, ...(hazards ? { hazards } : {}), units: units.units, stages: stages.stages, deliverables });
 }
 
 // ── YAML ──────────────────────────────────────────────────────────────────────────────────────
@@ -362,7 +392,7 @@ function topLevel(c: Checker, doc: Document, file: string): Record<string, Json>
     c.error([], '文件应为包含 campaign、units、stages 和 deliverables 的 YAML 映射');
     throw new DubanError('INVALID_DEFINITION', `${file} 不是专项行动定义文件`, c.issues.map(formatIssue));
   }
-  c.unknownKeys([], root, ['campaign', 'policy', 'units', 'stages', 'deliverables']);
+  c.unknownKeys([], root, ['campaign', 'policy', 'hazards', 'units', 'stages', 'deliverables']);
   return root;
 }
 
@@ -684,7 +714,7 @@ function definition(
   c: Checker,
   file: string,
   header: CampaignHeader,
-  parts: Pick<CampaignDefinition, 'policy' | 'units' | 'stages' | 'deliverables'>,
+  parts: Pick<CampaignDefinition, 'policy' | 'hazards' | 'units' | 'stages' | 'deliverables'>,
 ): CampaignDefinition {
   const officeName = c.str(['campaign', 'office', 'name'], header.office.name);
   const officeEmail = c.email(['campaign', 'office', 'email'], header.office.email);

@@ -6,7 +6,8 @@
 import { type CivilDate, type WorkCalendar, isCivilDate, workingDaysOf } from './calendar';
 import type { UnitType } from './definition';
 import { DubanError, type DubanErrorCode } from './errors';
-import { DEFAULT_POLICY, type NoticePolicy, type ScheduleContext, type ScheduledNotice, noticeSchedule } from './policy';
+import type { HazardPolicy } from './hazard-policy';
+import { type ScheduleContext, type ScheduledNotice, noticeSchedule } from './policy';
 import { chineseDate, civilDateOf } from './zoned-time';
 
 // ───────────────────────────── the hazard as data ─────────────────────────────
@@ -486,32 +487,8 @@ export function applyHazardEvent(ctx: HazardContext, state: HazardState, event: 
 
 // ───────────────────────────── time: the same calendar as obligations ─────────────────────────────
 
-/**
- * How hazards are chased, per level. The defaults:
- * - 一般: the obligations' default — reminders 3 and 1 working days before the 时限 and on it, then 催办 (提醒敦促函)
- *   on the 1st working day after, 督办 the 3rd, 通报 the 5th, 约谈 the 7th.
- * - 重大: earlier and faster — reminders 5, 3 and 1 working days before and on the day, then 催办 the 1st working day
- *   after, 督办 the 2nd, 通报 the 3rd, 约谈 the 5th (a major hazard left standing is the danger itself).
- * - 验收 is due 5 working days after 整改完成 is reported ("整改一个，验收一个").
- * `returnWindowDays` has no meaning for hazards (there is no 退回); it is 0.
- */
-export interface HazardPolicy {
-  general: NoticePolicy;
-  major: NoticePolicy;
-  /** Working days after 整改完成 is reported within which it must be accepted (验收). */
-  acceptanceWorkingDays: number;
-}
-
-export const DEFAULT_HAZARD_POLICY: HazardPolicy = {
-  general: { ...DEFAULT_POLICY, returnWindowDays: 0 },
-  major: {
-    sendAt: DEFAULT_POLICY.sendAt,
-    remindBefore: [5, 3, 1, 0],
-    escalate: { urge: 1, notice: 2, circulate: 3, interview: 5 },
-    returnWindowDays: 0,
-  },
-  acceptanceWorkingDays: 5,
-};
+// HazardPolicy and its defaults live in ./hazard-policy (the campaign file's parser reads them too).
+export { DEFAULT_HAZARD_POLICY, type HazardPolicy } from './hazard-policy';
 
 export interface HazardContext {
   policy: HazardPolicy;

@@ -5,6 +5,7 @@ import { CampaignClock } from '../domain/clock';
 import type { CompiledCampaign } from '../domain/compile';
 import { type CampaignDefinition, type Principal, type SubmitTarget, principalsOf } from '../domain/definition';
 import { DubanError } from '../domain/errors';
+import { DEFAULT_HAZARD_POLICY, type HazardPolicy } from '../domain/hazard-policy';
 import { ESCALATION_LADDER, type NoticePolicy, type ScheduleContext } from '../domain/policy';
 import { civilDateOf } from '../domain/zoned-time';
 import { campaignWorkflowId, obligationWorkflowId } from '../shared/contract';
@@ -53,6 +54,8 @@ const settingsSchema = z.object({
   stages: z.record(z.string(), z.string()).optional(),
   /** The 公文 parts (recorded since issue 8; older campaigns print none of them). */
   letters: lettersSchema.optional(),
+  /** How its hazards are chased, per level, as launched (recorded since issue 9; older campaigns chase by the defaults). */
+  hazards: z.object({ general: policySchema, major: policySchema, acceptanceWorkingDays: z.number().int().min(1) }).optional(),
 });
 
 /** The letters' settings as recorded at launch: the 发文字号 year defaults to the launch year, the office signs unless told. */
@@ -156,6 +159,11 @@ export function campaignCache(db: Db, max = 50): (campaignId: string) => Promise
   };
 }
 
+/** How the campaign's hazards are chased: its `hazards:` as launched, or (campaigns launched before it) the defaults. */
+export function hazardPolicyOf(settings: Pick<CampaignSettings, 'hazards'>): HazardPolicy {
+  return settings.hazards ?? DEFAULT_HAZARD_POLICY;
+}
+
 /** The policy, calendar and zone that decide a deliverable's notices. */
 export function scheduleContext(settings: CampaignSettings, campaignId: string, deliverableId: string): ScheduleContext {
   const deliverable = settings.deliverables[deliverableId];
@@ -211,6 +219,7 @@ export async function storeCampaign(
     clockOffsetMs,
     stages: Object.fromEntries(def.stages.map((s) => [s.id, s.name])),
     letters: campaignLetters(def, compiled.launchAt),
+    hazards: def.hazards ?? DEFAULT_HAZARD_POLICY,
   };
   try {
     await insertCampaign(db, compiled, settingsSchema.parse(settings), args);

@@ -17,6 +17,7 @@ import { type Rehearsal, startRehearsal } from '../rehearsal/rehearsal';
 import { REHEARSAL_FIRST_LINE, REHEARSAL_SUBJECT_PREFIX } from '../rehearsal/rehearsal-mail';
 import { type SendHazardLetterResult, hazardLetterBusinessKey } from '../shared/hazard-activities';
 import { hazardWorkflowId } from '../shared/hazard-contract';
+import { settingsOf } from '../store/campaigns';
 import { type HazardDeps, actOnHazard, actOnHazardListing, listHazardForSupervision, reportHazard } from '../operations/hazards';
 import { type TestDatabase, TEST_DATABASES, freshDatabase } from './support/databases';
 import { HAZARD_CAMPAIGN as C, HAZARD_CAMPAIGN_YAML as CAMPAIGN_YAML, FILES, hazardFacts as facts } from './support/hazard-campaign';
@@ -158,14 +159,15 @@ describe.each(TEST_DATABASES)('hazard chase on %s', (kind) => {
 
   it('reminds before a 时限 on a holiday on working days only, and counts the ladder in working days after it', async () => {
     // 时限 2022-10-03 (国庆): reminders the 3rd and 1st working day before (no reminder on a holiday), then the
-    // ladder on the 1st, 3rd, 5th and 7th working day after, counting the 调休 weekend of 10-08/09 as working days
+    // ladder on the 1st, 3rd, 5th and 6th working day after, counting the 调休 weekend of 10-08/09 as working days
     expect(await lettersOf(ids[0])).toEqual([
       'reminder 2022-09-28T09:00:00+08:00',
       'reminder 2022-09-30T09:00:00+08:00',
       'urge 2022-10-08T09:00:00+08:00',
       'notice 2022-10-10T09:00:00+08:00',
       'circulate 2022-10-12T09:00:00+08:00',
-      'interview 2022-10-14T09:00:00+08:00',
+      // the campaign's hazards: general: escalate: interview: 6 (the default is the 7th)
+      'interview 2022-10-13T09:00:00+08:00',
     ]);
     const id = ids[0];
     const reminder = one(id, 'r1/2022-10-03/reminder/2022-09-28');
@@ -196,10 +198,15 @@ describe.each(TEST_DATABASES)('hazard chase on %s', (kind) => {
     expect(circulate.text).toContain('经催办和督办，已逾期5个工作日仍未报告整改完成');
     expect(circulate.text).toContain('\n雷州市安全生产委员会\n2022年10月12日\n');
 
-    const interview = one(id, 'r1/2022-10-03/interview/2022-10-14');
+    const interview = one(id, 'r1/2022-10-03/interview/2022-10-13');
     expect(interview.to).toEqual(['leicheng.head@leizhou.example', 'jiaoyu.head@leizhou.example']);
     expect(interview.subject).toContain('关于约谈雷城街道和市教育局主要负责人的通知');
     expect(interview.text).toContain('经催办、督办和通报，仍未报告整改完成。');
+
+    // the campaign's hazards: section, recorded at launch
+    const settings = settingsOf(await r.db.campaign.findUniqueOrThrow({ where: { id: C } }));
+    expect(settings.hazards?.general.escalate).toEqual({ urge: 1, notice: 3, circulate: 5, interview: 6 });
+    expect(settings.hazards?.major.escalate).toEqual({ urge: 1, notice: 2, circulate: 3, interview: 5 });
 
     // every numbered letter has its own number from the register
     const numbers = (await r.db.hazardLetter.findMany({ where: { campaignId: C, status: 'sent', documentNumber: { not: null } } })).map((l) => l.documentNumber);
@@ -218,7 +225,7 @@ describe.each(TEST_DATABASES)('hazard chase on %s', (kind) => {
       'urge 2022-10-21T09:00:00+08:00',
       'notice 2022-10-25T09:00:00+08:00',
       'circulate 2022-10-27T09:00:00+08:00',
-      'interview 2022-10-31T09:00:00+08:00',
+      'interview 2022-10-28T09:00:00+08:00',
     ]);
     expect(mail(id, 'r1/2022-10-12/reminder/2022-10-12')).toEqual([]);
     expect(mail(id, 'r1/2022-10-12/urge/2022-10-13')).toEqual([]);
@@ -239,7 +246,7 @@ describe.each(TEST_DATABASES)('hazard chase on %s', (kind) => {
       'urge 2022-10-13T09:00:00+08:00',
       'notice 2022-10-17T09:00:00+08:00',
       'circulate 2022-10-19T09:00:00+08:00',
-      'interview 2022-10-21T09:00:00+08:00',
+      'interview 2022-10-20T09:00:00+08:00',
     ]);
     expect(one(id, 'r1/2022-10-12/reminder/2022-10-09').text).toContain('“灭火器过期”');
     const urge = one(id, 'r1/2022-10-12/urge/2022-10-13');
@@ -312,7 +319,7 @@ describe.each(TEST_DATABASES)('hazard chase on %s', (kind) => {
       ['催办函 (`urge`), after an approved 延期', h2, 'r1/2022-10-20/urge/2022-10-21'],
       ['督办通知 (`notice`)', h1, 'r1/2022-10-03/notice/2022-10-10'],
       ['通报 (`circulate`)', h1, 'r1/2022-10-03/circulate/2022-10-12'],
-      ['约谈通知 (`interview`)', h1, 'r1/2022-10-03/interview/2022-10-14'],
+      ['约谈通知 (`interview`)', h1, 'r1/2022-10-03/interview/2022-10-13'],
       ['验收提醒 (`acceptance`), 一般 hazard: to the 属地 and 行业主管部门', h4, 'r1/acceptance/2022-10-11/acceptance'],
       ['验收提醒 (`acceptance`), 重大 hazard: to the office', h5, 'r1/acceptance/2022-10-19/acceptance'],
       ['验收催办函 (`acceptance_overdue`)', h4, 'r1/acceptance/2022-10-11/acceptance_overdue'],

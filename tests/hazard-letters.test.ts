@@ -15,7 +15,11 @@ import {
 } from '../domain/hazards';
 import { formatInstant, parseInstant } from '../domain/zoned-time';
 import { type HazardLetterFacts, acceptorOf, renderHazardLetter } from '../letters/hazard';
+import { readFileSync } from 'node:fs';
+import { parseCampaignDefinition } from '../domain/definition';
+import { DubanError } from '../domain/errors';
 import { readDefinitionFile } from '../operations/definition-file';
+import { hazardPolicyOf } from '../store/campaigns';
 
 const ZONE = 'Asia/Shanghai';
 const at = (iso: string) => parseInstant(iso, ZONE)!;
@@ -213,5 +217,37 @@ describe('the words of a hazard’s letters', () => {
     );
     // a reminder is not numbered
     expect(renderHazardLetter(facts({ kind: 'reminder', documentNumber: '雷安办〔2022〕9号' })).letter.documentNumber).toBeUndefined();
+  });
+});
+
+describe('the campaign file’s hazards: section', () => {
+  const base = readFileSync('examples/leizhou-2022-assessment.yaml', 'utf8');
+  const withHazards = (yaml: string) => parseCampaignDefinition(`${base}\n${yaml}`, 'c.yaml');
+
+  it('sets each level’s reminders and ladder over its defaults, and the 验收 working days', () => {
+    const def = withHazards('hazards:\n  major: { remindBefore: [10, 5], escalate: { circulate: null } }\n  acceptanceWorkingDays: 3\n');
+    expect(def.hazards).toEqual({
+      general: DEFAULT_HAZARD_POLICY.general,
+      major: { ...DEFAULT_HAZARD_POLICY.major, remindBefore: [10, 5], escalate: { urge: 1, notice: 2, circulate: null, interview: 5 } },
+      acceptanceWorkingDays: 3,
+    });
+    // a campaign without it (or launched before it) chases by the defaults
+    expect(parseCampaignDefinition(base, 'c.yaml').hazards).toBeUndefined();
+    expect(hazardPolicyOf({})).toBe(DEFAULT_HAZARD_POLICY);
+  });
+
+  it('refuses what makes no sense for hazards, naming each place', () => {
+    let error: unknown;
+    try {
+      withHazards('hazards:\n  major: { signOff: [circulate], escalate: { notice: 1 } }\n  acceptanceWorkingDays: 0\n  minor: {}\n');
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(DubanError);
+    const details = (error as DubanError).details!.join('\n');
+    expect(details).toMatch(/hazards\.minor：未知字段/);
+    expect(details).toMatch(/hazards\.major\.signOff：隐患的督办文书不需领导签发/);
+    expect(details).toMatch(/hazards\.major\.escalate\.notice：须晚于前一级/);
+    expect(details).toMatch(/hazards\.acceptanceWorkingDays：应为 1 到 60 之间的整数/);
   });
 });

@@ -23,6 +23,9 @@ export const HAZARD_CAMPAIGN_YAML = `campaign:
     committeeSigns: [circulate, interview]
 policy:
   signOff: []
+# the hazards' ladder as the defaults, but 约谈 of a 一般 hazard already on the 6th working day after its 时限
+hazards:
+  general: { escalate: { interview: 6 } }
 units:
   - { id: yingji, name: 市应急管理局, type: lead_department, email: yingji@leizhou.example, principal: { name: 王应急, email: yingji.head@leizhou.example } }
   - { id: jiaoyu, name: 市教育局, type: department, email: jiaoyu@leizhou.example, principal: { name: 市教育局主要负责人, email: jiaoyu.head@leizhou.example }, reportsTo: [yingji] }
