@@ -5,6 +5,7 @@ import { Context } from '@temporalio/activity';
 import { type Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { WorkflowIdReusePolicy } from '@temporalio/common';
 import { createHash } from 'node:crypto';
+import { robotMessage } from '../domain/channels';
 import { DubanError } from '../domain/errors';
 import { needsSignOff, noticeDecision, noticeSchedule, workingDaysLate } from '../domain/policy';
 import { chineseDateTime, civilDateOf } from '../domain/zoned-time';
@@ -28,6 +29,7 @@ import { type CachedCampaign, campaignCache, lettersOf, scheduleContext } from '
 import {
   CIRCULATIONS,
   type ListedObligation,
+  type SentCirculation,
   circulationRequest,
   decideCirculationSignOff,
   findSentCirculation,
@@ -39,7 +41,9 @@ import type { Db } from '../store/db';
 import { NOTICE_LEASE, type NoticeLease, letterHistory } from '../store/notices';
 import { obligationRecord } from '../store/obligations';
 import { circulationWorkflow } from '../workflows/circulation';
+import { startChannels } from './channels';
 import { deliverOnce, mailLetter } from './deliver';
+import { portalLinks } from './portal-links';
 
 export interface CirculationDeps {
   db: Db;
@@ -48,6 +52,8 @@ export interface CirculationDeps {
   taskQueue: string;
   mailFrom?: string;
   noticeLease?: NoticeLease;
+  /** The console's address as units reach it: each listed unit's robots get its portal link. */
+  publicUrl?: string;
 }
 
 function docxName(title: string): string {
@@ -63,6 +69,7 @@ export function createCirculationActivities(deps: CirculationDeps) {
   const { db, mailer } = deps;
   const lease = deps.noticeLease ?? NOTICE_LEASE;
   const loadCampaign = campaignCache(db);
+  const portalUrl = portalLinks(deps);
 
   const campaignTime = (loaded: CachedCampaign) => loaded.clock.current(Date.now(), () => Context.current().info.currentAttemptScheduledTimestampMs);
 
@@ -162,6 +169,32 @@ export function createCirculationActivities(deps: CirculationDeps) {
     return Object.assign(word, { documents: letters.documents });
   }
 
+  /**
+   * The sent 通报, to the group robots of each unit it lists (activities/channels.ts), with the unit's portal link: a
+   * unit it does not list is told by e-mail only.
+   */
+  async function tellRobots(loaded: CachedCampaign, sent: SentCirculation): Promise<void> {
+    const byUnit = new Map<string, ListedObligation[]>();
+    for (const o of sent.letter.listed) byUnit.set(o.unitId, [...(byUnit.get(o.unitId) ?? []), o]);
+    for (const [unitId, listed] of byUnit) {
+      const unit = loaded.units.get(unitId);
+      if (!unit) throw new DubanError('UNKNOWN_UNIT', `campaign ${sent.campaignId} has no unit ${JSON.stringify(unitId)}`);
+      if (unit.webhooks === '[]') continue;
+      const deadline = listed.map((l) => l.deadline).sort()[0];
+      const portal = await portalUrl({ campaignId: sent.campaignId, unitId, deadline, lastDue: loaded.lastDue });
+      const message = robotMessage({
+        subject: sent.letter.subject,
+        unitName: unit.name,
+        email: unit.email,
+        sentOn: chineseDateTime(sent.sentAt.getTime(), loaded.settings.timeZone),
+        deadline,
+        ...(portal ? { portalUrl: portal } : {}),
+      });
+      const deliverableIds = [...new Set(listed.map((l) => l.deliverableId))];
+      await startChannels(deps, unit, { letterKey: sent.circulationKey, deliverableIds, message }, loaded.settings.clockOffsetMs !== 0);
+    }
+  }
+
   async function sendCirculation(input: CirculationInput): Promise<CirculationResult> {
     const { campaignId, at } = input;
     const loaded = await loadCampaign(campaignId);
@@ -172,6 +205,7 @@ export function createCirculationActivities(deps: CirculationDeps) {
       const sent = await findSentCirculation(db, key);
       if (!sent) return undefined;
       await recordCirculationOutcome(db, sent, timeZone, reasonSuffix(at, timeZone, sent.letter.listed.length));
+      await tellRobots(loaded, sent);
       return { circulationKey: key, outcome: 'already-sent', listed: sent.letter.listed.map((l) => l.businessKey) };
     };
     if (Context.current().info.attempt > 1) {
@@ -208,6 +242,7 @@ export function createCirculationActivities(deps: CirculationDeps) {
       send: (claim, { attachments }) => mailLetter(mailer, from, claim.letter, { key, action: 'circulate' }, attachments),
     });
     if (delivered === 'already-sent') return (await done())!;
+    await tellRobots(loaded, { ...delivered.sent, sentAt: new Date(sendingAt) });
     return { circulationKey: key, outcome: 'sent', listed: delivered.sent.letter.listed.map((l) => l.businessKey) };
   }
 

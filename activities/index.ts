@@ -2,10 +2,12 @@
 import type { Client } from '@temporalio/client';
 import { DubanError } from '../domain/errors';
 import type { Mailer } from '../mail/mailer';
+import type { ChannelActivities } from '../shared/channel-contract';
 import type { DubanActivities } from '../shared/contract';
 import type { HazardActivities } from '../shared/hazard-activities';
 import { permanentFailure } from '../shared/failures';
 import type { Db } from '../store/db';
+import { createChannelActivities } from './channels';
 import { createCirculationActivities } from './circulation';
 import { createHazardActivities } from './hazards';
 import { createLaunchActivities } from './launch';
@@ -49,7 +51,7 @@ function failingPermanently<A extends object>(activities: A): A {
   ) as A;
 }
 
-export function createActivities(deps: ActivityDeps): DubanActivities & HazardActivities {
+export function createActivities(deps: ActivityDeps): DubanActivities & HazardActivities & ChannelActivities {
   return failingPermanently({
     ...createNoticeActivities(deps),
     ...createObligationActivities(deps),
@@ -58,5 +60,6 @@ export function createActivities(deps: ActivityDeps): DubanActivities & HazardAc
     ...createCirculationActivities(deps),
     ...createLeadDigestActivities(deps),
     ...createHazardActivities(deps),
-  } satisfies DubanActivities & HazardActivities);
+    ...createChannelActivities(deps),
+  } satisfies DubanActivities & HazardActivities & ChannelActivities);
 }

@@ -1,6 +1,8 @@
 // sendNotice: one notice, exactly once. Its business key is claimed in the database before the SMTP
 // conversation; a retry finds the claim (or the sent row) and never sends twice.
 import { Context } from '@temporalio/activity';
+import type { Client } from '@temporalio/client';
+import { robotMessage } from '../domain/channels';
 import { createHash } from 'node:crypto';
 import { DubanError } from '../domain/errors';
 import { type ScheduleContext, noticeDecision, supervisionTimeLimit, workingDaysLate } from '../domain/policy';
@@ -18,6 +20,7 @@ import {
   NOTICES,
   NOTICE_LEASE,
   type NoticeLease,
+  type SentNotice,
   decideNoticeSignOff,
   holdNoticeForSignOff,
   prepareSentRecord,
@@ -28,6 +31,7 @@ import {
   recordNoticeOutcome,
 } from '../store/notices';
 import { obligationRecord } from '../store/obligations';
+import { startChannels } from './channels';
 import { deliverOnce, mailLetter } from './deliver';
 import { portalLinks } from './portal-links';
 
@@ -49,6 +53,9 @@ export interface NoticeDeps {
   noticeLease?: NoticeLease;
   /** The console's address as units reach it (DUBAN_PUBLIC_URL): letters then carry each unit's portal link. */
   publicUrl?: string;
+  /** Where the letters' group-robot deliveries run (activities/channels.ts); without it no robot is told. */
+  client?: Client;
+  taskQueue?: string;
 }
 
 export function createNoticeActivities(deps: NoticeDeps) {
@@ -145,7 +152,7 @@ export function createNoticeActivities(deps: NoticeDeps) {
     const businessKey = noticeBusinessKey(input);
     const loaded = await loadCampaign(campaignId);
     // A first attempt finds no row of its own; a retry may find the letter sent by an attempt that died after.
-    if (Context.current().info.attempt > 1 && (await noticeWasSent(db, businessKey))) return alreadySent(businessKey, loaded.settings.timeZone);
+    if (Context.current().info.attempt > 1 && (await noticeWasSent(db, businessKey))) return alreadySent(input, loaded);
 
     const ctx = scheduleContext(loaded.settings, campaignId, deliverableId);
     const sendingAt = loaded.clock.current(Date.now(), () => Context.current().info.currentAttemptScheduledTimestampMs);
@@ -154,7 +161,7 @@ export function createNoticeActivities(deps: NoticeDeps) {
     const decision = noticeDecision(ctx, obligation, notice, sendingAt);
     if (!decision.send) {
       // a workflow reset can ask again, on a first attempt, for a letter that did go out before the record changed
-      if (await noticeWasSent(db, businessKey)) return alreadySent(businessKey, ctx.timeZone);
+      if (await noticeWasSent(db, businessKey)) return alreadySent(input, loaded);
       return { businessKey, outcome: 'skipped', reason: decision.reason };
     }
 
@@ -179,16 +186,33 @@ export function createNoticeActivities(deps: NoticeDeps) {
       }),
       send: (claim, { attachments }) => mailLetter(mailer, from, claim.letter, { key: claim.businessKey, action: claim.action }, attachments),
     });
-    if (delivered === 'already-sent') return alreadySent(businessKey, ctx.timeZone);
+    if (delivered === 'already-sent') return alreadySent(input, loaded);
+    await tellRobots(input, loaded, { ...delivered.sent, sentAt: new Date(sendingAt) }, portal);
     return { businessKey, outcome: 'sent' };
   }
 
-  /** Sent by an earlier attempt, which may have died before recording all that follows from it. */
-  async function alreadySent(businessKey: string, timeZone: string): Promise<SendNoticeResult> {
+  /** Sent by an earlier attempt, which may have died before recording all that follows from it (or telling the robots). */
+  async function alreadySent(input: SendNoticeInput, loaded: CachedCampaign): Promise<SendNoticeResult> {
+    const businessKey = noticeBusinessKey(input);
     const sent = await findSentNotice(db, businessKey);
     if (!sent) throw new Error(`notice ${businessKey} is not recorded as sent`);
-    await recordNoticeOutcome(db, sent, timeZone);
+    await recordNoticeOutcome(db, sent, loaded.settings.timeZone);
+    await tellRobots(input, loaded, sent, await portalUrlOf(input, loaded));
     return { businessKey, outcome: 'already-sent' };
+  }
+
+  /** The sent notice, to the unit's group robots (activities/channels.ts), once the mail is recorded. */
+  async function tellRobots(input: SendNoticeInput, loaded: CachedCampaign, sent: SentNotice, portalUrl: string | undefined): Promise<void> {
+    const unit = unitOf(loaded, input.campaignId, input.unitId);
+    const message = robotMessage({
+      subject: sent.letter.subject,
+      unitName: unit.name,
+      email: unit.email,
+      sentOn: chineseDateTime(sent.sentAt.getTime(), loaded.settings.timeZone),
+      deadline: sent.deadline,
+      ...(portalUrl ? { portalUrl } : {}),
+    });
+    await startChannels(deps, unit, { letterKey: sent.businessKey, deliverableIds: [sent.deliverableId], message }, loaded.settings.clockOffsetMs !== 0);
   }
 
   /**

@@ -2,6 +2,9 @@
 // claimed in the database before the SMTP conversation (store/claims.ts, through activities/deliver.ts); a
 // retry, or a second workflow with the same key, finds the claim or the sent row and never sends twice.
 import { Context } from '@temporalio/activity';
+import type { Client } from '@temporalio/client';
+import { robotMessage } from '../domain/channels';
+import { chineseDateTime } from '../domain/zoned-time';
 import { createHash } from 'node:crypto';
 import { DubanError } from '../domain/errors';
 import { type RenderedDecision, renderDecision } from '../letters/decisions';
@@ -12,6 +15,7 @@ import type { Db } from '../store/db';
 import { CLAIM_LEASE, type ClaimLease } from '../store/claims';
 import {
   UNIT_MESSAGES,
+  type SentUnitMessage,
   type UnitMessageClaim,
   findSentUnitMessage,
   prepareUnitMessageRecord,
@@ -19,6 +23,7 @@ import {
   unitMessageRequest,
   unitMessageWasSent,
 } from '../store/unit-messages';
+import { startChannels } from './channels';
 import { deliverOnce, mailLetter } from './deliver';
 import { portalLinks } from './portal-links';
 
@@ -29,6 +34,9 @@ export interface UnitMessageDeps {
   noticeLease?: ClaimLease;
   /** The console's address as units reach it (DUBAN_PUBLIC_URL): letters then carry the unit's portal link. */
   publicUrl?: string;
+  /** Where the letters' group-robot deliveries run (activities/channels.ts); without it no robot is told. */
+  client?: Client;
+  taskQueue?: string;
 }
 
 export function createUnitMessageActivities(deps: UnitMessageDeps) {
@@ -45,8 +53,6 @@ export function createUnitMessageActivities(deps: UnitMessageDeps) {
     const deliverable = settings.deliverables[deliverableId];
     if (!deliverable) throw new DubanError('UNKNOWN_DELIVERABLE', `campaign ${campaignId} has no deliverable ${JSON.stringify(deliverableId)}`);
     const leads = deliverable.submitTo.includes('lead_departments') ? (loaded.reportsTo.get(unitId) ?? []) : [];
-    // the deadline the unit now works to; none after a 免报, whose letter carries no link (nothing is left to do)
-    const deadline = decision.kind === 'extension-refused' ? decision.deadline : decision.kind === 'waived' ? undefined : decision.to;
     return renderDecision({
       decision,
       campaignTitle: campaign.title,
@@ -56,8 +62,34 @@ export function createUnitMessageActivities(deps: UnitMessageDeps) {
       submitTo: [...(deliverable.submitTo.includes('office') ? [campaign.officeName] : []), ...leads.map((id) => loaded.units.get(id)?.name ?? id)],
       sentAt: sendingAt,
       timeZone: settings.timeZone,
-      portalUrl: deadline === undefined ? undefined : await portalUrl({ campaignId, unitId, deadline, lastDue: loaded.lastDue }),
+      portalUrl: await linkOf(input, loaded),
     });
+  }
+
+  /** The deadline the unit now works to, and its portal link; none after a 免报, whose letter carries no link (nothing is left to do). */
+  function deadlineOf({ decision }: SendUnitMessageInput): string | undefined {
+    return decision.kind === 'extension-refused' ? decision.deadline : decision.kind === 'waived' ? undefined : decision.to;
+  }
+  async function linkOf(input: SendUnitMessageInput, loaded: CachedCampaign): Promise<string | undefined> {
+    const deadline = deadlineOf(input);
+    return deadline === undefined ? undefined : portalUrl({ campaignId: input.campaignId, unitId: input.unitId, deadline, lastDue: loaded.lastDue });
+  }
+
+  /** The sent message, to the unit's group robots (activities/channels.ts), once the mail is recorded. */
+  async function tellRobots(input: SendUnitMessageInput, loaded: CachedCampaign, sent: SentUnitMessage): Promise<void> {
+    const unit = loaded.units.get(input.unitId);
+    if (!unit) throw new DubanError('UNKNOWN_UNIT', `campaign ${input.campaignId} has no unit ${JSON.stringify(input.unitId)}`);
+    const deadline = deadlineOf(input);
+    const portal = await linkOf(input, loaded);
+    const message = robotMessage({
+      subject: sent.letter.subject,
+      unitName: unit.name,
+      email: unit.email,
+      sentOn: chineseDateTime(sent.sentAt.getTime(), loaded.settings.timeZone),
+      ...(deadline ? { deadline } : {}),
+      ...(portal ? { portalUrl: portal } : {}),
+    });
+    await startChannels(deps, unit, { letterKey: sent.messageKey, deliverableIds: [sent.deliverableId], message }, loaded.settings.clockOffsetMs !== 0);
   }
 
   async function sendUnitMessage(input: SendUnitMessageInput): Promise<SendUnitMessageResult> {
@@ -94,14 +126,16 @@ export function createUnitMessageActivities(deps: UnitMessageDeps) {
       send: (m) => mailLetter(mailer, from, m.letter, { key: m.messageKey, action: m.kind }),
     });
     if (delivered === 'already-sent') return alreadySent(input, messageKey);
+    await tellRobots(input, loaded, { ...delivered.sent, sentAt: new Date(sendingAt) });
     return { messageKey, outcome: 'sent' };
   }
 
-  /** Sent by an earlier attempt, which may have died before recording it. */
+  /** Sent by an earlier attempt, which may have died before recording it (or telling the robots). */
   async function alreadySent(input: SendUnitMessageInput, messageKey: string): Promise<SendUnitMessageResult> {
     const sent = await findSentUnitMessage(db, messageKey, input.key);
     if (!sent) throw new Error(`unit message ${messageKey} is not recorded as sent`);
     await recordUnitMessageOutcome(db, sent);
+    await tellRobots(input, await loadCampaign(input.campaignId), sent);
     return { messageKey, outcome: 'already-sent' };
   }
 

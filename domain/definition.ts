@@ -2,6 +2,7 @@
 // Pure: the caller reads the file. The format is documented in docs/campaign-format.md.
 import { CST, LineCounter, Parser, type YAMLError, isMap, parseDocument, type Document } from 'yaml';
 import { type CivilDate, isCivilDate } from './calendar';
+import { CHANNEL_KINDS, CHANNEL_NAMES, type ChannelKind, type Webhook } from './channels';
 import { DubanError } from './errors';
 import { DEFAULT_HAZARD_POLICY, type HazardPolicy } from './hazard-policy';
 import { DEFAULT_POLICY, ESCALATION_LADDER, type EscalationStep, type NoticePolicy, SIGN_OFF_STEPS, type SignOffStep } from './policy';
@@ -31,6 +32,8 @@ export interface UnitDef {
   /** Every principal, when the file lists them under `principals` (absent when it gives one `principal`). */
   principals?: Principal[];
   reportsTo: string[];
+  /** The unit's group robots (政务微信/企业微信/钉钉), each also sent every letter e-mailed to the unit. */
+  webhooks?: Webhook[];
 }
 
 /** Every principal of a unit: `principals` when given, else the one `principal`. */
@@ -515,7 +518,7 @@ function parseUnit(c: Checker, raw: Json, i: number, { units, unitIds }: Units):
   const p: Path = ['units', i];
   const u = c.obj(p, raw);
   if (!u) return;
-  c.unknownKeys(p, u, ['id', 'name', 'type', 'email', 'principal', 'principals', 'reportsTo']);
+  c.unknownKeys(p, u, ['id', 'name', 'type', 'email', 'principal', 'principals', 'reportsTo', 'webhooks']);
   const id = c.id([...p, 'id'], u.id);
   const name = c.str([...p, 'name'], u.name);
   const type = c.str([...p, 'type'], u.type);
@@ -528,6 +531,7 @@ function parseUnit(c: Checker, raw: Json, i: number, { units, unitIds }: Units):
   const reportsTo = (c.list([...p, 'reportsTo'], u.reportsTo, false) ?? [])
     .map((v, j) => c.id([...p, 'reportsTo', j], v))
     .filter((v): v is string => v !== undefined);
+  const webhooks = parseWebhooks(c, p, u.webhooks);
   if (id !== undefined) {
     if (unitIds.has(id)) c.error([...p, 'id'], `单位 id “${id}”重复（第一次出现在 units[${unitIds.get(id)}]）`);
     else unitIds.set(id, i);
@@ -535,8 +539,69 @@ function parseUnit(c: Checker, raw: Json, i: number, { units, unitIds }: Units):
   if (id && name && type && email && principalName && principalEmail) {
     const unit: UnitDef = { id, name, type: type as UnitType, email, principal: { name: principalName, email: principalEmail }, reportsTo };
     if (u.principals !== undefined) unit.principals = principals;
+    if (webhooks && webhooks.length > 0) unit.webhooks = webhooks;
     units.push(unit);
   }
+}
+
+const LOOPBACK_HOST = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/;
+/** The query parameter that carries the robot's credential in its webhook address. */
+const WEBHOOK_KEY: Record<ChannelKind, string> = { wecom: 'key', govwechat: 'key', dingtalk: 'access_token' };
+
+/** A unit's group robots: `webhooks: [{kind, url, secret?}]`, each checked where it stands. */
+function parseWebhooks(c: Checker, p: Path, raw: Json): Webhook[] | undefined {
+  const list = c.list([...p, 'webhooks'], raw, false);
+  if (!list) return undefined;
+  const seen = new Map<string, number>();
+  const out: Webhook[] = [];
+  list.forEach((v, j) => {
+    const path = [...p, 'webhooks', j];
+    const o = c.obj(path, v);
+    if (!o) return;
+    c.unknownKeys(path, o, ['kind', 'url', 'secret']);
+    const kind = c.str([...path, 'kind'], o.kind);
+    if (kind !== undefined && !CHANNEL_KINDS.includes(kind as ChannelKind)) {
+      c.error([...path, 'kind'], `未知的群机器人类型“${kind}”（应为 ${CHANNEL_KINDS.map((k) => `${k}（${CHANNEL_NAMES[k]}）`).join('、')} 之一）`);
+      return;
+    }
+    const url = c.str([...path, 'url'], o.url);
+    const secret = c.str([...path, 'secret'], o.secret, { required: false });
+    if (!kind || !url) return;
+    const k = kind as ChannelKind;
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(url);
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed || (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')) {
+      c.error([...path, 'url'], `“${url}”不是群机器人的 Webhook 地址（应以 https:// 开头）`);
+      return;
+    }
+    if (parsed.protocol === 'http:' && !LOOPBACK_HOST.test(parsed.hostname)) {
+      c.error([...path, 'url'], `Webhook 地址须使用 https://（http:// 只可用于本机测试），实际为“${url}”`);
+      return;
+    }
+    if (!parsed.searchParams.get(WEBHOOK_KEY[k])) {
+      c.error([...path, 'url'], `${CHANNEL_NAMES[k]}群机器人的 Webhook 地址应带 ${WEBHOOK_KEY[k]}=… 参数（从群机器人设置中复制完整地址）`);
+      return;
+    }
+    if (secret !== undefined && k !== 'dingtalk') {
+      c.error([...path, 'secret'], `只有钉钉群机器人有加签密钥（secret），${CHANNEL_NAMES[k]}群机器人不填`);
+      return;
+    }
+    if (secret !== undefined && !/^SEC[0-9A-Za-z]+$/.test(secret)) {
+      c.error([...path, 'secret'], '钉钉加签密钥应以 SEC 开头（从群机器人“加签”设置中复制）');
+      return;
+    }
+    if (seen.has(url)) {
+      c.error([...path, 'url'], `Webhook 地址重复（第一次出现在 webhooks[${seen.get(url)}]）`);
+      return;
+    }
+    seen.set(url, j);
+    out.push(secret ? { kind: k, url, secret } : { kind: k, url });
+  });
+  return out;
 }
 
 /** `principal` (one) or `principals` (a list, e.g. 党委书记 and 镇长): exactly one of the two; undefined when invalid. */

@@ -133,6 +133,10 @@ function describeRecord(
       return `免报（理由：${'reason' in r.detail.event ? r.detail.event.reason : ''}）`;
     case 'unit.told':
       return `${r.detail.decision === LEAD_DIGEST ? `发送${LEAD_DIGEST_NAME}` : '告知单位'}：${r.detail.subject}`;
+    case 'channel.sent':
+      return `群机器人已送达（${r.detail.robot}）：${r.detail.subject}`;
+    case 'channel.failed':
+      return `群机器人未能送达（${r.detail.robot}；${r.detail.reason}）：${r.detail.subject}`;
     default:
       return row.summary; // a kind added later: the line recorded with it
   }

@@ -60,6 +60,10 @@ function describe(record: ReadAuditDetail): Pick<TimelineItem, 'summary' | 'lett
       return { summary: `批准延期申请，延期至 ${record.detail.to}` };
     case 'extension.refused':
       return { summary: `不予批准延期申请（${record.detail.reason}）` };
+    case 'channel.sent':
+      return { summary: `群机器人已送达（${record.detail.robot}）：${record.detail.subject}` };
+    case 'channel.failed':
+      return { summary: `群机器人未能送达（${record.detail.robot}；${record.detail.reason}）：${record.detail.subject}` };
     case 'unit.told': {
       const d = record.detail;
       // a lead department's list of the units reporting to it not yet in (activities/lead-digest.ts), or a decision

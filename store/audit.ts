@@ -55,6 +55,9 @@ export const AUDIT_DETAIL = {
     text: z.string(),
     messageId: z.string(),
   }),
+  /** A letter's message to one of the unit's group robots (domain/channels.ts); `robot` names it without its key. */
+  'channel.sent': z.object({ letterKey: z.string(), kind: z.string(), channel: z.string(), robot: z.string(), subject: z.string(), text: z.string() }),
+  'channel.failed': z.object({ letterKey: z.string(), kind: z.string(), channel: z.string(), robot: z.string(), subject: z.string(), reason: z.string() }),
 } as const;
 
 export type AuditKind = keyof typeof AUDIT_DETAIL;

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { CampaignClock } from '../domain/clock';
 import type { CompiledCampaign } from '../domain/compile';
+import { CHANNEL_KINDS, type ChannelKind, type Webhook } from '../domain/channels';
 import { type CampaignDefinition, type Principal, type SubmitTarget, principalsOf } from '../domain/definition';
 import { DubanError } from '../domain/errors';
 import { DEFAULT_HAZARD_POLICY, type HazardPolicy } from '../domain/hazard-policy';
@@ -75,6 +76,13 @@ export function campaignLetters(def: CampaignDefinition, launchAt: number): Camp
 /** Settings of a campaign recorded before the letters' settings existed: no number, no basis, the office signs. */
 export function lettersOf(settings: CampaignSettings, officeName: string): CampaignLetters {
   return settings.letters ?? { basis: [], cc: [], issuer: { office: officeName, committeeSigns: [] } };
+}
+
+const webhookSchema = z.array(z.object({ kind: z.enum(CHANNEL_KINDS as [ChannelKind, ...ChannelKind[]]), url: z.string(), secret: z.string().optional() }));
+
+/** A unit's group robots as launched (none in rows written before them). */
+export function unitWebhooks(unit: Pick<Unit, 'campaignId' | 'unitId' | 'webhooks'>): Webhook[] {
+  return readRecord(webhookSchema, unit.webhooks, `webhooks of unit ${unit.campaignId}/${unit.unitId}`);
 }
 
 const principalSchema = z.array(z.object({ name: z.string(), title: z.string().optional(), email: z.string() }));
@@ -268,6 +276,7 @@ async function insertCampaign(
         principalName: u.principal.name,
         principalEmail: u.principal.email,
         principals: JSON.stringify(principalsOf(u)),
+        webhooks: JSON.stringify(u.webhooks ?? []),
         reportsTo: JSON.stringify(u.reportsTo),
       })),
     });

@@ -524,7 +524,7 @@ describe('parseCampaignDefinition: bad input names file, line, column and field'
       expect.objectContaining({
         line: lineOf(inUnit, 'phone: 0759'),
         field: 'units[10].phone',
-        message: '未知字段（应为以下之一：id、name、type、email、principal、principals、reportsTo）',
+        message: '未知字段（应为以下之一：id、name、type、email、principal、principals、reportsTo、webhooks）',
       }),
     ]);
     const topLevel = `${LEIZHOU}\nnotes: 备注\n`;

@@ -4,3 +4,4 @@ export { leadDigestWorkflow } from './lead-digest';
 export { obligationWorkflow } from './obligation';
 export { unitMessageWorkflow } from './unit-message';
 export { hazardWorkflow } from './hazard';
+export { channelWorkflow } from './channels';
