@@ -10,9 +10,11 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MockActivityEnvironment, TestWorkflowEnvironment } from '@temporalio/testing';
+import proto from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createChannelActivities } from '../activities/channels';
+import { createCirculationActivities } from '../activities/circulation';
 import { createNoticeActivities } from '../activities/notices';
 import { createUnitMessageActivities } from '../activities/unit-messages';
 import { compileCampaign } from '../domain/compile';
@@ -27,7 +29,7 @@ import { campaignHistory } from '../operations/history';
 import { obligationDetail } from '../operations/obligation-detail';
 import { temporalTestServerPath } from '../platform/tools';
 import { CHANNEL_TRIES, type ChannelResult, type ChannelsInput, channelWorkflowId } from '../shared/channel-contract';
-import { type SendNoticeInput, type SendNoticeResult, type SendUnitMessageInput, unitMessageKey } from '../shared/contract';
+import { type CirculationInput, type CirculationResult, type SendNoticeInput, type SendNoticeResult, type SendUnitMessageInput, unitMessageKey } from '../shared/contract';
 import { storeCampaign } from '../store/campaigns';
 import { type Db, createDb } from '../store/db';
 import { migrateDatabase } from '../store/migrate';
@@ -36,6 +38,7 @@ import { type TestDatabase, TEST_DATABASES, freshDatabase } from './support/data
 const FILE = 'examples/leizhou-2022-assessment.yaml';
 const CAMPAIGN = 'leizhou-2022-assessment';
 const SECRET = 'SECb7f0c2d94e1a';
+const PUBLIC_URL = 'https://duban.example.gov.cn';
 
 /** What a robot's group saw: the messages it took, and every request (refused ones too). */
 interface Robots {
@@ -136,7 +139,7 @@ describe.each(TEST_DATABASES)('group robots on %s', (kind) => {
       activities: channels,
     });
     running = worker.run();
-    const deps = { db, mailer, client: env.client, taskQueue, publicUrl: 'https://duban.example.gov.cn' };
+    const deps = { db, mailer, client: env.client, taskQueue, publicUrl: PUBLIC_URL };
     notices = createNoticeActivities(deps);
     messages = createUnitMessageActivities(deps);
   }, 180_000);
@@ -152,7 +155,18 @@ describe.each(TEST_DATABASES)('group robots on %s', (kind) => {
     await database?.drop();
   });
 
-  const channelsDone = (letterKey: string, unitId: string) => env.client.workflow.getHandle(channelWorkflowId(letterKey, unitId)).result() as Promise<ChannelResult[]>;
+  /**
+   * The channel workflow's result; with DUBAN_RECORD_CHANNEL_HISTORIES=1 (on SQLite) its history is kept as
+   * tests/histories/channel-v1-<name>.binpb for tests/replay.test.ts.
+   */
+  const channelsDone = async (letterKey: string, unitId: string, name?: string) => {
+    const handle = env.client.workflow.getHandle(channelWorkflowId(letterKey, unitId));
+    const result = (await handle.result()) as ChannelResult[];
+    if (name && kind === 'sqlite' && process.env.DUBAN_RECORD_CHANNEL_HISTORIES === '1') {
+      writeFileSync(`tests/histories/channel-v1-${name}.binpb`, proto.temporal.api.history.v1.History.encode(await handle.fetchHistory()).finish());
+    }
+    return result;
+  };
   const takenFor = (path: string) => robots.taken.filter((t) => t.path === path);
   const mailsFor = (key: string) => catcher.messages().filter((m) => m.headers['x-duban-key'] === key);
 
@@ -166,7 +180,7 @@ describe.each(TEST_DATABASES)('group robots on %s', (kind) => {
     expect(sent.outcome).toBe('sent');
     robots.failNext('/wecom/jiaoyu', 'http500', 'errcode');
     robots.failNext('/dingtalk/jiaoyu', 'errcode');
-    const results = await channelsDone(sent.businessKey, 'jiaoyu');
+    const results = await channelsDone(sent.businessKey, 'jiaoyu', 'notice-retried');
     expect(results.map((r) => r.outcome)).toEqual(['sent', 'sent']);
     expect(robots.requests.filter((p) => p === '/wecom/jiaoyu')).toHaveLength(3);
     expect(robots.requests.filter((p) => p === '/dingtalk/jiaoyu')).toHaveLength(2);
@@ -243,6 +257,39 @@ describe.each(TEST_DATABASES)('group robots on %s', (kind) => {
     const [told] = takenFor('/govwechat/gongan');
     expect(told.body).toMatchObject({ msgtype: 'markdown', markdown: { content: expect.stringContaining(mailsFor(unitMessageKey(refusal))[0].subject) } });
     expect(mailsFor(unitMessageKey(refusal))).toHaveLength(1);
+  }, 120_000);
+
+  it('tells the robots of each unit a 通报 lists, each with its own link, once; a unit it lists without robots is told by e-mail only', async () => {
+    const circulations = createCirculationActivities({ db, mailer, client: env.client, taskQueue, publicUrl: PUBLIC_URL });
+    const input: CirculationInput = { campaignId: CAMPAIGN, day: '2022-10-18', at: parseInstant('2022-10-18T09:00:00+08:00', 'Asia/Shanghai')!, clockOffsetMs: 0 };
+    const sent = (await new MockActivityEnvironment().run(circulations.sendCirculation, input)) as CirculationResult;
+    expect(sent.outcome).toBe('sent');
+    const listedUnits = sent.listed.map((k) => k.split('/')[1]);
+    expect(listedUnits).toEqual(expect.arrayContaining(['jiaoyu', 'gongan']));
+    const [mail] = mailsFor(sent.circulationKey);
+    expect(mailsFor(sent.circulationKey)).toHaveLength(1);
+    const before = robots.taken.length;
+    expect((await channelsDone(sent.circulationKey, 'jiaoyu', 'circulation')).map((r) => r.outcome)).toEqual(['sent', 'sent']);
+    expect((await channelsDone(sent.circulationKey, 'gongan')).map((r) => r.outcome)).toEqual(['sent']);
+    const told = robots.taken.slice(before);
+    expect(told.map((t) => t.path).sort()).toEqual(['/dingtalk/jiaoyu', '/govwechat/gongan', '/wecom/jiaoyu']);
+    for (const t of told) {
+      const text = t.path.startsWith('/dingtalk/') ? (t.body.markdown as { text: string }).text : (t.body.markdown as { content: string }).content;
+      expect(text).toContain(`**${mail.subject}**`);
+      expect(text).toContain(`${t.unit === 'jiaoyu' ? '市教育局' : '市公安局'}：上述文件已于`);
+      expect(text).toMatch(/\[进入报送页面\]\(https:\/\/duban\.example\.gov\.cn\/u\//);
+    }
+    // the unit's own link: the two units' links differ
+    const links = told.map((t) => /\(https:[^)]+\)/.exec(JSON.stringify(t.body))![0]);
+    expect(new Set(links).size).toBe(2);
+    const quiet = listedUnits.find((u) => u !== 'jiaoyu' && u !== 'gongan')!;
+    await expect(env.client.workflow.getHandle(channelWorkflowId(sent.circulationKey, quiet)).describe()).rejects.toThrow(/not found/i);
+    // run again: nothing more to the mail server or the robots
+    const again = (await new MockActivityEnvironment({ attempt: 2 }).run(circulations.sendCirculation, input)) as CirculationResult;
+    expect(again.outcome).toBe('already-sent');
+    expect(mailsFor(sent.circulationKey)).toHaveLength(1);
+    expect(robots.taken.length).toBe(before + 3);
+    expect(await db.auditEvent.count({ where: { kind: 'channel.sent', unitId: 'jiaoyu', eventKey: { startsWith: sent.circulationKey } } })).toBe(2);
   }, 120_000);
 });
 

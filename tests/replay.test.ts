@@ -18,6 +18,9 @@ it('replays every saved history without nondeterminism', async () => {
   // the hazard chase (scripts/record-hazard-histories.ts): a holiday 时限 up the ladder, a 延期, 重新整改, 挂牌 to 摘牌
   expect(files.filter((f) => f.startsWith('hazard-v1-'))).toHaveLength(4);
   expect(files.filter((f) => f.startsWith('v6-lead-digest-'))).toHaveLength(2);
+  // a letter's group-robot deliveries (tests/channels.test.ts with DUBAN_RECORD_CHANNEL_HISTORIES=1): a notice's two robots
+  // through refusals, a 通报's to one listed unit
+  expect(files.filter((f) => f.startsWith('channel-v1-'))).toHaveLength(2);
   const histories = files.map((f) => ({
     workflowId: f,
     history: proto.temporal.api.history.v1.History.decode(readFileSync(`${DIR}/${f}`)),
