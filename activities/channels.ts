@@ -1,11 +1,12 @@
-// A letter's messages to the unit's group robots: startChannels (called by the activity that e-mailed the letter, once
+// A letter's messages to the unit's group robots: tellRobots (called by the activity that e-mailed the letter, once
 // the mail is recorded: a robot never holds up or repeats the e-mail) starts the letter's channelWorkflow for the unit,
 // once by its id; sendToChannel delivers to one robot exactly once (store/channels.ts, through activities/deliver.ts).
 import { Context } from '@temporalio/activity';
 import { type Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { ApplicationFailure, WorkflowIdReusePolicy } from '@temporalio/common';
 import { createHmac } from 'node:crypto';
-import { type RobotMessage, type Webhook, channelId, robotAnswer, robotLabel, robotRequestBody } from '../domain/channels';
+import { type RobotMessage, type Webhook, channelId, robotAnswer, robotLabel, robotMessage, robotRequestBody } from '../domain/channels';
+import { chineseDateTime } from '../domain/zoned-time';
 import { DubanError } from '../domain/errors';
 import {
   CHANNEL_TRIES,
@@ -16,7 +17,7 @@ import {
   channelDeliveryKey,
   channelWorkflowId,
 } from '../shared/channel-contract';
-import { campaignCache, unitWebhooks } from '../store/campaigns';
+import { type CampaignSettings, campaignCache, unitWebhooks } from '../store/campaigns';
 import type { Unit } from '../store/db';
 import { CHANNEL_DELIVERIES, type ChannelDelivery, channelRequest, prepareChannelRecord, recordChannelFailure, recordChannelOutcome } from '../store/channels';
 import { CLAIM_LEASE, type ClaimLease, wasSent } from '../store/claims';
@@ -34,25 +35,46 @@ export interface ChannelStarter {
   taskQueue?: string;
 }
 
+/** A letter as e-mailed to a unit: what its robots are told of it. */
+export interface EmailedLetter {
+  letterKey: string;
+  subject: string;
+  sentAt: Date;
+  deliverableIds: string[];
+  deadline?: string;
+  portalUrl?: string;
+}
+
 /**
- * After a letter went to `unit` by e-mail: its message to each of the unit's robots, in one workflow started once.
- * A rehearsal (a campaign clock with an offset) tells only robots on this machine, its message marked 【演练】.
+ * After a letter went to `unit` by e-mail: its message to each of the unit's robots (domain/channels.ts robotMessage),
+ * in one workflow started once. A rehearsal (a campaign clock with an offset) tells only robots on this machine, its
+ * message marked 【演练】.
  */
-export async function startChannels(
+export async function tellRobots(
   deps: ChannelStarter,
-  unit: Pick<Unit, 'campaignId' | 'unitId' | 'webhooks'>,
-  letter: Omit<ChannelsInput, 'channels' | 'campaignId' | 'unitId'>,
-  rehearsal: boolean,
+  settings: Pick<CampaignSettings, 'timeZone' | 'clockOffsetMs'>,
+  unit: Pick<Unit, 'campaignId' | 'unitId' | 'name' | 'email' | 'webhooks'>,
+  letter: EmailedLetter,
 ): Promise<void> {
   if (!deps.client || !deps.taskQueue) return;
+  const rehearsal = settings.clockOffsetMs !== 0;
   const webhooks = unitWebhooks(unit);
   const channels = webhooks.flatMap((w, i) => (!rehearsal || LOOPBACK_HOST.test(new URL(w.url).hostname) ? [channelId(webhooks, i)] : []));
   if (channels.length === 0) return;
-  const message: RobotMessage = rehearsal ? { title: `${REHEARSAL_MARK}${letter.message.title}`, text: `${REHEARSAL_MARK}${letter.message.text}` } : letter.message;
-  const input: ChannelsInput = { ...letter, campaignId: unit.campaignId, unitId: unit.unitId, channels, message };
+  const { letterKey, deliverableIds, deadline, portalUrl } = letter;
+  const mark = rehearsal ? REHEARSAL_MARK : '';
+  const message = robotMessage({
+    subject: `${mark}${letter.subject}`,
+    unitName: unit.name,
+    email: unit.email,
+    sentOn: chineseDateTime(letter.sentAt.getTime(), settings.timeZone),
+    ...(deadline ? { deadline } : {}),
+    ...(portalUrl ? { portalUrl } : {}),
+  });
+  const input: ChannelsInput = { letterKey, campaignId: unit.campaignId, unitId: unit.unitId, deliverableIds, channels, message };
   try {
     await deps.client.workflow.start(CHANNEL_WORKFLOW_TYPE, {
-      workflowId: channelWorkflowId(letter.letterKey, unit.unitId),
+      workflowId: channelWorkflowId(letterKey, unit.unitId),
       taskQueue: deps.taskQueue,
       args: [input],
       workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,

@@ -5,7 +5,6 @@ import { Context } from '@temporalio/activity';
 import { type Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { WorkflowIdReusePolicy } from '@temporalio/common';
 import { createHash } from 'node:crypto';
-import { robotMessage } from '../domain/channels';
 import { DubanError } from '../domain/errors';
 import { needsSignOff, noticeDecision, noticeSchedule, workingDaysLate } from '../domain/policy';
 import { chineseDateTime, civilDateOf } from '../domain/zoned-time';
@@ -41,7 +40,7 @@ import type { Db } from '../store/db';
 import { NOTICE_LEASE, type NoticeLease, letterHistory } from '../store/notices';
 import { obligationRecord } from '../store/obligations';
 import { circulationWorkflow } from '../workflows/circulation';
-import { startChannels } from './channels';
+import { tellRobots } from './channels';
 import { deliverOnce, mailLetter } from './deliver';
 import { portalLinks } from './portal-links';
 
@@ -173,7 +172,7 @@ export function createCirculationActivities(deps: CirculationDeps) {
    * The sent 通报, to the group robots of each unit it lists (activities/channels.ts), with the unit's portal link: a
    * unit it does not list is told by e-mail only.
    */
-  async function tellRobots(loaded: CachedCampaign, sent: SentCirculation): Promise<void> {
+  async function tellListedRobots(loaded: CachedCampaign, sent: SentCirculation): Promise<void> {
     const byUnit = new Map<string, ListedObligation[]>();
     for (const o of sent.letter.listed) byUnit.set(o.unitId, [...(byUnit.get(o.unitId) ?? []), o]);
     for (const [unitId, listed] of byUnit) {
@@ -182,16 +181,9 @@ export function createCirculationActivities(deps: CirculationDeps) {
       if (unit.webhooks === '[]') continue;
       const deadline = listed.map((l) => l.deadline).sort()[0];
       const portal = await portalUrl({ campaignId: sent.campaignId, unitId, deadline, lastDue: loaded.lastDue });
-      const message = robotMessage({
-        subject: sent.letter.subject,
-        unitName: unit.name,
-        email: unit.email,
-        sentOn: chineseDateTime(sent.sentAt.getTime(), loaded.settings.timeZone),
-        deadline,
-        ...(portal ? { portalUrl: portal } : {}),
-      });
       const deliverableIds = [...new Set(listed.map((l) => l.deliverableId))];
-      await startChannels(deps, unit, { letterKey: sent.circulationKey, deliverableIds, message }, loaded.settings.clockOffsetMs !== 0);
+      const letter = { letterKey: sent.circulationKey, subject: sent.letter.subject, sentAt: sent.sentAt, deliverableIds, deadline };
+      await tellRobots(deps, loaded.settings, unit, { ...letter, ...(portal ? { portalUrl: portal } : {}) });
     }
   }
 
@@ -205,7 +197,7 @@ export function createCirculationActivities(deps: CirculationDeps) {
       const sent = await findSentCirculation(db, key);
       if (!sent) return undefined;
       await recordCirculationOutcome(db, sent, timeZone, reasonSuffix(at, timeZone, sent.letter.listed.length));
-      await tellRobots(loaded, sent);
+      await tellListedRobots(loaded, sent);
       return { circulationKey: key, outcome: 'already-sent', listed: sent.letter.listed.map((l) => l.businessKey) };
     };
     if (Context.current().info.attempt > 1) {
@@ -242,7 +234,7 @@ export function createCirculationActivities(deps: CirculationDeps) {
       send: (claim, { attachments }) => mailLetter(mailer, from, claim.letter, { key, action: 'circulate' }, attachments),
     });
     if (delivered === 'already-sent') return (await done())!;
-    await tellRobots(loaded, { ...delivered.sent, sentAt: new Date(sendingAt) });
+    await tellListedRobots(loaded, { ...delivered.sent, sentAt: new Date(sendingAt) });
     return { circulationKey: key, outcome: 'sent', listed: delivered.sent.letter.listed.map((l) => l.businessKey) };
   }
 

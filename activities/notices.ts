@@ -2,7 +2,6 @@
 // conversation; a retry finds the claim (or the sent row) and never sends twice.
 import { Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
-import { robotMessage } from '../domain/channels';
 import { createHash } from 'node:crypto';
 import { DubanError } from '../domain/errors';
 import { type ScheduleContext, noticeDecision, supervisionTimeLimit, workingDaysLate } from '../domain/policy';
@@ -31,7 +30,7 @@ import {
   recordNoticeOutcome,
 } from '../store/notices';
 import { obligationRecord } from '../store/obligations';
-import { startChannels } from './channels';
+import { tellRobots } from './channels';
 import { deliverOnce, mailLetter } from './deliver';
 import { portalLinks } from './portal-links';
 
@@ -187,7 +186,7 @@ export function createNoticeActivities(deps: NoticeDeps) {
       send: (claim, { attachments }) => mailLetter(mailer, from, claim.letter, { key: claim.businessKey, action: claim.action }, attachments),
     });
     if (delivered === 'already-sent') return alreadySent(input, loaded);
-    await tellRobots(input, loaded, { ...delivered.sent, sentAt: new Date(sendingAt) }, portal);
+    await tellUnitRobots(input, loaded, { ...delivered.sent, sentAt: new Date(sendingAt) }, portal);
     return { businessKey, outcome: 'sent' };
   }
 
@@ -197,23 +196,17 @@ export function createNoticeActivities(deps: NoticeDeps) {
     const sent = await findSentNotice(db, businessKey);
     if (!sent) throw new Error(`notice ${businessKey} is not recorded as sent`);
     await recordNoticeOutcome(db, sent, loaded.settings.timeZone);
-    await tellRobots(input, loaded, sent, await portalUrlOf(input, loaded));
+    await tellUnitRobots(input, loaded, sent, await portalUrlOf(input, loaded));
     return { businessKey, outcome: 'already-sent' };
   }
 
   /** The sent notice, to the unit's group robots (activities/channels.ts), once the mail is recorded. */
-  async function tellRobots(input: SendNoticeInput, loaded: CachedCampaign, sent: SentNotice, portalUrl: string | undefined): Promise<void> {
-    const unit = unitOf(loaded, input.campaignId, input.unitId);
-    const message = robotMessage({
-      subject: sent.letter.subject,
-      unitName: unit.name,
-      email: unit.email,
-      sentOn: chineseDateTime(sent.sentAt.getTime(), loaded.settings.timeZone),
-      deadline: sent.deadline,
-      ...(portalUrl ? { portalUrl } : {}),
-    });
-    await startChannels(deps, unit, { letterKey: sent.businessKey, deliverableIds: [sent.deliverableId], message }, loaded.settings.clockOffsetMs !== 0);
+  async function tellUnitRobots(input: SendNoticeInput, loaded: CachedCampaign, sent: SentNotice, portalUrl: string | undefined): Promise<void> {
+    const { businessKey: letterKey, letter, sentAt, deliverableId, deadline } = sent;
+    const letterFacts = { letterKey, subject: letter.subject, sentAt, deliverableIds: [deliverableId], deadline, ...(portalUrl ? { portalUrl } : {}) };
+    await tellRobots(deps, loaded.settings, unitOf(loaded, input.campaignId, input.unitId), letterFacts);
   }
+
 
   /**
    * A letter whose step needs a leader's 签发 (a 约谈通知), at its time: skipped as sendNotice would skip it, else worded

@@ -3,8 +3,6 @@
 // retry, or a second workflow with the same key, finds the claim or the sent row and never sends twice.
 import { Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
-import { robotMessage } from '../domain/channels';
-import { chineseDateTime } from '../domain/zoned-time';
 import { createHash } from 'node:crypto';
 import { DubanError } from '../domain/errors';
 import { type RenderedDecision, renderDecision } from '../letters/decisions';
@@ -23,7 +21,7 @@ import {
   unitMessageRequest,
   unitMessageWasSent,
 } from '../store/unit-messages';
-import { startChannels } from './channels';
+import { tellRobots } from './channels';
 import { deliverOnce, mailLetter } from './deliver';
 import { portalLinks } from './portal-links';
 
@@ -76,21 +74,21 @@ export function createUnitMessageActivities(deps: UnitMessageDeps) {
   }
 
   /** The sent message, to the unit's group robots (activities/channels.ts), once the mail is recorded. */
-  async function tellRobots(input: SendUnitMessageInput, loaded: CachedCampaign, sent: SentUnitMessage): Promise<void> {
+  async function tellUnitRobots(input: SendUnitMessageInput, loaded: CachedCampaign, sent: SentUnitMessage): Promise<void> {
     const unit = loaded.units.get(input.unitId);
     if (!unit) throw new DubanError('UNKNOWN_UNIT', `campaign ${input.campaignId} has no unit ${JSON.stringify(input.unitId)}`);
     const deadline = deadlineOf(input);
-    const portal = await linkOf(input, loaded);
-    const message = robotMessage({
+    const portalUrl = await linkOf(input, loaded);
+    await tellRobots(deps, loaded.settings, unit, {
+      letterKey: sent.messageKey,
       subject: sent.letter.subject,
-      unitName: unit.name,
-      email: unit.email,
-      sentOn: chineseDateTime(sent.sentAt.getTime(), loaded.settings.timeZone),
+      sentAt: sent.sentAt,
+      deliverableIds: [sent.deliverableId],
       ...(deadline ? { deadline } : {}),
-      ...(portal ? { portalUrl: portal } : {}),
+      ...(portalUrl ? { portalUrl } : {}),
     });
-    await startChannels(deps, unit, { letterKey: sent.messageKey, deliverableIds: [sent.deliverableId], message }, loaded.settings.clockOffsetMs !== 0);
   }
+
 
   async function sendUnitMessage(input: SendUnitMessageInput): Promise<SendUnitMessageResult> {
     const messageKey = unitMessageKey(input);
@@ -126,7 +124,7 @@ export function createUnitMessageActivities(deps: UnitMessageDeps) {
       send: (m) => mailLetter(mailer, from, m.letter, { key: m.messageKey, action: m.kind }),
     });
     if (delivered === 'already-sent') return alreadySent(input, messageKey);
-    await tellRobots(input, loaded, { ...delivered.sent, sentAt: new Date(sendingAt) });
+    await tellUnitRobots(input, loaded, { ...delivered.sent, sentAt: new Date(sendingAt) });
     return { messageKey, outcome: 'sent' };
   }
 
@@ -135,7 +133,7 @@ export function createUnitMessageActivities(deps: UnitMessageDeps) {
     const sent = await findSentUnitMessage(db, messageKey, input.key);
     if (!sent) throw new Error(`unit message ${messageKey} is not recorded as sent`);
     await recordUnitMessageOutcome(db, sent);
-    await tellRobots(input, await loadCampaign(input.campaignId), sent);
+    await tellUnitRobots(input, await loadCampaign(input.campaignId), sent);
     return { messageKey, outcome: 'already-sent' };
   }
 

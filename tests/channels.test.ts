@@ -13,7 +13,7 @@ import { MockActivityEnvironment, TestWorkflowEnvironment } from '@temporalio/te
 import proto from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createChannelActivities } from '../activities/channels';
+import { createChannelActivities, tellRobots } from '../activities/channels';
 import { createCirculationActivities } from '../activities/circulation';
 import { createNoticeActivities } from '../activities/notices';
 import { createUnitMessageActivities } from '../activities/unit-messages';
@@ -291,6 +291,27 @@ describe.each(TEST_DATABASES)('group robots on %s', (kind) => {
     expect(robots.taken.length).toBe(before + 3);
     expect(await db.auditEvent.count({ where: { kind: 'channel.sent', unitId: 'jiaoyu', eventKey: { startsWith: sent.circulationKey } } })).toBe(2);
   }, 120_000);
+
+  it('in a rehearsal tells only robots on this machine, marked 【演练】', async () => {
+    const unit = {
+      campaignId: 'rehearsal',
+      unitId: 'jiaoyu',
+      name: '市教育局',
+      email: 'jiaoyu@leizhou.example',
+      webhooks: JSON.stringify([
+        { kind: 'wecom', url: 'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=real' },
+        { kind: 'wecom', url: `${robots.url}/wecom/rehearsal?key=local` },
+      ]),
+    };
+    const letter = { letterKey: 'rehearsal/letter', subject: '【督办通知】演练', sentAt: new Date(), deliverableIds: ['assessment-report'] };
+    await tellRobots({ client: env.client, taskQueue: 'nobody-polls-this' }, { timeZone: 'Asia/Shanghai', clockOffsetMs: 5_000 }, unit, letter);
+    const handle = env.client.workflow.getHandle(channelWorkflowId('rehearsal/letter', 'jiaoyu'));
+    const started = history0(await handle.fetchHistory());
+    await handle.terminate('seen');
+    expect(started.channels).toEqual(['wecom-2']);
+    expect(started.message.title).toBe('【演练】【督办通知】演练');
+    expect(JSON.stringify(started)).not.toContain('key=');
+  });
 });
 
 function history0(history: { events?: { workflowExecutionStartedEventAttributes?: { input?: { payloads?: { data?: Uint8Array | null }[] | null } | null } | null }[] | null }): ChannelsInput {

@@ -66,6 +66,8 @@ export const TIMELINE_KIND_LABEL: Record<string, string> = {
   'extension.requested': '延期申请',
   'extension.approved': '批准延期',
   'extension.refused': '不予批准',
+  'channel.sent': '群机器人',
+  'channel.failed': '群机器人未送达',
 };
 
 /** Unit types of the definition (town / lead_department / department). */
