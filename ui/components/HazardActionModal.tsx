@@ -3,7 +3,7 @@
 // 公告, 延期申请的决定, 摘牌, 撤销挂牌. Test ids: `hazard-<kind>-modal|confirm|error` and `hazard-<kind>-<field>`.
 import { Alert, DatePicker, Form, Input, InputNumber, Modal, Radio, Select } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { api, errorMessage } from '../api';
 import { LISTING_LEVEL_LABEL, type ListingLevel } from '../hazardLabels';
 import type { HazardDetail } from '../hazardTypes';
@@ -126,13 +126,15 @@ const FIELDS: Record<HazardActionKind, Field[]> = {
   revoke: [{ name: 'reason', label: '撤销理由', type: 'textarea', required: true }],
 };
 
+export const TODAY = 'today';
+
 export interface HazardActionSpec {
   kind: HazardActionKind;
   /** the POST path */
   path: string;
   /** what it is about, shown at the top */
   subject: string;
-  /** values to start the form with (dates as YYYY-MM-DD) */
+  /** values to start the form with (dates as YYYY-MM-DD, or TODAY: the campaign's today once known) */
   defaults?: Record<string, string | number>;
   /** a note above the form */
   note?: string;
@@ -157,18 +159,29 @@ export function HazardActionModal({
   const [error, setError] = useState<string | null>(null);
   const result = Form.useWatch('result', form);
 
+  // The form mounts when the modal opens (destroyOnHidden): it starts from these.
+  const initial = useMemo(() => {
+    const values: Values = {};
+    for (const f of spec ? FIELDS[spec.kind] : []) {
+      const v = spec?.defaults?.[f.name];
+      if (v === undefined || v === '' || (v === TODAY && !today)) continue;
+      values[f.name] = f.type === 'date' ? dayjs(String(v === TODAY ? today : v)) : v;
+    }
+    return values;
+  }, [spec, today]);
+
+  // The campaign's today may come after the form opened: a date defaulting to it is filled in then, if still empty.
+  useEffect(() => {
+    if (!spec || !today) return;
+    for (const f of FIELDS[spec.kind])
+      if (spec.defaults?.[f.name] === TODAY && !form.getFieldValue(f.name)) form.setFieldsValue({ [f.name]: dayjs(today) });
+  }, [spec, today, form]);
+
   useEffect(() => {
     if (!spec) return;
     setFiles([]);
     setError(null);
     form.resetFields();
-    const initial: Values = {};
-    for (const f of FIELDS[spec.kind]) {
-      const v = spec.defaults?.[f.name];
-      if (v === undefined) continue;
-      initial[f.name] = f.type === 'date' ? dayjs(String(v)) : v;
-    }
-    form.setFieldsValue(initial);
   }, [spec, form]);
 
   const kind = spec?.kind;
@@ -229,7 +242,7 @@ export function HazardActionModal({
         {spec?.subject && <p style={{ color: 'rgba(0,0,0,.65)' }}>{spec.subject}</p>}
         {spec?.note && <Alert type="info" showIcon title={spec.note} style={{ marginBottom: 16 }} />}
         {kind === 'start' && <p>确认此隐患已开始整改？开始后，整改时限到期前未报告整改完成的，将按督办规则催办。</p>}
-        <Form form={form} layout="vertical">
+        <Form form={form} layout="vertical" initialValues={initial}>
           {fields.map((f) => {
             const rules = f.required && f.type !== 'files' ? [{ required: true, whitespace: f.type === 'text' || f.type === 'textarea', message: `请填写${f.label.replace(/^.*：/, '').replace(/（.*$/, '')}` }] : [];
             if (f.type === 'files')

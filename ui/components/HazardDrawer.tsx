@@ -9,7 +9,7 @@ import type { FileRef, HazardDetail, HazardListing } from '../hazardTypes';
 import { actorLabel } from '../labels';
 import { enc } from '../router';
 import { useSession } from '../session';
-import { HAZARD_ACTION_DONE, HazardActionModal, type HazardActionKind, type HazardActionSpec } from './HazardActionModal';
+import { HAZARD_ACTION_DONE, HazardActionModal, TODAY, type HazardActionKind, type HazardActionSpec } from './HazardActionModal';
 import { HazardLevelTag, HazardStatusTag } from './HazardTags';
 
 /** Where an action posts, when not under its own name (the 挂牌督办's act on the hazard's open listing). */
@@ -133,7 +133,7 @@ export function HazardDrawer({
         }),
         button('start', '开始整改', status === 'pending', {}, { primary: !major || !!st.plan }),
         button('report-done', '整改完成', status === 'rectifying', {}, { primary: true }),
-        button('accept', '验收', status === 'awaiting_acceptance', { defaults: { on: today ?? '' } }, { primary: true }),
+        button('accept', '验收', status === 'awaiting_acceptance', { defaults: { on: TODAY } }, { primary: true }),
         button('extend', '延期', open, { note: `延期经批准后整改时限才改变；批准人记为${me}。` }),
         button('list', '挂牌督办', open && major && !openListing, { defaults: { level: 'county' } }),
         button('cancel', '撤销', status !== 'closed' && status !== 'cancelled', {}, { danger: true }),
@@ -291,7 +291,7 @@ export function HazardDrawer({
                     buttons={
                       l.status === 'listed'
                         ? [
-                            button('announce', '记录公告', !l.announcedOn, { defaults: { on: today ?? '' } }, { listing: l }),
+                            button('announce', '记录公告', !l.announcedOn, { defaults: { on: TODAY } }, { listing: l }),
                             button('decide-extension', '决定延期申请', l.extensionRequests.some((r) => !r.decision), {}, { listing: l }),
                             button('delist', '摘牌', status === 'closed', { note: `摘牌须经安委办批准；批准人记为${me}。` }, { primary: true, listing: l }),
                             button('revoke', '撤销挂牌', true, {}, { danger: true, listing: l }),

@@ -15,16 +15,16 @@ import { useSession } from '../session';
 type Row = HazardFigures & { key: string; unitName: string };
 
 function figureColumns(first: string): ColumnsType<Row> {
-  const n = (title: string, key: keyof HazardFigures, width = 84): ColumnsType<Row>[number] => ({ title, dataIndex: key, width, align: 'right' });
+  const n = (title: string, key: keyof HazardFigures, width = 76): ColumnsType<Row>[number] => ({ title, dataIndex: key, width, align: 'right' });
   const r = (title: string, key: keyof HazardFigures): ColumnsType<Row>[number] => ({
     title,
     dataIndex: key,
-    width: 96,
+    width: 88,
     align: 'right',
     render: (v: number | null) => percent(v),
   });
   return [
-    { title: first, dataIndex: 'unitName', width: 160, fixed: 'left', render: (v: string, row) => (row.key === '__total' ? <Typography.Text strong>{v}</Typography.Text> : v) },
+    { title: first, dataIndex: 'unitName', width: 150, fixed: 'left', render: (v: string, row) => (row.key === '__total' ? <Typography.Text strong>{v}</Typography.Text> : v) },
     n('发现隐患', 'found'),
     n('已整改', 'rectified'),
     n('未整改', 'notRectified'),
@@ -202,7 +202,7 @@ export function HazardStatsPage({ campaignId }: { campaignId: string }) {
           size="small"
           loading={loading}
           pagination={false}
-          scroll={{ x: 1200 }}
+          scroll={{ x: 1080 }}
           dataSource={stats ? rowsOf(stats.byTown, stats.total) : []}
           columns={figureColumns('属地')}
           onRow={(r) => ({ 'data-testid': `hazard-stats-town-${r.key}` }) as never}
@@ -214,7 +214,7 @@ export function HazardStatsPage({ campaignId }: { campaignId: string }) {
           size="small"
           loading={loading}
           pagination={false}
-          scroll={{ x: 1200 }}
+          scroll={{ x: 1080 }}
           dataSource={stats ? rowsOf(stats.byDepartment, stats.total) : []}
           columns={figureColumns('行业主管部门')}
           onRow={(r) => ({ 'data-testid': `hazard-stats-department-${r.key}` }) as never}

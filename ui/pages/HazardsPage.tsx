@@ -69,31 +69,31 @@ export function HazardsPage({ campaignId, open }: { campaignId: string; open: st
   };
 
   const columns: ColumnsType<HazardSummary> = [
-    { title: '序号', dataIndex: 'serial', width: 70, fixed: 'left' },
+    { title: '序号', dataIndex: 'serial', width: 64, fixed: 'left' },
     {
       title: '企业或场所',
       dataIndex: 'site',
-      width: 180,
+      width: 170,
       fixed: 'left',
       render: (v: string) => <Typography.Text strong>{v}</Typography.Text>,
     },
-    { title: '属地', dataIndex: 'townName', width: 110 },
-    { title: '行业主管部门', dataIndex: 'departmentName', width: 140 },
+    { title: '属地', dataIndex: 'townName', width: 96 },
+    { title: '行业主管部门', dataIndex: 'departmentName', width: 130 },
     {
       title: '隐患描述',
       dataIndex: 'description',
-      width: 260,
+      width: 220,
       render: (v: string) => (
         <Typography.Paragraph ellipsis={{ rows: 2, tooltip: v }} style={{ margin: 0 }}>
           {v}
         </Typography.Paragraph>
       ),
     },
-    { title: '等级', dataIndex: 'level', width: 70, render: (v: HazardLevel) => <HazardLevelTag level={v} /> },
+    { title: '等级', dataIndex: 'level', width: 64, render: (v: HazardLevel) => <HazardLevelTag level={v} /> },
     {
       title: '整改时限',
       dataIndex: 'deadline',
-      width: 116,
+      width: 112,
       render: (v: string, r) => (
         <div style={{ whiteSpace: 'nowrap' }}>
           {v}
@@ -107,15 +107,15 @@ export function HazardsPage({ campaignId, open }: { campaignId: string; open: st
         </div>
       ),
     },
-    { title: '状态', dataIndex: 'status', width: 90, render: (v: HazardStatus) => <HazardStatusTag status={v} /> },
+    { title: '状态', dataIndex: 'status', width: 88, render: (v: HazardStatus) => <HazardStatusTag status={v} /> },
     {
       title: '逾期工作日',
       dataIndex: 'overdueWorkingDays',
-      width: 100,
+      width: 96,
       align: 'right',
       render: (v: number) => (v > 0 ? <span style={{ color: '#cf1322' }}>{v}</span> : '—'),
     },
-    { title: '挂牌', dataIndex: 'listing', width: 110, render: (v: HazardSummary['listing']) => <ListingTag listing={v} /> },
+    { title: '挂牌', dataIndex: 'listing', width: 96, render: (v: HazardSummary['listing']) => <ListingTag listing={v} /> },
   ];
 
   const byStatus = ledger?.byStatus;
@@ -180,7 +180,7 @@ export function HazardsPage({ campaignId, open }: { campaignId: string; open: st
           loading={loading}
           dataSource={ledger?.items ?? []}
           columns={columns}
-          scroll={{ x: 1250 }}
+          scroll={{ x: 1100 }}
           rowClassName={() => 'hazard-row'}
           onRow={(r) =>
             ({
