@@ -108,6 +108,23 @@ describe.each(TEST_DATABASES)('duban hazards on %s', (kind) => {
     expect(unknown.stderr).toContain('没有序号为“99”的隐患');
   });
 
+  it('puts a 重大 hazard under 挂牌督办 after its 治理方案; 摘牌 needs a leader and a 销号 hazard', async () => {
+    const early = await duban('hazards', 'start', CAMPAIGN, '2');
+    expect(early.stderr).toContain('重大隐患须先报送做到五到位');
+    const gap = await duban('hazards', 'plan', CAMPAIGN, '2', '--measures', '加装切断装置', '--responsibility', '林国栋', '--funds', '45', '--deadline', '2022-10-31');
+    expect(gap.stderr).toContain('缺少：预案');
+    const plan = await duban('hazards', 'plan', CAMPAIGN, '2', '--measures', '加装切断装置', '--responsibility', '林国栋', '--funds', '45', '--deadline', '2022-10-31', '--contingency', '液氨泄漏应急预案');
+    expect(plan.stdout).toContain('报送治理方案（五到位）');
+    const listed = await duban('hazards', 'list', CAMPAIGN, '2', '--level', 'city', '--document-number', '雷安委办督〔2022〕3号', '--json');
+    expect(JSON.parse(listed.stdout).listings).toMatchObject([{ id: '2-1', level: 'city', status: 'listed' }]);
+    const signed = await duban('hazards', 'sign', CAMPAIGN, '2', '--unit', 'leicheng', '--signer', '雷城街道 陈');
+    expect(signed.stdout).toContain('雷城街道签收限期整改指令书（签收人 雷城街道 陈）');
+    expect((await duban('hazards', 'delist', CAMPAIGN, '2')).stderr).toContain('无权批准摘牌');
+    expect((await duban('hazards', 'delist', CAMPAIGN, '2', '--by', 'wang')).stderr).toContain('尚未验收合格销号，不能摘牌');
+    const status = await duban('hazards', 'status', CAMPAIGN, '--listed');
+    expect(status.stdout).toMatch(/\s2 {2}待整改 {2}重大【挂牌】/);
+  });
+
   it('exports the ledger and the statistics, and closes a month', async () => {
     const out = join(dir, 'ledger.xlsx');
     expect((await duban('hazards', 'export', CAMPAIGN, '--out', out)).stdout).toContain('已导出 30 处隐患');
