@@ -10,28 +10,40 @@ import {
   type HazardChaseFacts,
   type HazardLetterDue,
   chaseRound,
+  circulationDueAt,
+  deadlinesCirculatedAt,
   hazardLetterDecision,
   nextHazardLetter as nextLetter,
   stepsTakenFor,
 } from '../domain/hazard-chase';
-import { type HazardContext, type HazardState, hazardScheduleContext } from '../domain/hazards';
+import { HAZARD_LEVELS, type HazardContext, type HazardState, hazardScheduleContext } from '../domain/hazards';
 import { supervisionTimeLimit } from '../domain/policy';
-import { chineseDateTime, civilDateOf } from '../domain/zoned-time';
+import { chineseDateTime, civilDateOf, formatInstant } from '../domain/zoned-time';
 import { officialLetterDocx } from '../letters/docx';
-import { type HazardLetterFacts, type HazardUnitFacts, type RenderedHazardLetter, hazardLetterTakesNumber, renderHazardLetter } from '../letters/hazard';
+import {
+  type HazardLetterFacts,
+  type HazardUnitFacts,
+  type RenderedHazardLetter,
+  hazardLetterTakesNumber,
+  renderHazardCirculation,
+  renderHazardLetter,
+} from '../letters/hazard';
 import { formatDocumentNumber } from '../letters/official';
 import type { Mailer } from '../mail/mailer';
 import {
   type HazardChaseRun,
   type NextHazardLetterResult,
+  type SendHazardCirculationInput,
+  type SendHazardCirculationResult,
   type SendHazardLetterInput,
   type SendHazardLetterResult,
+  hazardCirculationKey,
   hazardLetterBusinessKey,
 } from '../shared/hazard-activities';
 import { type CachedCampaign, campaignCache, hazardPolicyOf, lettersOf, unitPrincipals } from '../store/campaigns';
 import { CLAIM_LEASE, type ClaimLease, prepareRecord, wasSent } from '../store/claims';
 import type { Db } from '../store/db';
-import { HAZARD_LETTERS, hazardChaseFacts, sentHazardLetterKeys } from '../store/hazard-letters';
+import { HAZARD_LETTERS, hazardChaseFacts, recordListedCirculation, sentHazardLetterKeys } from '../store/hazard-letters';
 import { hazardContextOf } from '../store/hazards';
 import { deliverOnce } from './deliver';
 
@@ -40,6 +52,12 @@ export interface HazardActivityDeps {
   mailer: Mailer;
   mailFrom?: string;
   noticeLease?: ClaimLease;
+}
+
+/** A claimed 通报 of hazards: its words and the 发文字号 they carry. */
+interface ClaimedCirculation {
+  rendered: RenderedHazardLetter;
+  documentNumber: string | undefined;
 }
 
 /** A claimed hazard letter: its words, as sent. */
@@ -83,6 +101,19 @@ export function createHazardActivities(deps: HazardActivityDeps) {
     sendingAt: number,
     documentNumber: string | undefined,
   ): RenderedHazardLetter {
+    return renderHazardLetter(factsFor(loaded, ctx, facts, letter, sentKeys, sendingAt, documentNumber));
+  }
+
+  /** What the letter says, from the record. */
+  function factsFor(
+    loaded: CachedCampaign,
+    ctx: HazardContext,
+    facts: HazardChaseFacts & { serial: number },
+    letter: HazardLetterDue,
+    sentKeys: string[],
+    sendingAt: number,
+    documentNumber: string | undefined,
+  ): HazardLetterFacts {
     const { campaign, settings } = loaded;
     const state: HazardState = facts.state;
     const h = state.hazard;
@@ -146,7 +177,7 @@ export function createHazardActivities(deps: HazardActivityDeps) {
       cc: letters.cc,
       issuer: letters.issuer,
     };
-    return renderHazardLetter(f);
+    return f;
   }
 
   async function sendHazardLetter(input: SendHazardLetterInput): Promise<SendHazardLetterResult> {
@@ -216,5 +247,100 @@ export function createHazardActivities(deps: HazardActivityDeps) {
     return { businessKey, outcome: delivered === 'already-sent' ? 'already-sent' : 'sent' };
   }
 
-  return { nextHazardLetter, sendHazardLetter };
+  /**
+   * The campaign's one 通报 of hazards at `at` (a hazard's chase reached its 通报 step then): every hazard whose record
+   * calls for its 通报 at that instant, decided now, in one letter to every unit, claimed under
+   * campaign/hazard-circulation/<day>/<HHmm>; each listed hazard's own 通报 key is recorded as sent by it. The first
+   * hazard to ask sends it; the others find it sent.
+   */
+  async function sendHazardCirculation(input: SendHazardCirculationInput): Promise<SendHazardCirculationResult> {
+    const { campaignId, at } = input;
+    const loaded = await loadCampaign(campaignId);
+    const ctx = contextOf(loaded);
+    const day = civilDateOf(at, ctx.timeZone);
+    const businessKey = hazardCirculationKey(campaignId, day, formatInstant(at, ctx.timeZone).slice(11, 16));
+    if (await wasSent(db, HAZARD_LETTERS, businessKey)) return { businessKey, outcome: 'already-sent', listed: [] };
+    const sendingAt = loaded.clock.current(Date.now(), () => Context.current().info.currentAttemptScheduledTimestampMs);
+    const listed: { hazardId: string; facts: HazardChaseFacts & { serial: number }; due: HazardLetterDue; sentKeys: string[] }[] = [];
+    for (const level of HAZARD_LEVELS) {
+      const deadlines = deadlinesCirculatedAt(ctx, level, at);
+      if (deadlines.length === 0) continue;
+      const candidates = await db.hazard.findMany({
+        where: { campaignId, level, status: { in: ['pending', 'rectifying'] }, deadline: { in: deadlines } },
+        select: { id: true },
+        orderBy: { serial: 'asc' },
+      });
+      for (const { id } of candidates) {
+        const facts = await hazardChaseFacts(db, campaignId, id);
+        const due = circulationDueAt(ctx, facts, at);
+        if (!due || !hazardLetterDecision(ctx, facts, due, sendingAt).send) continue;
+        const sentKeys = await sentHazardLetterKeys(db, campaignId, id);
+        if (sentKeys.includes(due.key)) continue; // sent on its own, by a chase begun before the one 通报
+        listed.push({ hazardId: id, facts, due, sentKeys });
+      }
+    }
+    listed.sort((a, b) => a.facts.serial - b.facts.serial);
+    if (listed.length === 0) return { businessKey, outcome: 'skipped', listed: [] };
+    const { campaign, settings } = loaded;
+    const documents = lettersOf(settings, campaign.officeName).documents;
+    const messageId = `<${createHash('sha256').update(businessKey).digest('hex').slice(0, 32)}@duban>`;
+    const delivered = await deliverOnce<ClaimedCirculation, { record: ReturnType<typeof prepareRecord>; attachment: Buffer }>({
+      db,
+      lease,
+      table: HAZARD_LETTERS,
+      request: {
+        key: businessKey,
+        word: (documentNumber) => ({
+          rendered: renderHazardCirculation(listed.map((l) => factsFor(loaded, ctx, l.facts, l.due, l.sentKeys, sendingAt, documentNumber))),
+          documentNumber,
+        }),
+        columns: ({ rendered }) => ({
+          messageId,
+          recipients: JSON.stringify({ to: rendered.to, cc: rendered.cc }),
+          subject: rendered.subject,
+          body: rendered.text,
+          reason: `${chineseDateTime(at, ctx.timeZone)}通报${listed.length}处逾期未整改的隐患`,
+        }),
+        fixed: { campaignId, hazardId: '', kind: 'circulate', round: 0, deadline: day, listingId: null, scheduledAt: new Date(at) },
+        ...(documents ? { numbering: documents, formatNumber: formatDocumentNumber } : {}),
+      },
+      heldType: 'HAZARD_LETTER_CLAIMED',
+      prepare: async ({ rendered, documentNumber }) => ({
+        record: prepareRecord(db, HAZARD_LETTERS, businessKey, new Date(sendingAt), () =>
+          listed.map((l) =>
+            recordListedCirculation(db, {
+              businessKey: hazardLetterBusinessKey(campaignId, l.hazardId, l.due.key),
+              campaignId,
+              hazardId: l.hazardId,
+              letter: l.due,
+              reason: `${l.due.reason}；列入${chineseDateTime(at, ctx.timeZone)}的通报`,
+              messageId,
+              recipients: JSON.stringify({ to: rendered.to, cc: rendered.cc }),
+              subject: rendered.subject,
+              body: rendered.text,
+              documentNumber: documentNumber ?? null,
+              sentAt: new Date(sendingAt),
+            }),
+          ),
+        ),
+        attachment: await officialLetterDocx(rendered.letter),
+      }),
+      send: async ({ rendered }, { attachment }) => {
+        await mailer.send({
+          from: deps.mailFrom ?? `"${campaign.officeName}" <${campaign.officeEmail}>`,
+          to: rendered.to,
+          cc: rendered.cc,
+          subject: rendered.subject,
+          text: rendered.text,
+          messageId,
+          headers: { 'X-Duban-Key': businessKey, 'X-Duban-Action': 'hazard-circulate' },
+          attachments: [{ filename: docxName(rendered.letter.title), content: attachment }],
+        });
+      },
+    });
+    if (delivered === 'already-sent') return { businessKey, outcome: 'already-sent', listed: [] };
+    return { businessKey, outcome: 'sent', listed: listed.map((l) => l.hazardId) };
+  }
+
+  return { nextHazardLetter, sendHazardLetter, sendHazardCirculation };
 }

@@ -3,8 +3,8 @@
 // 限期整改指令书 of a 挂牌督办 and its 摘牌 notice — each under a key stable for the round, 时限 and day it is about, so
 // that an approved 延期 or a new round of 重新整改 makes new keys and an old key is never sent again. The hazard
 // workflow (workflows/hazard.ts) waits for the next one; the activity sending it asks hazardLetterDecision again.
-import { type CivilDate, workingDaysOf } from './calendar';
-import { type HazardContext, type HazardListing, type HazardState, acceptanceDue, hazardNoticeSchedule } from './hazards';
+import { type CivilDate, addDays, workingDaysOf } from './calendar';
+import { type HazardContext, type HazardLevel, type HazardListing, type HazardState, acceptanceDue, hazardNoticeSchedule } from './hazards';
 import { type EscalationStep, type NoticeAction } from './policy';
 import { chineseDate, civilDateOf, instantAt } from './zoned-time';
 
@@ -167,4 +167,28 @@ export function hazardLetterDecision(ctx: HazardContext, facts: HazardChaseFacts
 export function stepsTakenFor(sentKeys: readonly string[], round: number, deadline: CivilDate): EscalationStep[] {
   const steps: EscalationStep[] = ['urge', 'notice', 'circulate', 'interview'];
   return steps.filter((s) => sentKeys.some((k) => k.startsWith(`r${round}/${deadline}/${s}/`)));
+}
+
+// ───────────────────────────── one 通报 per campaign and send time ─────────────────────────────
+
+/**
+ * The 时限 whose 通报 step (the level's `escalate.circulate`) falls on the instant `at`: every day from the n-th
+ * working day before that day up to (not including) the (n-1)-th — a 时限 on a holiday or weekend reaches its step
+ * with the working day before it. None when the level has no 通报, `at` is not its send time, or not a working day.
+ */
+export function deadlinesCirculatedAt(ctx: HazardContext, level: HazardLevel, at: number): CivilDate[] {
+  const policy = ctx.policy[level];
+  const n = policy.escalate.circulate;
+  const day = civilDateOf(at, ctx.timeZone);
+  const days = workingDaysOf(ctx.calendar);
+  if (n === null || instantAt(day, policy.sendAt, ctx.timeZone) !== at || !days.isWorkingDay(day)) return [];
+  const last = n === 1 ? day : days.nthWorkingDayBefore(day, n - 1);
+  const out: CivilDate[] = [];
+  for (let d = days.nthWorkingDayBefore(day, n); d < last; d = addDays(d, 1)) out.push(d);
+  return out;
+}
+
+/** The hazard's 通报 at `at`, when its record calls for one then: it is listed in that instant's 通报. */
+export function circulationDueAt(ctx: HazardContext, facts: HazardChaseFacts, at: number): HazardLetterDue | undefined {
+  return hazardLetters(ctx, facts).find((n) => n.kind === 'circulate' && n.at === at);
 }

@@ -306,3 +306,38 @@ export function renderHazardLetter(f: HazardLetterFacts): RenderedHazardLetter {
       : `【${instrument}】${documentNumber ? `${documentNumber} ` : ''}${p.title}`;
   return { instrument, subject, text: officialLetterText(letter), letter, to: p.to, cc: p.cc.filter((c) => !p.to.includes(c)) };
 }
+
+/**
+ * The day's one 通报 of hazards (one per campaign and send time): every hazard whose 通报 step falls then and is still
+ * called for, each with its 序号, site, level, description, 属地 and 行业主管部门, 时限 (and how it came to be), the steps
+ * taken and the working days late, and the 约谈 that follows where its ladder has one. `items` share the campaign's
+ * parts (office, basis, issuer, every unit, the day, the 发文字号): those of the first are used.
+ */
+export function renderHazardCirculation(items: readonly HazardLetterFacts[]): RenderedHazardLetter {
+  const f = items[0];
+  const today = chineseDate(civilDateOf(f.sentAt, f.timeZone));
+  const first = f.hazard.site;
+  const title = items.length === 1 ? `关于${first}隐患逾期未整改的通报` : `关于${first}等${items.length}处隐患逾期未整改的通报`;
+  const lines = items.map((h, i) => {
+    const next = nextEnabledStep(h.ladder, 'circulate') === 'interview' ? `逾期仍未完成整改的，将约谈${h.town.name}和${h.department.name}主要负责人。` : '';
+    return `${i + 1}. ${deadlineSentence(h)}属地${h.town.name}，行业主管部门${h.department.name}；截至${today}，${stepsTakenPhrase(h, 'circulate')}已逾期${h.lateWorkingDays}个工作日仍未报告整改完成。${next}`;
+  });
+  const letter: OfficialLetter = {
+    ...(f.documentNumber ? { documentNumber: f.documentNumber } : {}),
+    title,
+    mainRecipients: [allUnitsHeading(f.allUnits)],
+    body: [
+      `${basisPhrase(f)}下列${items.length === 1 ? '隐患' : `${items.length}处隐患`}已过整改时限仍未报告整改完成，属地和行业主管部门督促整改不力，现予通报：`,
+      ...lines,
+      '请有关属地和行业主管部门立即督促整改到位。各单位要引以为戒，对排查发现的隐患逐条整改销号。',
+    ],
+    issuer: issuerOf(f),
+    date: civilDateOf(f.sentAt, f.timeZone),
+    ...(f.contact ? { contact: f.contact } : {}),
+    cc: f.cc.map((c) => c.name),
+  };
+  const to = uniq(f.allUnits.map((u) => u.email));
+  const cc = uniq([f.office.email, ...f.cc.map((c) => c.email)]).filter((c) => !to.includes(c));
+  const subject = `【${HAZARD_LETTER_NAMES.circulate}】${f.documentNumber ? `${f.documentNumber} ` : ''}${title}`;
+  return { instrument: HAZARD_LETTER_NAMES.circulate, subject, text: officialLetterText(letter), letter, to, cc };
+}

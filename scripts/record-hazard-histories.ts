@@ -3,7 +3,8 @@
 // v1`. Re-record only when a change is deliberately incompatible (and then version the workflow); keep the older sets.
 // The campaign is the one of tests/hazard-chase.test.ts, launched 2022-09-26: a hazard due on a holiday chased up the
 // whole ladder and edited on the way; one extended; one reported, failing its 验收 and passing the second; a 重大 one
-// listed, accepted and taken down.
+// listed, accepted and taken down. From v2 on a hazard's 通报 step joins the day's one 通报 (patched
+// 'hazard-daily-circulation'), and a second hazard due on the holiday is listed in the same 通报 (holiday-pair).
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,7 +34,9 @@ try {
   const report = async (f: Parameters<typeof hazardFacts>[0]) =>
     (await reportHazard(await ops('2022-09-26T10:30:00+08:00'), { campaignId: C, facts: hazardFacts(f), origin: 'console', actor: 'recorder' })).row.id;
 
+  const generation = Number(prefix.slice(1));
   const holiday = await report({ deadline: '2022-10-03' });
+  const pair = generation >= 2 ? await report({ site: '新城某加油站', townId: 'xincheng', departmentId: 'yingji', deadline: '2022-10-03' }) : undefined;
   const extended = await report({ site: '新城某商场', townId: 'xincheng', departmentId: 'yingji' });
   const reround = await report({ site: '新城某学校', townId: 'xincheng' });
   const listed = await report({
@@ -73,6 +76,7 @@ try {
     ['extended', extended],
     ['reround', reround],
     ['listed', listed],
+    ...(pair ? [['holiday-pair', pair] as [string, string]] : []),
   ];
   for (const [name, id] of picks) {
     const history = await r.env.client.workflow.getHandle(hazardWorkflowId(C, id)).fetchHistory();

@@ -28,9 +28,29 @@ export interface SendHazardLetterResult {
   reason?: string;
 }
 
+/** A hazard's 通报 step reached: the campaign's one 通报 of that send time (`at`), listing every hazard due then. */
+export interface SendHazardCirculationInput extends HazardChaseInput {
+  at: number;
+}
+
+export interface SendHazardCirculationResult {
+  /** campaign/hazard-circulation/<day>/<HHmm> */
+  businessKey: string;
+  /** sent by this call; already-sent by an earlier call (another hazard's, or a retry); skipped: nothing due then. */
+  outcome: 'sent' | 'already-sent' | 'skipped';
+  /** The hazards this call's letter listed (none unless sent). */
+  listed: string[];
+}
+
 export interface HazardActivities {
   nextHazardLetter(input: HazardChaseRun): Promise<NextHazardLetterResult>;
   sendHazardLetter(input: SendHazardLetterInput): Promise<SendHazardLetterResult>;
+  sendHazardCirculation(input: SendHazardCirculationInput): Promise<SendHazardCirculationResult>;
+}
+
+/** The claim key of the 通报 of hazards at `day` and `hhmm`: campaign/hazard-circulation/<day>/<HHmm>. */
+export function hazardCirculationKey(campaignId: string, day: string, hhmm: string): string {
+  return `${campaignId}/hazard-circulation/${day}/${hhmm.replace(':', '')}`;
 }
 
 /** The letter's claim key: campaign/hazard/<id>/<key> (the key names the round, 时限, action and day, or the listing). */

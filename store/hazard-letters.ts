@@ -1,7 +1,7 @@
 // The letters of a hazard's chase in the database: the HazardLetter claim table (store/claims.ts claims a letter's
 // business key before it is sent, with the 发文字号 its first claim takes), which of a hazard's letters are sent, and
 // what the record says of the hazard as far as its chase is concerned (domain/hazard-chase.ts HazardChaseFacts).
-import type { HazardChaseFacts } from '../domain/hazard-chase';
+import type { HazardChaseFacts, HazardLetterDue } from '../domain/hazard-chase';
 import type { Db } from './db';
 import type { ClaimRows, ClaimTable } from './claims';
 import { hazardEvents, loadHazard } from './hazards';
@@ -65,4 +65,35 @@ export async function sentHazardLetters(db: Db, campaignId: string, hazardId: st
     text: r.body,
     sentAt: r.sentAt!,
   }));
+}
+
+/** A hazard listed in the day's 通报 of hazards, recorded as its own 通报 sent by that letter. */
+export interface ListedCirculation {
+  /** The hazard's own key for its 通报 step: campaign/hazard/<id>/r<round>/<时限>/circulate/<day> */
+  businessKey: string;
+  campaignId: string;
+  hazardId: string;
+  letter: HazardLetterDue;
+  reason: string;
+  messageId: string;
+  recipients: string;
+  subject: string;
+  body: string;
+  documentNumber: string | null;
+  sentAt: Date;
+}
+
+/**
+ * The write recording a listed hazard's 通报 as sent (part of the day's letter's record, committed with its sent-mark):
+ * its row, or — a claim of its own left unsent — that row, marked sent with the day's letter.
+ */
+export function recordListedCirculation(db: Db, l: ListedCirculation) {
+  const { letter } = l;
+  return db.$executeRaw`INSERT INTO "HazardLetter" ("businessKey", "campaignId", "hazardId", "kind", "round", "deadline", "listingId", "scheduledAt", "reason",
+      "status", "attempts", "messageId", "recipients", "subject", "body", "documentNumber", "sentAt", "createdAt")
+    VALUES (${l.businessKey}, ${l.campaignId}, ${l.hazardId}, ${letter.kind}, ${letter.round}, ${letter.deadline}, ${null}, ${new Date(letter.at)}, ${l.reason},
+      ${'sent'}, ${0}, ${l.messageId}, ${l.recipients}, ${l.subject}, ${l.body}, ${l.documentNumber}, ${l.sentAt}, ${l.sentAt})
+    ON CONFLICT ("businessKey") DO UPDATE SET "status" = ${'sent'}, "messageId" = ${l.messageId}, "recipients" = ${l.recipients}, "subject" = ${l.subject},
+      "body" = ${l.body}, "documentNumber" = ${l.documentNumber}, "sentAt" = ${l.sentAt}, "leaseUntil" = NULL, "claimToken" = NULL
+    WHERE "HazardLetter"."status" <> ${'sent'}`;
 }

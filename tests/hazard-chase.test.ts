@@ -51,6 +51,11 @@ describe.each(TEST_DATABASES)('hazard chase on %s', (kind) => {
     return rows.map((n) => `${n.kind} ${formatInstant(n.scheduledAt.getTime(), ZONE)}`);
   }
   const mail = (hazardId: string, key: string) => r.catcher!.messages().filter((m) => m.headers['x-duban-key'] === hazardLetterBusinessKey(C, hazardId, key));
+  const byKey = (key: string) => {
+    const found = r.catcher!.messages().filter((m) => m.headers['x-duban-key'] === key);
+    expect(found, key).toHaveLength(1);
+    return found[0];
+  };
   const one = (hazardId: string, key: string) => {
     const found = mail(hazardId, key);
     expect(found, key).toHaveLength(1);
@@ -66,7 +71,8 @@ describe.each(TEST_DATABASES)('hazard chase on %s', (kind) => {
     await r.launch(file, at('2022-09-26T10:00:00+08:00'));
 
     // 1: 时限 on a holiday (国庆 2022-10-03). 2: extended on 10-11 to 10-20. 3: its text edited twice.
-    // 4: reported done, failed 验收, 重新整改, passed. 5: 重大, 挂牌 to 摘牌.
+    // 4: reported done, failed 验收, 重新整改, passed. 5: 重大, 挂牌 to 摘牌. 6: due on the holiday too, of other units:
+    // its 通报 and hazard 1's are one letter.
     const recorded = [
       facts({ site: '雷城某加油站', deadline: '2022-10-03' }),
       facts({ site: '新城某商场', townId: 'xincheng', departmentId: 'yingji', description: '安全出口上锁' }),
@@ -81,6 +87,7 @@ describe.each(TEST_DATABASES)('hazard chase on %s', (kind) => {
         measures: '增设自动化控制系统和紧急停车系统',
         deadline: '2022-10-20',
       }),
+      facts({ site: '新城某加油站', townId: 'xincheng', departmentId: 'yingji', description: '加油机防撞设施缺失', deadline: '2022-10-03' }),
     ];
     ids = [];
     for (const f of recorded) ids.push((await reportHazard(await ops('2022-09-26T10:30:00+08:00'), { campaignId: C, facts: f, origin: 'console', actor: 'wu' })).row.id);
@@ -192,10 +199,22 @@ describe.each(TEST_DATABASES)('hazard chase on %s', (kind) => {
     expect(notice.text).toContain('逾期仍未完成整改的，将予以通报。');
     expect(notice.text).toContain('\n雷州市安全生产委员会办公室\n2022年10月10日\n');
 
-    const circulate = one(id, 'r1/2022-10-03/circulate/2022-10-12');
+    // one 通报 on 10-12 for both hazards due on the holiday: hazard 1's and hazard 6's steps find it, one sends it
+    expect(await lettersOf(ids[5])).toEqual(await lettersOf(id));
+    const circulations = r.catcher!.messages().filter((m) => m.headers['x-duban-action'] === 'hazard-circulate');
+    expect(circulations.filter((m) => m.headers['x-duban-key'] === `${C}/hazard-circulation/2022-10-12/0900`)).toHaveLength(1);
+    const circulate = byKey(`${C}/hazard-circulation/2022-10-12/0900`);
+    const rows = await r.db.hazardLetter.findMany({ where: { campaignId: C, kind: 'circulate', deadline: '2022-10-03', status: 'sent' } });
+    expect(rows.map((l) => l.hazardId).sort()).toEqual([id, ids[5]].sort());
+    expect(new Set(rows.map((l) => l.messageId))).toEqual(new Set([circulate.messageId]));
+    expect(circulate.subject).toMatch(/^【演练】【通报】雷安办〔2022〕\d+号 关于雷城某加油站等2处隐患逾期未整改的通报$/);
     expect(new Set(circulate.to)).toEqual(new Set(['yingji@leizhou.example', 'jiaoyu@leizhou.example', 'leicheng@leizhou.example', 'xincheng@leizhou.example']));
+    expect(circulate.cc).toEqual(['anweiban@leizhou.example', 'fushizhang@leizhou.example']);
     expect(circulate.text).toContain('各镇（街道）、各有关单位：');
-    expect(circulate.text).toContain('经催办和督办，已逾期5个工作日仍未报告整改完成');
+    expect(circulate.text).toContain('下列2处隐患已过整改时限仍未报告整改完成');
+    expect(circulate.text).toContain('1. 雷城某加油站（台账序号1）存在的一般隐患“消防通道被占用”，整改时限为2022年10月3日');
+    expect(circulate.text).toContain('属地雷城街道，行业主管部门市教育局；截至2022年10月12日，经催办和督办，已逾期5个工作日仍未报告整改完成。逾期仍未完成整改的，将约谈雷城街道和市教育局主要负责人。');
+    expect(circulate.text).toContain('2. 新城某加油站（台账序号6）');
     expect(circulate.text).toContain('\n雷州市安全生产委员会\n2022年10月12日\n');
 
     const interview = one(id, 'r1/2022-10-03/interview/2022-10-13');
@@ -209,7 +228,9 @@ describe.each(TEST_DATABASES)('hazard chase on %s', (kind) => {
     expect(settings.hazards?.major.escalate).toEqual({ urge: 1, notice: 2, circulate: 3, interview: 5 });
 
     // every numbered letter has its own number from the register
-    const numbers = (await r.db.hazardLetter.findMany({ where: { campaignId: C, status: 'sent', documentNumber: { not: null } } })).map((l) => l.documentNumber);
+    // (the hazards a 通报 lists carry its number)
+    const numbered = await r.db.hazardLetter.findMany({ where: { campaignId: C, status: 'sent', documentNumber: { not: null } } });
+    const numbers = [...new Map(numbered.map((l) => [l.messageId, l.documentNumber])).values()];
     expect(numbers.length).toBeGreaterThan(5);
     expect(new Set(numbers).size).toBe(numbers.length);
   });
@@ -313,12 +334,12 @@ describe.each(TEST_DATABASES)('hazard chase on %s', (kind) => {
   // DUBAN_WRITE_LETTERS_DOC=1 rewrites the page; otherwise the page must be what they are.
   it.runIf(kind === 'sqlite')('docs/hazard-letters.md shows each kind of letter exactly as sent', () => {
     const [h1, h2, , h4, h5] = ids;
-    const picks: [string, string, string][] = [
+    const picks: [string, string | undefined, string][] = [
       ['整改提醒 (`reminder`)', h1, 'r1/2022-10-03/reminder/2022-09-28'],
       ['整改提醒, round 2 after a failed 验收', h4, 'r2/2022-10-21/reminder/2022-10-18'],
       ['催办函 (`urge`), after an approved 延期', h2, 'r1/2022-10-20/urge/2022-10-21'],
       ['督办通知 (`notice`)', h1, 'r1/2022-10-03/notice/2022-10-10'],
-      ['通报 (`circulate`)', h1, 'r1/2022-10-03/circulate/2022-10-12'],
+      ['通报 (`circulate`): one per campaign, day and send time', undefined, `${C}/hazard-circulation/2022-10-12/0900`],
       ['约谈通知 (`interview`)', h1, 'r1/2022-10-03/interview/2022-10-13'],
       ['验收提醒 (`acceptance`), 一般 hazard: to the 属地 and 行业主管部门', h4, 'r1/acceptance/2022-10-11/acceptance'],
       ['验收提醒 (`acceptance`), 重大 hazard: to the office', h5, 'r1/acceptance/2022-10-19/acceptance'],
@@ -327,7 +348,7 @@ describe.each(TEST_DATABASES)('hazard chase on %s', (kind) => {
       ['摘牌通知 (`delisting`)', h5, `listing/${h5}-1/delisting`],
     ];
     const sections = picks.map(([title, hazardId, key]) => {
-      const m = one(hazardId, key);
+      const m = hazardId ? one(hazardId, key) : byKey(key);
       const n = (t: string) => t.replace(/雷安办〔2022〕\d+号/g, '雷安办〔2022〕N号');
       const text = n(m.text.replace(`${REHEARSAL_FIRST_LINE}\n\n`, '')).trimEnd();
       const subject = n(m.subject.replace(REHEARSAL_SUBJECT_PREFIX, ''));
@@ -338,8 +359,8 @@ describe.each(TEST_DATABASES)('hazard chase on %s', (kind) => {
       '',
       'Every kind of letter a hazard\'s chase sends (`workflows/hazard.ts`, `activities/hazards.ts`, words in',
       '`letters/hazard.ts`), as the test `tests/hazard-chase.test.ts` sends them through a mail catcher in a rehearsal of a',
-      'small campaign launched on 2022-09-26 (its file is in the test): five hazards, one with its 整改时限 on the National',
-      'Day holiday, one extended, one edited, one failing its 验收, and a 重大 one listed and taken down. The test fails when',
+      'small campaign launched on 2022-09-26 (its file is in the test): six hazards, two with their 整改时限 on the National',
+      'Day holiday (one 通报 lists both), one extended, one edited, one failing its 验收, and a 重大 one listed and taken down. The test fails when',
       'this page differs; `DUBAN_WRITE_LETTERS_DOC=1` rewrites it. The register\'s 发文字号 are shown as N. How the chase',
       'decides: docs/ledger.md.',
       '',
@@ -350,15 +371,18 @@ describe.each(TEST_DATABASES)('hazard chase on %s', (kind) => {
   });
 
   it('sends every letter exactly once: through an SMTP outage, a chase run afresh and an activity run again', async () => {
-    const hazardMails = r.catcher!.messages().filter((m) => m.headers['x-duban-key']?.startsWith(`${C}/hazard/`));
+    const hazardMails = r.catcher!.messages().filter((m) => /^[^/]+\/hazard(-circulation)?\//.test(m.headers['x-duban-key'] ?? ''));
     const sent = await r.db.hazardLetter.findMany({ where: { campaignId: C, status: 'sent' } });
-    expect(hazardMails).toHaveLength(sent.length);
+    // one e-mail per claimed letter (a 通报 is one letter, recorded too on each hazard it lists), each once
+    const claimed = sent.filter((l) => l.attempts > 0);
+    expect(hazardMails).toHaveLength(claimed.length);
     expect(new Set(hazardMails.map((m) => m.headers['x-duban-key'])).size).toBe(hazardMails.length);
-    expect(new Set(sent.map((l) => l.businessKey))).toEqual(new Set(hazardMails.map((m) => m.headers['x-duban-key'])));
+    expect(new Set(claimed.map((l) => l.businessKey))).toEqual(new Set(hazardMails.map((m) => m.headers['x-duban-key'])));
+    expect(new Set(sent.map((l) => l.messageId))).toEqual(new Set(hazardMails.map((m) => m.messageId)));
     // the refused attempts were tried again
-    expect(sent.reduce((n, l) => n + l.attempts - 1, 0)).toBe(smtpRefused);
-    // each a .docx attached (the catcher keeps the text; the claim row the same text)
-    for (const l of sent) expect(hazardMails.find((m) => m.headers['x-duban-key'] === l.businessKey)!.text).toContain(l.body.trim().split('\n')[0]);
+    expect(claimed.reduce((n, l) => n + l.attempts - 1, 0)).toBe(smtpRefused);
+    // the e-mail is the letter as recorded
+    for (const l of sent) expect(hazardMails.find((m) => m.messageId === l.messageId)!.text).toContain(l.body.trim().split('\n')[0]);
     expect(rerun.outcome).toBe('already-sent');
     expect(r.catcher!.messages()).toHaveLength(sentBeforeRerun);
     // hazard 1 ran afresh on 10-12 after its 通报: only the 约谈 went out after, nothing twice

@@ -2,7 +2,16 @@
 // (domain/hazard-chase.ts), and what each letter says (letters/hazard.ts). The chase on the server: tests/hazard-chase.test.ts.
 import { describe, expect, it } from 'vitest';
 import { compileCampaign } from '../domain/compile';
-import { chaseRound, hazardLetterDecision, hazardLetters, nextHazardLetter, stepsTakenFor, type HazardChaseFacts } from '../domain/hazard-chase';
+import {
+  chaseRound,
+  circulationDueAt,
+  deadlinesCirculatedAt,
+  hazardLetterDecision,
+  hazardLetters,
+  nextHazardLetter,
+  stepsTakenFor,
+  type HazardChaseFacts,
+} from '../domain/hazard-chase';
 import {
   DEFAULT_HAZARD_POLICY,
   type HazardContext,
@@ -14,7 +23,7 @@ import {
   newListing,
 } from '../domain/hazards';
 import { formatInstant, parseInstant } from '../domain/zoned-time';
-import { type HazardLetterFacts, acceptorOf, renderHazardLetter } from '../letters/hazard';
+import { type HazardLetterFacts, acceptorOf, renderHazardCirculation, renderHazardLetter } from '../letters/hazard';
 import { readFileSync } from 'node:fs';
 import { parseCampaignDefinition } from '../domain/definition';
 import { DubanError } from '../domain/errors';
@@ -151,6 +160,29 @@ describe('the letters a hazard’s record calls for', () => {
     expect(nextHazardLetter(ctx, chase(cancelled), [])).toEqual({ over: true });
   });
 
+  it('finds the 时限 whose 通报 falls at a send time, a holiday 时限 with the working day before it', () => {
+    // 一般: 通报 the 5th working day after the 时限; 10-12 09:00 is the 5th after 9-30 and every day to 10-07
+    expect(deadlinesCirculatedAt(ctx, 'general', at('2022-10-12T09:00:00+08:00'))).toEqual([
+      '2022-09-30',
+      '2022-10-01',
+      '2022-10-02',
+      '2022-10-03',
+      '2022-10-04',
+      '2022-10-05',
+      '2022-10-06',
+      '2022-10-07',
+    ]);
+    // 重大: the 3rd; 10-19 is the 3rd after 10-14 (a Friday) and the weekend after it
+    expect(deadlinesCirculatedAt(ctx, 'major', at('2022-10-19T09:00:00+08:00'))).toEqual(['2022-10-14', '2022-10-15', '2022-10-16']);
+    // not the send time, or not a working day: none
+    expect(deadlinesCirculatedAt(ctx, 'general', at('2022-10-12T10:00:00+08:00'))).toEqual([]);
+    expect(deadlinesCirculatedAt(ctx, 'general', at('2022-10-15T09:00:00+08:00'))).toEqual([]);
+    // and each of them is due then
+    for (const d of deadlinesCirculatedAt(ctx, 'general', at('2022-10-12T09:00:00+08:00')))
+      expect(circulationDueAt(ctx, chase(hazard(d), at('2022-09-20T10:00:00+08:00')), at('2022-10-12T09:00:00+08:00'))).toBeDefined();
+    expect(circulationDueAt(ctx, chase(hazard('2022-10-08'), at('2022-09-20T10:00:00+08:00')), at('2022-10-12T09:00:00+08:00'))).toBeUndefined();
+  });
+
   it('reads the steps taken for a round and 时限 from the keys sent', () => {
     const keys = ['r1/2022-10-12/urge/2022-10-13', 'r1/2022-10-12/notice/2022-10-17', 'r1/2022-10-20/circulate/2022-10-27', 'r2/2022-10-12/interview/2022-10-21'];
     expect(stepsTakenFor(keys, 1, '2022-10-12')).toEqual(['urge', 'notice']);
@@ -190,6 +222,33 @@ describe('the words of a hazard’s letters', () => {
     const last = renderHazardLetter(facts({ kind: 'urge', ladder: { urge: 1, notice: null, circulate: null, interview: null } }));
     expect(last.text).not.toContain('逾期仍未完成整改的');
     expect(renderHazardLetter(facts({ kind: 'circulate', stepsTaken: ['notice'], allUnits: [{ name: '雷城街道', email: 'a@x', type: 'town' }] })).text).toContain('经督办，已逾期3个工作日');
+  });
+
+  it('lists every hazard of the day in one 通报 to every unit, each with its own 时限, steps taken and next step', () => {
+    const allUnits = [
+      { name: '雷城街道', email: 'leicheng@leizhou.example', type: 'town' },
+      { name: '市教育局', email: 'jiaoyu@leizhou.example', type: 'department' },
+    ];
+    const one = facts({ kind: 'circulate', stepsTaken: ['urge', 'notice'], lateWorkingDays: 5, allUnits, documentNumber: '雷安办〔2022〕7号', cc: [{ name: '分管副市长', email: 'fu@x' }] });
+    const two = facts({
+      kind: 'circulate',
+      hazard: { ...one.hazard, serial: 13, site: '某商场', level: 'major', deadline: '2022-10-10' },
+      ladder: { urge: 1, notice: 2, circulate: 3, interview: null },
+      stepsTaken: ['urge'],
+      lateWorkingDays: 3,
+      extension: { from: '2022-10-05', to: '2022-10-10', on: '2022-10-01', reason: '停产检修' },
+      allUnits,
+    });
+    const letter = renderHazardCirculation([one, two]);
+    expect(letter.subject).toBe('【通报】雷安办〔2022〕7号 关于某加油站等2处隐患逾期未整改的通报');
+    expect(letter).toMatchObject({ to: ['leicheng@leizhou.example', 'jiaoyu@leizhou.example'], cc: ['office@leizhou.example', 'fu@x'] });
+    expect(letter.text).toContain('1. 某加油站（台账序号12）存在的一般隐患');
+    expect(letter.text).toContain('经催办和督办，已逾期5个工作日仍未报告整改完成。逾期仍未完成整改的，将约谈雷城街道和市教育局主要负责人。');
+    // the second's ladder has no 约谈: none is threatened for it; its 延期 is told
+    expect(letter.text).toContain('2. 某商场（台账序号13）存在的重大隐患');
+    expect(letter.text).toContain('整改时限经批准由2022年10月5日延期至2022年10月10日（2022年10月1日批准，理由：停产检修）');
+    expect(letter.text).toMatch(/经催办，已逾期3个工作日仍未报告整改完成。\n/);
+    expect(renderHazardCirculation([one]).subject).toBe('【通报】雷安办〔2022〕7号 关于某加油站隐患逾期未整改的通报');
   });
 
   it('names who accepts: the 属地 and 行业主管部门 for a 一般 hazard, the office for a 重大 one', () => {

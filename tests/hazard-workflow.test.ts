@@ -42,6 +42,9 @@ describe('hazardWorkflow (stand-in activities)', () => {
         sent.push(input.letter.key);
         return { businessKey: input.letter.key, outcome: 'sent' };
       },
+      async sendHazardCirculation() {
+        throw new Error('no 通报 here');
+      },
     };
     const taskQueue = `hazard-test-${++run}`;
     const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: bundle, activities });
@@ -73,6 +76,9 @@ describe('hazardWorkflow (stand-in activities)', () => {
       async sendHazardLetter(input) {
         sent.push(input.letter.key);
         return { businessKey: input.letter.key, outcome: 'sent' };
+      },
+      async sendHazardCirculation() {
+        throw new Error('no 通报 here');
       },
     };
     const taskQueue = `hazard-test-${++run}`;

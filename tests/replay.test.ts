@@ -15,8 +15,10 @@ it('replays every saved history without nondeterminism', async () => {
   // the lead departments' lists, patched 'lead-digests') adds two lead-digest workflows
   expect(files.length).toBeGreaterThanOrEqual(50);
   expect(files.filter((f) => f.startsWith('v4-circulation-'))).toHaveLength(2);
-  // the hazard chase (scripts/record-hazard-histories.ts): a holiday 时限 up the ladder, a 延期, 重新整改, 挂牌 to 摘牌
+  // the hazard chase (scripts/record-hazard-histories.ts): a holiday 时限 up the ladder, a 延期, 重新整改, 挂牌 to 摘牌;
+  // v2 (patched 'hazard-daily-circulation': the day's one 通报) adds a second hazard listed in the same 通报
   expect(files.filter((f) => f.startsWith('hazard-v1-'))).toHaveLength(4);
+  expect(files.filter((f) => f.startsWith('hazard-v2-'))).toHaveLength(5);
   expect(files.filter((f) => f.startsWith('v6-lead-digest-'))).toHaveLength(2);
   // a letter's group-robot deliveries (tests/channels.test.ts with DUBAN_RECORD_CHANNEL_HISTORIES=1): a notice's two robots
   // through refusals, a 通报's to one listed unit

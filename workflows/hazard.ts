@@ -1,8 +1,9 @@
 // Chases one hazard (隐患) from its record: asks an activity for the next letter due (domain/hazard-chase.ts decides),
 // sleeps until then or until operations signal a committed change (hazardChangedSignal), and on time asks another
 // activity to send it — which judges the record again and sends under the letter's stable key at most once. Ends
-// when the hazard is 已销号 or 已撤销 with no 挂牌 open and nothing left to send.
-import { condition, continueAsNew, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+// when the hazard is 已销号 or 已撤销 with no 挂牌 open and nothing left to send. Its 通报 step joins the campaign's
+// one 通报 of that day and send time (patched 'hazard-daily-circulation'; histories before it sent one per hazard).
+import { condition, continueAsNew, patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { HazardActivities, HazardChaseRun } from '../shared/hazard-activities';
 import { hazardChangedSignal } from '../shared/hazard-contract';
 
@@ -11,7 +12,7 @@ const RETRY = { initialInterval: '5 seconds', backoffCoefficient: 1.5, maximumIn
 
 const { nextHazardLetter } = proxyActivities<HazardActivities>({ startToCloseTimeout: '1 minute', retry: RETRY });
 
-const { sendHazardLetter } = proxyActivities<HazardActivities>({
+const { sendHazardLetter, sendHazardCirculation } = proxyActivities<HazardActivities>({
   startToCloseTimeout: '5 minutes',
   // heartbeats while it holds the letter's claim, as sendNotice does
   heartbeatTimeout: '10 seconds',
@@ -47,7 +48,12 @@ export async function hazardWorkflow(input: HazardChaseRun): Promise<HazardChase
     }
     const wait = step.next.at - (Date.now() + step.clockOffsetMs);
     if (wait > 0 && (await condition(changed, wait))) continue;
-    await sendHazardLetter({ campaignId, hazardId, letter: step.next });
+    if (step.next.kind === 'circulate' && patched('hazard-daily-circulation')) {
+      // one 通报 per campaign and send time lists every hazard due then: the first hazard to get there sends it
+      await sendHazardCirculation({ campaignId, hazardId, at: step.next.at });
+    } else {
+      await sendHazardLetter({ campaignId, hazardId, letter: step.next });
+    }
     done.push(step.next.key);
   }
   return { done };
