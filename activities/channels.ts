@@ -56,7 +56,7 @@ export async function tellRobots(
   unit: Pick<Unit, 'campaignId' | 'unitId' | 'name' | 'email' | 'webhooks'>,
   letter: EmailedLetter,
 ): Promise<void> {
-  if (!deps.client || !deps.taskQueue) return;
+  if (!deps.client || !deps.taskQueue || unit.webhooks === '[]') return;
   const rehearsal = settings.clockOffsetMs !== 0;
   const webhooks = unitWebhooks(unit);
   const channels = webhooks.flatMap((w, i) => (!rehearsal || LOOPBACK_HOST.test(new URL(w.url).hostname) ? [channelId(webhooks, i)] : []));

@@ -178,7 +178,7 @@ export function createCirculationActivities(deps: CirculationDeps) {
     for (const [unitId, listed] of byUnit) {
       const unit = loaded.units.get(unitId);
       if (!unit) throw new DubanError('UNKNOWN_UNIT', `campaign ${sent.campaignId} has no unit ${JSON.stringify(unitId)}`);
-      if (unit.webhooks === '[]') continue;
+      if (unit.webhooks === '[]') continue; // no link to sign
       const deadline = listed.map((l) => l.deadline).sort()[0];
       const portal = await portalUrl({ campaignId: sent.campaignId, unitId, deadline, lastDue: loaded.lastDue });
       const deliverableIds = [...new Set(listed.map((l) => l.deliverableId))];
