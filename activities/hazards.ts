@@ -43,7 +43,7 @@ import {
 import { type CachedCampaign, campaignCache, hazardPolicyOf, lettersOf, unitPrincipals } from '../store/campaigns';
 import { CLAIM_LEASE, type ClaimLease, prepareRecord, wasSent } from '../store/claims';
 import type { Db } from '../store/db';
-import { HAZARD_LETTERS, hazardChaseFacts, recordListedCirculation, sentHazardLetterKeys } from '../store/hazard-letters';
+import { HAZARD_LETTERS, hazardChaseFacts, hazardInterviewWrite, recordListedCirculation, sentHazardLetterKeys } from '../store/hazard-letters';
 import { hazardContextOf } from '../store/hazards';
 import { deliverOnce } from './deliver';
 
@@ -228,7 +228,20 @@ export function createHazardActivities(deps: HazardActivityDeps) {
       },
       heldType: 'HAZARD_LETTER_CLAIMED',
       prepare: async ({ rendered }) => ({
-        record: prepareRecord(db, HAZARD_LETTERS, businessKey, new Date(sendingAt), () => []),
+        // a 约谈通知 opens a 约谈 record for each unit's principals, for the office to schedule (the 约谈 page)
+        record: prepareRecord(db, HAZARD_LETTERS, businessKey, new Date(sendingAt), () =>
+          letter.kind === 'interview'
+            ? [facts.state.hazard.townId, facts.state.hazard.departmentId].map((unitId) =>
+                hazardInterviewWrite(db, {
+                  noticeKey: `${businessKey}/${unitId}`,
+                  campaignId,
+                  unitId,
+                  hazardId,
+                  principal: unitPrincipals(loaded.units.get(unitId)!).map((p) => p.name).join('、'),
+                }),
+              )
+            : [],
+        ),
         attachment: await officialLetterDocx(rendered.letter),
       }),
       send: async ({ rendered }, { attachment }) => {

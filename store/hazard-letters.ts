@@ -97,3 +97,15 @@ export function recordListedCirculation(db: Db, l: ListedCirculation) {
       "body" = ${l.body}, "documentNumber" = ${l.documentNumber}, "sentAt" = ${l.sentAt}, "leaseUntil" = NULL, "claimToken" = NULL
     WHERE "HazardLetter"."status" <> ${'sent'}`;
 }
+
+/**
+ * The 约谈 record a hazard's 约谈通知 opens for one of its two units (idempotent: keyed by the letter and the unit), as
+ * an obligation's does; its 报送事项 column names the hazard, `隐患/<序号>`.
+ */
+export function hazardInterviewWrite(db: Db, i: { noticeKey: string; campaignId: string; unitId: string; hazardId: string; principal: string }) {
+  return db.interview.upsert({
+    where: { noticeKey: i.noticeKey },
+    create: { noticeKey: i.noticeKey, campaignId: i.campaignId, unitId: i.unitId, deliverableId: `隐患/${i.hazardId}`, principal: i.principal, status: 'to_schedule' },
+    update: {},
+  });
+}

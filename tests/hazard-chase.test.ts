@@ -221,6 +221,12 @@ describe.each(TEST_DATABASES)('hazard chase on %s', (kind) => {
     expect(interview.to).toEqual(['leicheng.head@leizhou.example', 'jiaoyu.head@leizhou.example']);
     expect(interview.subject).toContain('关于约谈雷城街道和市教育局主要负责人的通知');
     expect(interview.text).toContain('经催办、督办和通报，仍未报告整改完成。');
+    // and opened a 约谈 for each unit's principals, for the office to schedule, once whatever the retries
+    const interviews = await r.db.interview.findMany({ where: { campaignId: C, deliverableId: `隐患/${id}` }, orderBy: { unitId: 'asc' } });
+    expect(interviews.map((i) => [i.unitId, i.principal, i.status])).toEqual([
+      ['jiaoyu', '市教育局主要负责人', 'to_schedule'],
+      ['leicheng', '雷城街道主要负责人', 'to_schedule'],
+    ]);
 
     // the campaign's hazards: section, recorded at launch
     const settings = settingsOf(await r.db.campaign.findUniqueOrThrow({ where: { id: C } }));
