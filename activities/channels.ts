@@ -2,8 +2,8 @@
 // the mail is recorded: a robot never holds up or repeats the e-mail) starts the letter's channelWorkflow for the unit,
 // once by its id; sendToChannel delivers to one robot exactly once (store/channels.ts, through activities/deliver.ts).
 import { Context } from '@temporalio/activity';
-import { type Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import { ApplicationFailure, WorkflowIdReusePolicy } from '@temporalio/common';
+import type { Client } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
 import { createHmac } from 'node:crypto';
 import { type RobotMessage, type Webhook, channelId, robotAnswer, robotLabel, robotMessage, robotRequestBody } from '../domain/channels';
 import { chineseDateTime } from '../domain/zoned-time';
@@ -22,7 +22,7 @@ import type { Unit } from '../store/db';
 import { CHANNEL_DELIVERIES, type ChannelDelivery, channelRequest, prepareChannelRecord, recordChannelFailure, recordChannelOutcome } from '../store/channels';
 import { CLAIM_LEASE, type ClaimLease, wasSent } from '../store/claims';
 import type { Db } from '../store/db';
-import { deliverOnce } from './deliver';
+import { deliverOnce, startOnce } from './deliver';
 
 /** How long a robot may take to answer. */
 const ROBOT_TIMEOUT_MS = 10_000;
@@ -72,16 +72,7 @@ export async function tellRobots(
     ...(portalUrl ? { portalUrl } : {}),
   });
   const input: ChannelsInput = { letterKey, campaignId: unit.campaignId, unitId: unit.unitId, deliverableIds, channels, message };
-  try {
-    await deps.client.workflow.start(CHANNEL_WORKFLOW_TYPE, {
-      workflowId: channelWorkflowId(letterKey, unit.unitId),
-      taskQueue: deps.taskQueue,
-      args: [input],
-      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-    });
-  } catch (err) {
-    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-  }
+  await startOnce(deps.client, CHANNEL_WORKFLOW_TYPE, { workflowId: channelWorkflowId(letterKey, unit.unitId), taskQueue: deps.taskQueue, args: [input] });
 }
 
 /** Posts the message to the robot; throws unless it answered 2xx with errcode 0. 钉钉 with a secret: signed (加签). */

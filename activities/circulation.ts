@@ -2,8 +2,7 @@
 // and sendCirculation (one letter listing every unit still late at that step, exactly once, its claim in the
 // Circulation table; then each listed obligation's record as a sent 通报 leaves it).
 import { Context } from '@temporalio/activity';
-import { type Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import { WorkflowIdReusePolicy } from '@temporalio/common';
+import type { Client } from '@temporalio/client';
 import { createHash } from 'node:crypto';
 import { DubanError } from '../domain/errors';
 import { needsSignOff, noticeDecision, noticeSchedule, workingDaysLate } from '../domain/policy';
@@ -41,7 +40,7 @@ import { NOTICE_LEASE, type NoticeLease, letterHistory } from '../store/notices'
 import { obligationRecord } from '../store/obligations';
 import { circulationWorkflow } from '../workflows/circulation';
 import { tellRobots } from './channels';
-import { deliverOnce, mailLetter } from './deliver';
+import { deliverOnce, mailLetter, startOnce } from './deliver';
 import { portalLinks } from './portal-links';
 
 export interface CirculationDeps {
@@ -87,16 +86,7 @@ export function createCirculationActivities(deps: CirculationDeps) {
     const decision = noticeDecision(ctx, obligation, notice, campaignTime(loaded));
     if (!decision.send) return { businessKey, outcome: 'skipped', reason: decision.reason };
     const circulation: CirculationInput = { campaignId, day: civilDateOf(notice.at, ctx.timeZone), at: notice.at, clockOffsetMs: input.clockOffsetMs };
-    try {
-      await deps.client.workflow.start(circulationWorkflow, {
-        workflowId: circulationWorkflowId(circulation, ctx.timeZone),
-        taskQueue: deps.taskQueue,
-        args: [circulation],
-        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-      });
-    } catch (err) {
-      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-    }
+    await startOnce(deps.client, circulationWorkflow, { workflowId: circulationWorkflowId(circulation, ctx.timeZone), taskQueue: deps.taskQueue, args: [circulation] });
     return { businessKey, outcome: 'joined' };
   }
 

@@ -2,7 +2,8 @@
 // or found sent; its record prepared; sent while the claim's lease (and Temporal's heartbeat) is renewed; the claim
 // released when the peer refused, the record committed when it accepted.
 import { Context } from '@temporalio/activity';
-import { ApplicationFailure } from '@temporalio/common';
+import { type Client, WorkflowExecutionAlreadyStartedError, type WorkflowStartOptions } from '@temporalio/client';
+import { ApplicationFailure, type Workflow, WorkflowIdReusePolicy } from '@temporalio/common';
 import { type Claim, ClaimHeldError, type ClaimLease, type ClaimTable, type SentRecord, claim, commitRecord, release, renew } from '../store/claims';
 import type { Db } from '../store/db';
 import type { Mailer } from '../mail/mailer';
@@ -67,4 +68,13 @@ export function mailLetter(
 ) {
   const { to, cc, subject, text, messageId } = letter;
   return mailer.send({ from, to, cc, subject, text, messageId, headers: { 'X-Duban-Key': names.key, 'X-Duban-Action': names.action }, ...(attachments ? { attachments } : {}) });
+}
+
+/** Starts the workflow once by its id (REJECT_DUPLICATE): a start finding it started, or run, does nothing. */
+export async function startOnce<T extends Workflow>(client: Client, workflow: string | T, options: WorkflowStartOptions<T>): Promise<void> {
+  try {
+    await client.workflow.start(workflow, { ...options, workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE });
+  } catch (err) {
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+  }
 }
