@@ -10,22 +10,28 @@ export interface ChaseDeps {
   taskQueue?: string;
   /** Where an undelivered signal is reported (console.error by default). */
   log?: (message: string) => void;
+  /** How long one attempt may take (5 s). */
+  attemptMs?: number;
 }
 
 const ATTEMPTS = 3;
+const ATTEMPT_MS = 5_000;
 
 /** Wake (or start) the chase of one hazard. Returns whether the signal was delivered. */
 export async function chaseHazard(deps: ChaseDeps, input: HazardChaseInput): Promise<boolean> {
   let last: unknown;
   for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
     try {
-      await deps.client.workflow.signalWithStart(HAZARD_WORKFLOW_TYPE, {
-        workflowId: hazardWorkflowId(input.campaignId, input.hazardId),
-        taskQueue: deps.taskQueue ?? TASK_QUEUE,
-        args: [input],
-        signal: hazardChangedSignal,
-        signalArgs: [],
-      });
+      // A deadline per attempt: an unreachable server would otherwise hold the operator's request ~20 s an attempt.
+      await deps.client.withDeadline(Date.now() + (deps.attemptMs ?? ATTEMPT_MS), () =>
+        deps.client.workflow.signalWithStart(HAZARD_WORKFLOW_TYPE, {
+          workflowId: hazardWorkflowId(input.campaignId, input.hazardId),
+          taskQueue: deps.taskQueue ?? TASK_QUEUE,
+          args: [input],
+          signal: hazardChangedSignal,
+          signalArgs: [],
+        }),
+      );
       return true;
     } catch (err) {
       last = err;

@@ -75,6 +75,8 @@ export interface HazardDeps {
   /** Server time now (the campaign clock's offset is applied); the wall clock by default. */
   now?: () => number;
   log?: (message: string) => void;
+  /** How long one attempt to wake a chase may take (operations/hazard-chase.ts; 5 s). */
+  chaseAttemptMs?: number;
 }
 
 export interface HazardCampaign {
@@ -110,7 +112,7 @@ export async function hazardCampaign(deps: HazardDeps, campaignId: string): Prom
 const today = (c: HazardCampaign): CivilDate => civilDateOf(c.now, c.timeZone);
 
 async function chase(deps: HazardDeps, campaignId: string, hazardId: string): Promise<void> {
-  if (deps.client) await chaseHazard({ client: deps.client, taskQueue: deps.taskQueue, log: deps.log }, { campaignId, hazardId });
+  if (deps.client) await chaseHazard({ client: deps.client, taskQueue: deps.taskQueue, log: deps.log, attemptMs: deps.chaseAttemptMs }, { campaignId, hazardId });
 }
 
 // ───────────────────────────── import, report, export ─────────────────────────────
@@ -181,7 +183,7 @@ export async function importHazards(deps: HazardDeps, args: { campaignId: string
   const created = fresh.length
     ? await createHazards(deps.db, c.ctx, { campaignId: args.campaignId, hazards: fresh, units: c.hazardUnits, actor: args.actor, now: c.now, unitName: c.unitName })
     : [];
-  if (deps.client && created.length) await chaseHazards({ client: deps.client, taskQueue: deps.taskQueue, log: deps.log }, args.campaignId, created);
+  if (deps.client && created.length) await chaseHazards({ client: deps.client, taskQueue: deps.taskQueue, log: deps.log, attemptMs: deps.chaseAttemptMs }, args.campaignId, created);
   return { campaignId: args.campaignId, rows: rows.length, created, unchanged };
 }
 

@@ -5,6 +5,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -163,6 +164,21 @@ describe.each(TEST_DATABASES)('the hazard ledger on %s', (kind) => {
     expect(detail.history[4].summary).toBe('验收合格，销号（验收人 市应急局 陈工，验收日期 2022-10-20）');
     expect(detail.state.rounds).toHaveLength(1);
     await refused(act('2', { kind: 'cancel', reason: '重复' }), 'HAZARD_TRANSITION', /已销号/);
+  });
+
+  it('keeps a change when its chase cannot be told (Temporal unreachable): logged, not lost', async () => {
+    const nowhere = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) });
+    const logged: string[] = [];
+    const before = await row('6');
+    const detail = await actOnHazard(
+      { ...deps, client: nowhere, log: (m) => logged.push(m), chaseAttemptMs: 300 },
+      { campaignId: CAMPAIGN, hazardId: '6', actor: 'operator:wang', role: 'clerk', event: { kind: 'start' } },
+    );
+    expect(detail.summary.status).toBe('rectifying');
+    expect(await row('6')).toMatchObject({ status: 'rectifying', version: before.version + 1 });
+    expect(logged).toHaveLength(1);
+    expect(logged[0]).toContain(`隐患 ${CAMPAIGN}/6 的督办流程未能收到变更通知`);
+    await nowhere.connection.close();
   });
 
   it('the events replay to the row, round by round (a failed 验收 starts the next)', async () => {
@@ -373,5 +389,13 @@ describe('waking a hazard chase', () => {
     const history = await handle.fetchHistory();
     expect((history.events ?? []).filter((e) => e.workflowExecutionSignaledEventAttributes)).toHaveLength(2);
     await handle.terminate('test over');
+    // Temporal unreachable: each attempt given up within its deadline, the failure logged, nothing thrown.
+    const nowhere = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) });
+    const logged: string[] = [];
+    const t = Date.now();
+    expect(await chaseHazard({ client: nowhere, taskQueue, log: (m) => logged.push(m), attemptMs: 500 }, input)).toBe(false);
+    expect(Date.now() - t).toBeLessThan(10_000);
+    expect(logged).toEqual([expect.stringMatching(/^隐患 c-chase\/7 的督办流程未能收到变更通知（.*）；台账已保存，流程下次醒来时会读取$/)]);
+    await nowhere.connection.close();
   }, 60_000);
 });
