@@ -45,13 +45,17 @@ import { CLAIM_LEASE, type ClaimLease, prepareRecord, wasSent } from '../store/c
 import type { Db } from '../store/db';
 import { HAZARD_LETTERS, hazardChaseFacts, hazardInterviewWrite, recordListedCirculation, sentHazardLetterKeys } from '../store/hazard-letters';
 import { hazardContextOf } from '../store/hazards';
+import { type ChannelStarter, tellRobots } from './channels';
 import { deliverOnce } from './deliver';
+import { portalLinks } from './portal-links';
 
-export interface HazardActivityDeps {
+export interface HazardActivityDeps extends ChannelStarter {
   db: Db;
   mailer: Mailer;
   mailFrom?: string;
   noticeLease?: ClaimLease;
+  /** The console's address as units reach it: each unit's robots get its own portal link. */
+  publicUrl?: string;
 }
 
 /** A claimed 通报 of hazards: its words and the 发文字号 they carry. */
@@ -73,6 +77,39 @@ export function createHazardActivities(deps: HazardActivityDeps) {
   const { db, mailer } = deps;
   const lease = deps.noticeLease ?? CLAIM_LEASE;
   const loadCampaign = campaignCache(db);
+  const portalUrl = portalLinks(deps);
+
+  /**
+   * A sent hazard letter, to the group robots of the units it concerns (activities/channels.ts), each with the unit's
+   * own portal link — the e-mail, going to two units at once, carries none. Started once per letter and unit.
+   */
+  async function tellHazardRobots(loaded: CachedCampaign, unitIds: Iterable<string>, sent: { key: string; subject: string; sentAt: Date; deadline: string }) {
+    for (const unitId of new Set(unitIds)) {
+      const unit = loaded.units.get(unitId);
+      if (!unit || unit.webhooks === '[]') continue;
+      const link = await portalUrl({ campaignId: loaded.campaign.id, unitId, deadline: sent.deadline, lastDue: loaded.lastDue });
+      await tellRobots(deps, loaded.settings, unit, { letterKey: sent.key, subject: sent.subject, sentAt: sent.sentAt, deliverableIds: [], ...(link ? { portalUrl: link } : {}) });
+    }
+  }
+
+  /** A sent 通报 of hazards (a retry after the mail went out): the robots of the units of every hazard it listed. */
+  async function tellCirculationRobots(loaded: CachedCampaign, businessKey: string) {
+    const row = await db.hazardLetter.findUnique({ where: { businessKey } });
+    if (row?.status !== 'sent' || !row.sentAt) return;
+    const listed = await db.hazardLetter.findMany({ where: { campaignId: row.campaignId, messageId: row.messageId, hazardId: { not: '' } }, select: { hazardId: true } });
+    const hazards = await db.hazard.findMany({ where: { campaignId: row.campaignId, id: { in: listed.map((l) => l.hazardId) } }, select: { townId: true, departmentId: true } });
+    await tellHazardRobots(
+      loaded,
+      hazards.flatMap((h) => [h.townId, h.departmentId]),
+      { key: businessKey, subject: row.subject, sentAt: row.sentAt, deadline: row.deadline },
+    );
+  }
+
+  /** The letter's row as sent (a retry after the mail went out) and the units it concerns, to tell their robots. */
+  async function tellRobotsOfSent(loaded: CachedCampaign, businessKey: string, unitIds: string[]) {
+    const row = await db.hazardLetter.findUnique({ where: { businessKey } });
+    if (row?.status === 'sent' && row.sentAt) await tellHazardRobots(loaded, unitIds, { key: businessKey, subject: row.subject, sentAt: row.sentAt, deadline: row.deadline });
+  }
 
   /** The campaign's calendar and zone, and its hazards' policy as launched (`hazards:` of the campaign file). */
   const contextOf = (loaded: CachedCampaign): HazardContext => ({ ...hazardContextOf(loaded.settings), policy: hazardPolicyOf(loaded.settings) });
@@ -183,12 +220,16 @@ export function createHazardActivities(deps: HazardActivityDeps) {
   async function sendHazardLetter(input: SendHazardLetterInput): Promise<SendHazardLetterResult> {
     const { campaignId, hazardId, letter } = input;
     const businessKey = hazardLetterBusinessKey(campaignId, hazardId, letter.key);
-    // a retry may find the letter sent by an attempt that died after
-    if (Context.current().info.attempt > 1 && (await wasSent(db, HAZARD_LETTERS, businessKey))) return { businessKey, outcome: 'already-sent' };
     const loaded = await loadCampaign(campaignId);
     const ctx = contextOf(loaded);
     const sendingAt = loaded.clock.current(Date.now(), () => Context.current().info.currentAttemptScheduledTimestampMs);
     const facts = await hazardChaseFacts(db, campaignId, hazardId);
+    const units = [facts.state.hazard.townId, facts.state.hazard.departmentId];
+    // a retry may find the letter sent by an attempt that died after (before telling the robots, perhaps)
+    if (Context.current().info.attempt > 1 && (await wasSent(db, HAZARD_LETTERS, businessKey))) {
+      await tellRobotsOfSent(loaded, businessKey, units);
+      return { businessKey, outcome: 'already-sent' };
+    }
     const decision = hazardLetterDecision(ctx, facts, letter, sendingAt);
     if (!decision.send) {
       // a workflow run afresh can ask again, on a first attempt, for a letter that went out before the record changed
@@ -257,7 +298,12 @@ export function createHazardActivities(deps: HazardActivityDeps) {
         });
       },
     });
-    return { businessKey, outcome: delivered === 'already-sent' ? 'already-sent' : 'sent' };
+    if (delivered === 'already-sent') {
+      await tellRobotsOfSent(loaded, businessKey, units);
+      return { businessKey, outcome: 'already-sent' };
+    }
+    await tellHazardRobots(loaded, units, { key: businessKey, subject: delivered.sent.rendered.subject, sentAt: new Date(sendingAt), deadline: facts.state.hazard.deadline });
+    return { businessKey, outcome: 'sent' };
   }
 
   /**
@@ -272,7 +318,11 @@ export function createHazardActivities(deps: HazardActivityDeps) {
     const ctx = contextOf(loaded);
     const day = civilDateOf(at, ctx.timeZone);
     const businessKey = hazardCirculationKey(campaignId, day, formatInstant(at, ctx.timeZone).slice(11, 16));
-    if (await wasSent(db, HAZARD_LETTERS, businessKey)) return { businessKey, outcome: 'already-sent', listed: [] };
+    if (await wasSent(db, HAZARD_LETTERS, businessKey)) {
+      // a retry of the attempt that sent it may not have told the robots yet; another hazard's first ask has nothing to do
+      if (Context.current().info.attempt > 1) await tellCirculationRobots(loaded, businessKey);
+      return { businessKey, outcome: 'already-sent', listed: [] };
+    }
     const sendingAt = loaded.clock.current(Date.now(), () => Context.current().info.currentAttemptScheduledTimestampMs);
     const listed: { hazardId: string; facts: HazardChaseFacts & { serial: number }; due: HazardLetterDue; sentKeys: string[] }[] = [];
     for (const level of HAZARD_LEVELS) {
@@ -352,6 +402,9 @@ export function createHazardActivities(deps: HazardActivityDeps) {
       },
     });
     if (delivered === 'already-sent') return { businessKey, outcome: 'already-sent', listed: [] };
+    // each listed hazard's two units' robots
+    const units = listed.flatMap((l) => [l.facts.state.hazard.townId, l.facts.state.hazard.departmentId]);
+    await tellHazardRobots(loaded, units, { key: businessKey, subject: delivered.sent.rendered.subject, sentAt: new Date(sendingAt), deadline: day });
     return { businessKey, outcome: 'sent', listed: listed.map((l) => l.hazardId) };
   }
 

@@ -5,13 +5,15 @@
 // their letters, and every letter exactly once — through an SMTP outage, a chase run afresh and an activity re-run.
 // The record is changed through operations/hazards.ts, which wakes (or starts) the chase after each change.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { type Server, createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHazardActivities } from '../activities/hazards';
 import type { HazardEvent, ListingEvent } from '../domain/hazards';
-import { formatInstant, parseInstant } from '../domain/zoned-time';
+import { chineseDateTime, formatInstant, parseInstant } from '../domain/zoned-time';
 import { createMailer } from '../mail/mailer';
 import { type Rehearsal, startRehearsal } from '../rehearsal/rehearsal';
 import { REHEARSAL_FIRST_LINE, REHEARSAL_SUBJECT_PREFIX } from '../rehearsal/rehearsal-mail';
@@ -20,7 +22,7 @@ import { hazardWorkflowId } from '../shared/hazard-contract';
 import { settingsOf } from '../store/campaigns';
 import { type HazardDeps, actOnHazard, actOnHazardListing, listHazardForSupervision, reportHazard } from '../operations/hazards';
 import { type TestDatabase, TEST_DATABASES, freshDatabase } from './support/databases';
-import { HAZARD_CAMPAIGN as C, HAZARD_CAMPAIGN_YAML as CAMPAIGN_YAML, FILES, hazardFacts as facts } from './support/hazard-campaign';
+import { HAZARD_CAMPAIGN as C, FILES, hazardCampaignYaml, hazardFacts as facts } from './support/hazard-campaign';
 
 const ZONE = 'Asia/Shanghai';
 const at = (iso: string) => parseInstant(iso.includes('T') ? iso : `${iso}T00:00:00+08:00`, ZONE)!;
@@ -33,6 +35,9 @@ describe.each(TEST_DATABASES)('hazard chase on %s', (kind) => {
   let rerun: SendHazardLetterResult;
   const workflowStatus: Record<string, string> = {};
   let smtpRefused: number;
+  // 雷城街道's 企业微信 group robot: every message it took
+  const robotTook: { path: string; content: string }[] = [];
+  let robot: Server;
   /** Operations on the rehearsal's server, at campaign time `when` (the clock moved there first). */
   const ops = async (when: string): Promise<HazardDeps> => {
     await r.advanceTo(at(when));
@@ -65,9 +70,19 @@ describe.each(TEST_DATABASES)('hazard chase on %s', (kind) => {
   beforeAll(async () => {
     database = await freshDatabase(kind);
     dir = mkdtempSync(join(tmpdir(), 'duban-hazard-chase-'));
+    robot = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { markdown: { content: string } };
+        robotTook.push({ path: req.url ?? '', content: body.markdown.content });
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ errcode: 0, errmsg: 'ok' }));
+      });
+    });
+    await new Promise<void>((resolve) => robot.listen(0, '127.0.0.1', resolve));
     const file = join(dir, 'campaign.yaml');
-    writeFileSync(file, CAMPAIGN_YAML);
-    r = await startRehearsal({ databaseUrl: database.url });
+    writeFileSync(file, hazardCampaignYaml(`http://127.0.0.1:${(robot.address() as AddressInfo).port}`));
+    r = await startRehearsal({ databaseUrl: database.url, publicUrl: 'https://duban.example.gov.cn' });
     await r.launch(file, at('2022-09-26T10:00:00+08:00'));
 
     // 1: 时限 on a holiday (国庆 2022-10-03). 2: extended on 10-11 to 10-20. 3: its text edited twice.
@@ -160,6 +175,7 @@ describe.each(TEST_DATABASES)('hazard chase on %s', (kind) => {
   }, 600_000);
   afterAll(async () => {
     await r?.close();
+    await new Promise((resolve) => robot?.close(resolve));
     await database?.drop();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
@@ -374,6 +390,22 @@ describe.each(TEST_DATABASES)('hazard chase on %s', (kind) => {
     ].join('\n');
     if (process.env.DUBAN_WRITE_LETTERS_DOC) writeFileSync('docs/hazard-letters.md', page);
     expect(readFileSync('docs/hazard-letters.md', 'utf8')).toBe(page);
+  });
+
+  it('tells the group robots of the units a letter concerns, each letter once, with the unit’s own portal link', async () => {
+    // 雷城街道 is the 属地 of hazards 1, 3 and 5: every letter about them (the 通报 listing them included), and no other
+    const ours = new Set([ids[0], ids[2], ids[4]]);
+    const sent = await r.db.hazardLetter.findMany({ where: { campaignId: C, status: 'sent' } });
+    const listedOurs = new Set(sent.filter((l) => l.kind === 'circulate' && ours.has(l.hazardId)).map((l) => l.messageId));
+    const letters = sent.filter((l) => l.attempts > 0 && (ours.has(l.hazardId) || listedOurs.has(l.messageId)));
+    expect(letters.length).toBeGreaterThan(10);
+    expect(robotTook).toHaveLength(letters.length);
+    for (const l of letters) {
+      const told = robotTook.filter((m) => m.content.startsWith(`**【演练】${l.subject}**`) && m.content.includes(`上述文件已于${chineseDateTime(l.sentAt!.getTime(), ZONE)}发送`));
+      expect(told, l.businessKey).toHaveLength(1);
+    }
+    expect(robotTook.every((m) => m.path === '/wecom/leicheng?key=leicheng')).toBe(true);
+    expect(robotTook.every((m) => m.content.includes('雷城街道：上述文件已于') && /\(https:\/\/duban\.example\.gov\.cn\/u\/[\w.-]+\)/.test(m.content))).toBe(true);
   });
 
   it('sends every letter exactly once: through an SMTP outage, a chase run afresh and an activity run again', async () => {

@@ -7,7 +7,9 @@ const C = HAZARD_CAMPAIGN;
 
 // A small campaign of its own: two towns, a lead department and a department; its one deliverable is due in
 // December, so that nothing but the hazards writes to anyone before then.
-export const HAZARD_CAMPAIGN_YAML = `campaign:
+
+/** The campaign file; with `robotUrl`, 雷城街道 has a 企业微信 group robot there (`<robotUrl>/wecom/leicheng?key=leicheng`). */
+export const hazardCampaignYaml = (robotUrl?: string) => `campaign:
   id: ${C}
   title: 雷州市安全生产隐患排查整治专项行动
   office: { name: 雷州市安全生产委员会办公室, email: anweiban@leizhou.example }
@@ -29,7 +31,7 @@ hazards:
 units:
   - { id: yingji, name: 市应急管理局, type: lead_department, email: yingji@leizhou.example, principal: { name: 王应急, email: yingji.head@leizhou.example } }
   - { id: jiaoyu, name: 市教育局, type: department, email: jiaoyu@leizhou.example, principal: { name: 市教育局主要负责人, email: jiaoyu.head@leizhou.example }, reportsTo: [yingji] }
-  - { id: leicheng, name: 雷城街道, type: town, email: leicheng@leizhou.example, principal: { name: 雷城街道主要负责人, email: leicheng.head@leizhou.example } }
+  - { id: leicheng, name: 雷城街道, type: town, email: leicheng@leizhou.example, principal: { name: 雷城街道主要负责人, email: leicheng.head@leizhou.example }${robotUrl ? `, webhooks: [{ kind: wecom, url: "${robotUrl}/wecom/leicheng?key=leicheng" }]` : ''} }
   - { id: xincheng, name: 新城街道, type: town, email: xincheng@leizhou.example, principal: { name: 新城街道主要负责人, email: xincheng.head@leizhou.example } }
 stages:
   - { id: s, name: 排查整治, start: 2022-09-26, end: 2022-12-30 }
@@ -56,3 +58,6 @@ export const hazardFacts = (f: Partial<HazardFacts>): HazardFacts => ({
   ...f,
 });
 
+
+/** The campaign file without robots. */
+export const HAZARD_CAMPAIGN_YAML = hazardCampaignYaml();
