@@ -33,6 +33,7 @@ import {
   keepEvidence,
   listHazardForSupervision,
   ratePercent as percent,
+  wakeHazardChases,
 } from '../operations/hazards';
 import { operatorRole } from '../operations/sign-off';
 import { loadConfig } from '../platform/config';
@@ -221,6 +222,14 @@ const VERBS: Record<string, { usage: string; run: Verb }> = {
         return hazardStatistics(deps, { campaignId, period });
       }, false);
       inv.out.print(`${statsText(stats)}${outFile ? `\n已保存到 ${outFile}` : ''}`, { ...stats, ...(outFile ? { out: outFile } : {}) });
+    },
+  },
+  wake: {
+    usage: 'wake CAMPAIGN',
+    async run(inv, campaignId, rest) {
+      if (rest.length) throw new UsageError(`多余的参数 ${rest.join(' ')}`);
+      const r = await withDeps((deps) => wakeHazardChases(deps, campaignId));
+      inv.out.print(`已唤醒 ${r.woken}/${r.hazards} 处未销号（或仍挂牌）隐患的督办流程`, { campaign: campaignId, ...r });
     },
   },
   plan: {

@@ -39,7 +39,7 @@ export async function chaseHazard(deps: ChaseDeps, input: HazardChaseInput): Pro
     }
   }
   (deps.log ?? console.error)(
-    `隐患 ${input.campaignId}/${input.hazardId} 的督办流程未能收到变更通知（${(last as Error)?.message ?? String(last)}）；台账已保存，流程下次醒来时会读取`,
+    `隐患 ${input.campaignId}/${input.hazardId} 的督办流程未能收到变更通知（${(last as Error)?.message ?? String(last)}）；台账已保存，流程下次醒来时会读取（可运行 duban hazards wake ${input.campaignId} 唤醒）`,
   );
   return false;
 }

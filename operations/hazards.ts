@@ -115,6 +115,23 @@ async function chase(deps: HazardDeps, campaignId: string, hazardId: string): Pr
   if (deps.client) await chaseHazard({ client: deps.client, taskQueue: deps.taskQueue, log: deps.log, attemptMs: deps.chaseAttemptMs }, { campaignId, hazardId });
 }
 
+/**
+ * Wakes (or starts) the chase of every hazard that may still call for a letter — not yet 销号 or 撤销, or still 挂牌 —
+ * e.g. after changes were recorded while Temporal could not be reached. Returns how many were woken, of how many.
+ */
+export async function wakeHazardChases(deps: HazardDeps, campaignId: string): Promise<{ hazards: number; woken: number }> {
+  if (!deps.client) throw new DubanError('CONFIG', '需要连接 Temporal 才能唤醒督办流程');
+  await hazardCampaign(deps, campaignId);
+  const rows = await deps.db.hazard.findMany({
+    where: { campaignId, OR: [{ status: { in: ['pending', 'rectifying', 'awaiting_acceptance'] } }, { listingStatus: 'listed' }] },
+    select: { id: true },
+    orderBy: { serial: 'asc' },
+  });
+  const ids = rows.map((r) => r.id);
+  const woken = await chaseHazards({ client: deps.client, taskQueue: deps.taskQueue, log: deps.log, attemptMs: deps.chaseAttemptMs }, campaignId, ids);
+  return { hazards: ids.length, woken };
+}
+
 // ───────────────────────────── import, report, export ─────────────────────────────
 
 /**

@@ -145,5 +145,8 @@ describe.each(TEST_DATABASES)('duban hazards on %s', (kind) => {
     expect(twice.stderr).toContain('2022年9月已于');
     const human = await duban('hazards', 'stats', CAMPAIGN, '--period', '2022Q3');
     expect(human.stdout).toContain('2022年第三季度');
+    // every hazard not yet 销号 (or still 挂牌) has its chase woken again: 30 less #1, 销号
+    const wake = await duban('hazards', 'wake', CAMPAIGN, '--json');
+    expect(JSON.parse(wake.stdout)).toMatchObject({ hazards: 29, woken: 29 });
   });
 });

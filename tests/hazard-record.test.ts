@@ -395,7 +395,7 @@ describe('waking a hazard chase', () => {
     const t = Date.now();
     expect(await chaseHazard({ client: nowhere, taskQueue, log: (m) => logged.push(m), attemptMs: 500 }, input)).toBe(false);
     expect(Date.now() - t).toBeLessThan(10_000);
-    expect(logged).toEqual([expect.stringMatching(/^隐患 c-chase\/7 的督办流程未能收到变更通知（.*）；台账已保存，流程下次醒来时会读取$/)]);
+    expect(logged).toEqual([expect.stringMatching(/^隐患 c-chase\/7 的督办流程未能收到变更通知（.*）；台账已保存，流程下次醒来时会读取（可运行 duban hazards wake c-chase 唤醒）$/)]);
     await nowhere.connection.close();
   }, 60_000);
 });
