@@ -133,7 +133,7 @@ describe.each(TEST_DATABASES)('the hazard API on %s', (kind) => {
     expect((page.body.items as { serial: number }[]).map((h) => h.serial)).toEqual([15, 25]);
     const bad = await clerk.call('GET', `${H}?status=finished`);
     expect(bad.status).toBe(400);
-    expect(bad.body.error?.message).toContain('请求内容有误');
+    expect(bad.body.error?.message).toContain('状态应为 pending（待整改）、rectifying（整改中）、awaiting_acceptance（待验收）、closed（已销号）或 cancelled（已撤销），实际为“finished”');
     const xlsx = await clerk.call('GET', `${H}.xlsx?town=leicheng`);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(xlsx.bytes as unknown as ExcelJS.Buffer);
@@ -169,6 +169,10 @@ describe.each(TEST_DATABASES)('the hazard API on %s', (kind) => {
     expect(await row('3')).toMatchObject({ deadline: '2022-09-20', version: 1 });
     const byLeader = await leader.call('POST', `${H}/3/extend`, { json: { to: '2022-11-30', reason: '材料未到' } });
     expect(byLeader.body.summary).toMatchObject({ deadline: '2022-11-30' });
+    const badBody = await leader.call('POST', `${H}/3/extend`, { json: { to: 20221231, reason: '材料未到' } });
+    expect(badBody.body.error).toMatchObject({ code: 'INVALID_ARGUMENT', message: '请求内容有误：日期应为文字' });
+    const badLevel = await clerk.call('POST', `${H}/2/list`, { json: { level: 'town', documentNumber: 'x' } });
+    expect(badLevel.body.error?.message).toBe('请求内容有误：级别应为 county、city、province 之一');
     expect((byLeader.body.history as { summary: string }[]).at(-1)!.summary).toContain('批准人 王主任');
 
     // #2 is 重大: 治理方案 first, then 挂牌

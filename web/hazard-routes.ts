@@ -58,13 +58,33 @@ const FIELD_WORDS: Record<string, string> = {
   deadline: '整改时限',
 };
 
+const TYPE_WORDS: Record<string, string> = { string: '文字', number: '数', boolean: 'true 或 false', object: '对象', array: '列表' };
+
+/** A zod issue in words. */
+function whyWrong(issue: z.core.$ZodIssue): string {
+  switch (issue.code) {
+    case 'invalid_type':
+      return issue.input === undefined ? '必填' : `应为${TYPE_WORDS[issue.expected] ?? issue.expected}`;
+    case 'invalid_value':
+      return `应为 ${issue.values.map(String).join('、')} 之一`;
+    case 'too_big':
+      return `太长或太大（上限 ${String(issue.maximum)}）`;
+    case 'too_small':
+      return `太小（下限 ${String(issue.minimum)}）`;
+    case 'unrecognized_keys':
+      return `中有不认识的项：${issue.keys.join('、')}`;
+    default:
+      return `不正确（${issue.message}）`;
+  }
+}
+
 function parse<T>(schema: z.ZodType<T>, value: unknown): T {
-  const parsed = schema.safeParse(value ?? {});
+  // reportInput: to tell a missing field from one of the wrong type
+  const parsed = schema.safeParse(value ?? {}, { reportInput: true });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const field = issue.path.map((p) => FIELD_WORDS[String(p)] ?? String(p)).join('.');
-    const why = issue.code === 'invalid_type' && issue.input === undefined ? '必填' : `不正确（${issue.message}）`;
-    throw new DubanError('INVALID_ARGUMENT', `请求内容有误：${field || '（整体）'}${why}`);
+    throw new DubanError('INVALID_ARGUMENT', `请求内容有误：${field || '（整体）'}${whyWrong(issue)}`);
   }
   return parsed.data;
 }
@@ -74,7 +94,6 @@ const short = z.string().max(200);
 const date = z.string().max(10);
 const version = z.number().int().positive().optional();
 const level = z.enum(['general', 'major']);
-const status = z.enum(['pending', 'rectifying', 'awaiting_acceptance', 'closed', 'cancelled']);
 
 const schemas = {
   newHazard: z.object({
@@ -110,14 +129,13 @@ const schemas = {
 
 type Query = Record<string, string | undefined>;
 
+/** The query's filters; operations check them (checkFilters), naming a wrong level, status or unit in Chinese. */
 function filtersOf(q: Query): HazardFilters {
-  const statuses = q.status?.split(',').filter(Boolean);
-  const levels = q.level ? parse(level, q.level) : undefined;
   return {
     townId: q.town || undefined,
     departmentId: q.department || undefined,
-    level: levels,
-    status: statuses?.map((s) => parse(status, s)),
+    level: (q.level || undefined) as HazardFilters['level'],
+    status: q.status?.split(',').filter(Boolean) as HazardFilters['status'],
     overdue: q.overdue === 'true' || q.overdue === '1' || undefined,
     listed: q.listed === 'true' || q.listed === '1' || undefined,
     text: q.text || undefined,
