@@ -49,6 +49,7 @@ import {
   transitionHazard,
 } from '../store/hazards';
 import type {
+  ClosedPeriod,
   HazardDetail,
   HazardFigures,
   HazardFilters,
@@ -63,7 +64,7 @@ import { chaseHazard, chaseHazards } from './hazard-chase';
 /** 85.71% ; — when there is nothing to divide by. */
 export const ratePercent = percent;
 
-export type { HazardDetail, HazardFigures, HazardFilters, HazardPage, HazardStatistics, HazardSummary, ImportResult };
+export type { ClosedPeriod, HazardDetail, HazardFigures, HazardFilters, HazardPage, HazardStatistics, HazardSummary, ImportResult };
 
 export interface HazardDeps {
   db: Db;
@@ -557,8 +558,10 @@ export async function closeHazardPeriod(deps: HazardDeps, args: { campaignId: st
 }
 
 /** The closed periods of a campaign, newest first. */
-export async function closedHazardPeriods(deps: HazardDeps, campaignId: string): Promise<{ period: string; closedAt: Date; closedBy: string }[]> {
-  return deps.db.hazardStatsPeriod.findMany({ where: { campaignId }, orderBy: { period: 'desc' }, select: { period: true, closedAt: true, closedBy: true } });
+export async function closedHazardPeriods(deps: HazardDeps, campaignId: string): Promise<ClosedPeriod[]> {
+  const c = await hazardCampaign(deps, campaignId);
+  const rows = await deps.db.hazardStatsPeriod.findMany({ where: { campaignId }, orderBy: { period: 'desc' }, select: { period: true, closedAt: true, closedBy: true } });
+  return rows.map((r) => ({ period: r.period, label: parsePeriod(r.period).label, closedAt: chineseDateTime(r.closedAt.getTime(), c.timeZone), closedBy: r.closedBy }));
 }
 
 /** Whether the date text is a date (for the CLI's and the API's own checks). */

@@ -214,6 +214,16 @@ export interface RevokeBody extends VersionedBody {
   reason: string;
 }
 
+/** A closed month or quarter: GET …/hazard-statistics/periods */
+export interface ClosedPeriod {
+  /** 2022-10 | 2022Q4 */
+  period: string;
+  /** 2022年10月 | 2022年第四季度 */
+  label: string;
+  closedAt: string;
+  closedBy: string;
+}
+
 export interface ClosePeriodBody {
   period: string;
 }

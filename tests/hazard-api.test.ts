@@ -194,6 +194,8 @@ describe.each(TEST_DATABASES)('the hazard API on %s', (kind) => {
     expect(closed.body.total).toMatchObject({ found: 22, rectified: 1, listed: 1 });
     const stats = await clerk.call('GET', `/api/campaigns/${CAMPAIGN}/hazard-statistics?period=2022-09`);
     expect(stats.body.closed).toMatchObject({ by: 'operator:wang' });
+    const periods = await clerk.call('GET', `/api/campaigns/${CAMPAIGN}/hazard-statistics/periods`);
+    expect(periods.body.periods).toMatchObject([{ period: '2022-09', label: '2022年9月', closedBy: 'operator:wang' }]);
     const sheet = await clerk.call('GET', `/api/campaigns/${CAMPAIGN}/hazard-statistics.xlsx?period=2022Q4`);
     expect(sheet.status).toBe(200);
     expect(sheet.bytes!.subarray(0, 2).toString()).toBe('PK');

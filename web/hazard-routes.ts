@@ -14,6 +14,7 @@ import {
   actOnHazard,
   actOnHazardListing,
   closeHazardPeriod,
+  closedHazardPeriods,
   exportHazards,
   hazardDetail,
   hazardList,
@@ -317,6 +318,9 @@ export function registerHazardRoutes(app: FastifyInstance, deps: ConsoleDeps): v
     const out = await hazardStatisticsWorkbook(hazardDeps, { campaignId: request.params.id, period: request.query.period || undefined });
     return xlsx(reply, out.fileName, out.bytes);
   });
+  app.get<{ Params: { id: string } }>('/api/campaigns/:id/hazard-statistics/periods', async (request) => ({
+    periods: await closedHazardPeriods(hazardDeps, request.params.id),
+  }));
   app.post<{ Params: { id: string } }>('/api/campaigns/:id/hazard-statistics/close', { preHandler: requireRole('leader', 'admin') }, async (request) => {
     const body = parse(schemas.close, request.body);
     return closeHazardPeriod(hazardDeps, { campaignId: request.params.id, period: body.period, actor: actorOf(request) });
