@@ -70,11 +70,13 @@ export function mailLetter(
   return mailer.send({ from, to, cc, subject, text, messageId, headers: { 'X-Duban-Key': names.key, 'X-Duban-Action': names.action }, ...(attachments ? { attachments } : {}) });
 }
 
-/** Starts the workflow once by its id (REJECT_DUPLICATE): a start finding it started, or run, does nothing. */
-export async function startOnce<T extends Workflow>(client: Client, workflow: string | T, options: WorkflowStartOptions<T>): Promise<void> {
+/** Starts the workflow once by its id (REJECT_DUPLICATE): a start finding it started, or run, does nothing (false). */
+export async function startOnce<T extends Workflow>(client: Client, workflow: string | T, options: WorkflowStartOptions<T>): Promise<boolean> {
   try {
     await client.workflow.start(workflow, { ...options, workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE });
+    return true;
   } catch (err) {
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    return false;
   }
 }

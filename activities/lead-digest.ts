@@ -3,8 +3,7 @@
 // record read then, one letter worded by letters/lead-digest.ts and sent exactly once through the unit-message claim,
 // store/unit-messages.ts, whose sent-mark records the audit event `unit.told`).
 import { Context } from '@temporalio/activity';
-import { type Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import { ApplicationFailure, WorkflowIdReusePolicy } from '@temporalio/common';
+import type { Client } from '@temporalio/client';
 import { createHash } from 'node:crypto';
 import { DubanError } from '../domain/errors';
 import { type DigestCampaign, LEAD_DIGEST, leadDigestKey, leadDigests, pastDeadline } from '../domain/lead-digest';
@@ -16,19 +15,21 @@ import type { Mailer } from '../mail/mailer';
 import { type LeadDigestInput, type LeadDigestResult, SEARCH_ATTRIBUTES, leadDigestWorkflowId, unitMessageKey } from '../shared/contract';
 import { type CachedCampaign, campaignCache, lettersOf, scheduleContext } from '../store/campaigns';
 import type { Db } from '../store/db';
-import { ClaimHeldError, NOTICE_LEASE, type NoticeLease, letterHistory } from '../store/notices';
+import { CLAIM_LEASE, type ClaimLease } from '../store/claims';
+import { letterHistory } from '../store/notices';
 import { obligationFacts } from '../store/obligations';
 import {
+  UNIT_MESSAGES,
+  type SentUnitMessage,
   type UnitMessageClaim,
-  claimUnitMessage,
-  commitUnitMessageRecord,
   findSentUnitMessage,
   prepareUnitMessageRecord,
   recordUnitMessageOutcome,
-  releaseUnitMessage,
-  renewUnitMessageClaim,
+  unitMessageRequest,
   unitMessageWasSent,
 } from '../store/unit-messages';
+import { tellRobots } from './channels';
+import { deliverOnce, mailLetter, startOnce } from './deliver';
 import { leadDigestWorkflow } from '../workflows/lead-digest';
 
 export interface LeadDigestDeps {
@@ -38,10 +39,8 @@ export interface LeadDigestDeps {
   taskQueue: string;
   searchAttributes: boolean;
   mailFrom?: string;
-  noticeLease?: NoticeLease;
+  noticeLease?: ClaimLease;
 }
-
-type HeldUnitMessage = Exclude<Awaited<ReturnType<typeof claimUnitMessage>>, 'already-sent'>;
 
 function docxName(title: string): string {
   return `${title.replace(/[\\/:*?"<>|\r\n]/g, '_')}.docx`;
@@ -62,7 +61,7 @@ function digestCampaign(loaded: CachedCampaign, obligations: DigestCampaign['obl
 
 export function createLeadDigestActivities(deps: LeadDigestDeps) {
   const { db, mailer } = deps;
-  const lease = deps.noticeLease ?? NOTICE_LEASE;
+  const lease = deps.noticeLease ?? CLAIM_LEASE;
   const loadCampaign = campaignCache(db);
 
   const campaignTime = (loaded: CachedCampaign) => loaded.clock.current(Date.now(), () => Context.current().info.currentAttemptScheduledTimestampMs);
@@ -75,24 +74,19 @@ export function createLeadDigestActivities(deps: LeadDigestDeps) {
     let started = 0;
     for (const d of leadDigests(digestCampaign(loaded, obligations, loaded.campaign.launchedAt.getTime()))) {
       const input: LeadDigestInput = { campaignId, leadId: d.leadId, deliverableId: d.deliverableId, deadline: d.deadline, at: d.at, clockOffsetMs: loaded.settings.clockOffsetMs };
-      try {
-        await deps.client.workflow.start(leadDigestWorkflow, {
-          workflowId: leadDigestWorkflowId(input),
-          taskQueue: deps.taskQueue,
-          args: [input],
-          workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-          typedSearchAttributes: deps.searchAttributes
-            ? [
-                { key: SEARCH_ATTRIBUTES.campaign, value: campaignId },
-                { key: SEARCH_ATTRIBUTES.unit, value: d.leadId },
-                { key: SEARCH_ATTRIBUTES.deliverable, value: d.deliverableId },
-              ]
-            : undefined,
-        });
-        started++;
-      } catch (err) {
-        if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-      }
+      const fresh = await startOnce(deps.client, leadDigestWorkflow, {
+        workflowId: leadDigestWorkflowId(input),
+        taskQueue: deps.taskQueue,
+        args: [input],
+        typedSearchAttributes: deps.searchAttributes
+          ? [
+              { key: SEARCH_ATTRIBUTES.campaign, value: campaignId },
+              { key: SEARCH_ATTRIBUTES.unit, value: d.leadId },
+              { key: SEARCH_ATTRIBUTES.deliverable, value: d.deliverableId },
+            ]
+          : undefined,
+      });
+      if (fresh) started++;
       Context.current().heartbeat(started);
     }
     return started;
@@ -168,6 +162,13 @@ export function createLeadDigestActivities(deps: LeadDigestDeps) {
     };
   }
 
+  /** The sent list, to the lead department's group robots (activities/channels.ts), once the mail is recorded. */
+  async function tellLeadRobots(loaded: CachedCampaign, sent: SentUnitMessage): Promise<void> {
+    const lead = loaded.units.get(sent.unitId);
+    if (!lead) throw new DubanError('UNKNOWN_UNIT', `campaign ${sent.campaignId} has no unit ${JSON.stringify(sent.unitId)}`);
+    await tellRobots(deps, loaded.settings, lead, { letterKey: sent.messageKey, subject: sent.letter.subject, sentAt: sent.sentAt, deliverableIds: [sent.deliverableId] });
+  }
+
   async function sendLeadDigest(input: LeadDigestInput): Promise<LeadDigestResult> {
     const { campaignId, leadId, deliverableId } = input;
     const loaded = await loadCampaign(campaignId);
@@ -176,7 +177,8 @@ export function createLeadDigestActivities(deps: LeadDigestDeps) {
     const alreadySent = async (): Promise<LeadDigestResult> => {
       const sent = await findSentUnitMessage(db, messageKey, key);
       if (!sent) throw new Error(`lead digest ${messageKey} is not recorded as sent`);
-      await recordUnitMessageOutcome(db, sent); // an earlier attempt may have died before recording it
+      await recordUnitMessageOutcome(db, sent); // an earlier attempt may have died before recording it (or telling the robots)
+      await tellLeadRobots(loaded, sent);
       return { messageKey, outcome: 'already-sent', late: [] };
     };
     if (await unitMessageWasSent(db, messageKey)) return alreadySent();
@@ -199,52 +201,20 @@ export function createLeadDigestActivities(deps: LeadDigestDeps) {
         messageId: `<${createHash('sha256').update(messageKey).digest('hex').slice(0, 32)}@duban>`,
       },
     };
-    // everything that can fail without sending is done before the claim is taken
-    const record = prepareUnitMessageRecord(db, { ...claim, sentAt: new Date(sendingAt) });
     const attachments = [{ filename: docxName(rendered.letter.title), content: await officialLetterDocx(rendered.letter) }];
-
-    let held: HeldUnitMessage | 'already-sent';
-    try {
-      held = await claimUnitMessage(db, claim, lease);
-    } catch (err) {
-      if (!(err instanceof ClaimHeldError)) throw err;
-      throw ApplicationFailure.create({
-        type: 'UNIT_MESSAGE_CLAIMED',
-        message: `lead digest ${messageKey} is being sent by another attempt until ${err.until.toISOString()}`,
-        nextRetryDelay: Math.max(1_000, err.until.getTime() - Date.now() + 500),
-      });
-    }
-    if (held === 'already-sent') return alreadySent();
-    const claimed = held;
-
-    const activity = Context.current();
-    activity.heartbeat();
-    const keepAlive = setInterval(() => {
-      activity.heartbeat();
-      renewUnitMessageClaim(db, claimed, lease).then(
-        (renewed) => renewed || activity.log.warn(`the claim of ${messageKey} is no longer this attempt's`),
-        (err: unknown) => activity.log.warn(`could not renew the claim of ${messageKey}: ${String(err)}`),
-      );
-    }, lease.renewMs);
     const { campaign } = loaded;
-    try {
-      await mailer.send({
-        from: deps.mailFrom ?? `"${campaign.officeName}" <${campaign.officeEmail}>`,
-        to: claim.letter.to,
-        cc: claim.letter.cc,
-        subject: claim.letter.subject,
-        text: claim.letter.text,
-        messageId: claim.letter.messageId,
-        headers: { 'X-Duban-Key': messageKey, 'X-Duban-Action': LEAD_DIGEST },
-        attachments,
-      });
-    } catch (err) {
-      await releaseUnitMessage(db, claimed);
-      throw err;
-    } finally {
-      clearInterval(keepAlive);
-    }
-    await commitUnitMessageRecord(db, record);
+    const from = deps.mailFrom ?? `"${campaign.officeName}" <${campaign.officeEmail}>`;
+    const delivered = await deliverOnce({
+      db,
+      lease,
+      table: UNIT_MESSAGES,
+      request: unitMessageRequest(claim),
+      heldType: 'UNIT_MESSAGE_CLAIMED',
+      prepare: (m) => ({ record: prepareUnitMessageRecord(db, { ...m, sentAt: new Date(sendingAt) }) }),
+      send: (m) => mailLetter(mailer, from, m.letter, { key: m.messageKey, action: LEAD_DIGEST }, attachments),
+    });
+    if (delivered === 'already-sent') return alreadySent();
+    await tellLeadRobots(loaded, { ...delivered.sent, sentAt: new Date(sendingAt) });
     return { messageKey, outcome: 'sent', late };
   }
 

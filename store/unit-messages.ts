@@ -4,7 +4,7 @@
 // is not one of the notices `plan` and `simulate` compare.
 import { z } from 'zod';
 import { auditInsert } from './audit';
-import { CLAIM_LEASE, type ClaimLease, type ClaimRows, type ClaimTable, type HeldClaim, claim, commitRecord, prepareRecord, release, renew, wasSent } from './claims';
+import { CLAIM_LEASE, type ClaimLease, type ClaimRows, type ClaimTable, type HeldClaim, claim, prepareRecord, wasSent } from './claims';
 import type { Db } from './db';
 import { readRecord } from './records';
 
@@ -68,16 +68,6 @@ export async function claimUnitMessage(db: Db, c: UnitMessageClaim, lease: Claim
   return held === 'already-sent' ? held : { businessKey: held.businessKey, token: held.token };
 }
 
-/** Keeps a live attempt's claim from lapsing; false when the claim is no longer this attempt's to renew. */
-export async function renewUnitMessageClaim(db: Db, held: HeldClaim, lease: ClaimLease = CLAIM_LEASE, now: Date = new Date()): Promise<boolean> {
-  return renew(db, UNIT_MESSAGES, held, lease, now);
-}
-
-/** The SMTP server refused or could not be reached: nothing was delivered, so the next attempt may send. */
-export async function releaseUnitMessage(db: Db, held: HeldClaim): Promise<void> {
-  await release(db, UNIT_MESSAGES, held);
-}
-
 /** The audit event of a sent message (idempotent: its key is the message key). */
 function toldWrite(db: Db, m: SentUnitMessage) {
   return auditInsert(db, {
@@ -97,9 +87,6 @@ function toldWrite(db: Db, m: SentUnitMessage) {
 export function prepareUnitMessageRecord(db: Db, m: SentUnitMessage) {
   return prepareRecord(db, UNIT_MESSAGES, m.messageKey, m.sentAt, () => [toldWrite(db, m)]);
 }
-
-/** The SMTP server accepted the message: its record (a retry completes it with recordUnitMessageOutcome). */
-export const commitUnitMessageRecord = commitRecord;
 
 const recipientsSchema = z.object({ to: z.array(z.string()), cc: z.array(z.string()) });
 
