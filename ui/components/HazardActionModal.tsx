@@ -20,7 +20,9 @@ export type HazardActionKind =
   | 'announce'
   | 'decide-extension'
   | 'delist'
-  | 'revoke';
+  | 'revoke'
+  | 'edit'
+  | 'sign';
 
 export const HAZARD_ACTION_TITLE: Record<HazardActionKind, string> = {
   plan: '治理方案（五到位）',
@@ -34,6 +36,8 @@ export const HAZARD_ACTION_TITLE: Record<HazardActionKind, string> = {
   'decide-extension': '决定挂牌督办延期申请',
   delist: '摘牌',
   revoke: '撤销挂牌',
+  edit: '修改隐患信息',
+  sign: '登记签收限期整改指令书',
 };
 
 export const HAZARD_ACTION_DONE: Record<HazardActionKind, string> = {
@@ -48,6 +52,8 @@ export const HAZARD_ACTION_DONE: Record<HazardActionKind, string> = {
   'decide-extension': '已决定延期申请',
   delist: '已摘牌',
   revoke: '已撤销挂牌',
+  edit: '已修改',
+  sign: '已登记签收',
 };
 
 type Field =
@@ -124,7 +130,28 @@ const FIELDS: Record<HazardActionKind, Field[]> = {
     { name: 'opinion', label: '意见（可选）', type: 'textarea' },
   ],
   revoke: [{ name: 'reason', label: '撤销理由', type: 'textarea', required: true }],
+  edit: [
+    { name: 'site', label: '企业或场所', type: 'text', required: true },
+    { name: 'description', label: '隐患描述', type: 'textarea', required: true },
+    { name: 'measures', label: '整改措施', type: 'textarea', required: true },
+    { name: 'responsible', label: '责任人', type: 'text', required: true },
+    { name: 'fundsWan', label: '整改资金（万元）', type: 'number', required: true },
+  ],
+  sign: [
+    { name: 'unitId', label: '签收单位', type: 'select', required: true, options: [] },
+    { name: 'by', label: '签收人', type: 'text', required: true },
+  ],
 };
+
+/** Changes of `edit`: only the fields that differ from what the hazard says. */
+function changesOf(body: Record<string, string | boolean>, before: Record<string, string | number> = {}): Record<string, string | number> {
+  const changes: Record<string, string | number> = {};
+  for (const [k, v] of Object.entries(body)) {
+    const value = k === 'fundsWan' ? Number(v) : String(v);
+    if (value !== before[k]) changes[k] = value;
+  }
+  return changes;
+}
 
 export const TODAY = 'today';
 
@@ -138,6 +165,8 @@ export interface HazardActionSpec {
   defaults?: Record<string, string | number>;
   /** a note above the form */
   note?: string;
+  /** a select's options when they depend on the hazard (签收单位) */
+  options?: Record<string, { value: string; label: string }[]>;
 }
 
 type Values = Record<string, string | number | Dayjs | undefined>;
@@ -205,6 +234,15 @@ export function HazardActionModal({
     }
     if (kind === 'decide-extension') body.approved = v.approved === 'true';
     if (kind === 'accept' && v.result === 'fail' && v.newDeadline) body.newDeadline = (v.newDeadline as Dayjs).format('YYYY-MM-DD');
+    let json: unknown = body;
+    if (kind === 'edit') {
+      const changes = changesOf(body, spec.defaults);
+      if (Object.keys(changes).length === 0) {
+        setError('没有修改任何内容');
+        return;
+      }
+      json = { changes };
+    }
     setBusy(true);
     setError(null);
     try {
@@ -214,7 +252,7 @@ export function HazardActionModal({
         for (const [k, value] of Object.entries(body)) form.append(k, String(value));
         for (const f of files) form.append('files', f);
         r = await api<HazardDetail>(spec.path, { form });
-      } else r = await api<HazardDetail>(spec.path, { json: body });
+      } else r = await api<HazardDetail>(spec.path, { json });
       onDone(r, kind);
     } catch (err) {
       setError(errorMessage(err));
@@ -244,7 +282,9 @@ export function HazardActionModal({
         {kind === 'start' && <p>确认此隐患已开始整改？开始后，整改时限到期前未报告整改完成的，将按督办规则催办。</p>}
         <Form form={form} layout="vertical" initialValues={initial}>
           {fields.map((f) => {
-            const rules = f.required && f.type !== 'files' ? [{ required: true, whitespace: f.type === 'text' || f.type === 'textarea', message: `请填写${f.label.replace(/^.*：/, '').replace(/（.*$/, '')}` }] : [];
+            // `whitespace` only for text: any other key besides `required` makes async-validator expect a string
+            const what = f.label.replace(/^.*：/, '').replace(/（.*$/, '');
+            const rules = !f.required || f.type === 'files' ? [] : f.type === 'text' || f.type === 'textarea' ? [{ required: true, whitespace: true, message: `请填写${what}` }] : [{ required: true, message: `请填写${what}` }];
             if (f.type === 'files')
               return (
                 <Form.Item key={f.name} label={f.label} required={f.required} extra={f.extra}>
@@ -266,7 +306,7 @@ export function HazardActionModal({
             if (f.type === 'select')
               return (
                 <Form.Item key={f.name} name={f.name} label={f.label} rules={rules}>
-                  <Select style={{ width: 220 }} options={f.options} data-testid={testId(f.name)} />
+                  <Select style={{ width: 220 }} options={spec?.options?.[f.name] ?? f.options} data-testid={testId(f.name)} />
                 </Form.Item>
               );
             if (f.type === 'radio')

@@ -136,6 +136,10 @@ export function HazardDrawer({
         button('accept', '验收', status === 'awaiting_acceptance', { defaults: { on: TODAY } }, { primary: true }),
         button('extend', '延期', open, { note: `延期经批准后整改时限才改变；批准人记为${me}。` }),
         button('list', '挂牌督办', open && major && !openListing, { defaults: { level: 'county' } }),
+        button('edit', '修改', status !== 'closed' && status !== 'cancelled', {
+          defaults: { site: h!.site, description: h!.description, measures: h!.measures, responsible: h!.responsible, fundsWan: h!.fundsWan },
+          note: '只能修改文字信息；整改时限只能经批准延期变更，修改不影响督办进度。',
+        }),
         button('cancel', '撤销', status !== 'closed' && status !== 'cancelled', {}, { danger: true }),
       ].filter(Boolean)
     : [];
@@ -291,6 +295,20 @@ export function HazardDrawer({
                     buttons={
                       l.status === 'listed'
                         ? [
+                            button(
+                              'sign',
+                              '登记签收',
+                              l.order.recipients.some((u) => !l.signatures.some((x) => x.unitId === u)),
+                              {
+                                options: {
+                                  unitId: l.order.recipients
+                                    .filter((u) => !l.signatures.some((x) => x.unitId === u))
+                                    .map((u) => ({ value: u, label: u === s.townId ? `${s.townName}（属地）` : u === s.departmentId ? `${s.departmentName}（行业主管部门）` : u })),
+                                },
+                                note: '单位可通过报送链接自行签收；书面签收的，在此登记。',
+                              },
+                              { listing: l },
+                            ),
                             button('announce', '记录公告', !l.announcedOn, { defaults: { on: TODAY } }, { listing: l }),
                             button('decide-extension', '决定延期申请', l.extensionRequests.some((r) => !r.decision), {}, { listing: l }),
                             button('delist', '摘牌', status === 'closed', { note: `摘牌须经安委办批准；批准人记为${me}。` }, { primary: true, listing: l }),

@@ -2,14 +2,15 @@
 // and files, signs a 挂牌督办's 限期整改指令书, asks for more time on a listed hazard, and reports a hazard its own
 // 排查 found.
 import { PlusOutlined } from '@ant-design/icons';
-import { Alert, App, Button, Card, DatePicker, Descriptions, Empty, Form, Input, InputNumber, Pagination, Select, Space, Spin, Tag, Typography } from 'antd';
+import { Alert, App, Button, Card, DatePicker, Descriptions, Empty, Form, Input, Pagination, Space, Spin, Tag, Typography } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useCallback, useEffect, useState } from 'react';
 import { api, errorMessage } from '../api';
-import { HAZARD_LEVEL_LABEL, HAZARD_SOURCE_LABEL, LISTING_LEVEL_LABEL, type HazardLevel, type HazardSource } from '../hazardLabels';
+import { LISTING_LEVEL_LABEL } from '../hazardLabels';
 import type { HazardDetail, HazardSummary, HazardUnitOption, PortalHazards as PortalHazardsView } from '../hazardTypes';
 import { enc } from '../router';
 import { FilesPicker } from './FilesPicker';
+import { HazardFactsForm } from './HazardFactsForm';
 import { EvidenceFiles } from './HazardDrawer';
 import { HazardLevelTag, HazardStatusTag } from './HazardTags';
 
@@ -294,115 +295,24 @@ function PortalHazardCard({ token, unitId, summary, onChanged }: { token: string
   );
 }
 
-interface NewHazardValues {
-  site: string;
-  townId?: string;
-  departmentId?: string;
-  description: string;
-  level: HazardLevel;
-  basis?: string;
-  foundOn: Dayjs;
-  source: HazardSource;
-  measures: string;
-  responsible: string;
-  fundsWan?: number;
-  deadline: Dayjs;
-}
-
 function NewHazardCard({ token, view, onDone, onCancel }: { token: string; view: PortalHazardsView; onDone: () => void; onCancel: () => void }) {
   const { message } = App.useApp();
-  const [form] = Form.useForm<NewHazardValues>();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const level = Form.useWatch('level', form);
   const isTown = view.unit.type === 'town';
-
-  const submit = async (v: NewHazardValues) => {
-    setBusy(true);
-    setError(null);
-    try {
-      await api(`/api/portal/${enc(token)}/hazards`, {
-        portal: true,
-        json: {
-          site: v.site.trim(),
-          townId: isTown ? view.unit.id : v.townId,
-          departmentId: isTown ? v.departmentId : view.unit.id,
-          description: v.description.trim(),
-          level: v.level,
-          basis: (v.basis ?? '').trim(),
-          foundOn: v.foundOn.format('YYYY-MM-DD'),
-          source: v.source,
-          measures: v.measures.trim(),
-          responsible: v.responsible.trim(),
-          fundsWan: v.fundsWan ?? 0,
-          deadline: v.deadline.format('YYYY-MM-DD'),
-        },
-      });
-      message.success('隐患已上报');
-      form.resetFields();
-      onDone();
-    } catch (err) {
-      setError(errorMessage(err));
-    } finally {
-      setBusy(false);
-    }
-  };
-
-  const required = (what: string) => [{ required: true, whitespace: true, message: `请填写${what}` }];
   return (
     <Card title="上报排查发现的隐患" style={{ marginBottom: 16 }} data-testid="portal-hazard-form">
-      <Form form={form} layout="vertical" initialValues={{ level: 'general', source: 'self_check', fundsWan: 0 }} onFinish={(v) => void submit(v)}>
-        <Form.Item name="site" label="企业或场所" rules={required('企业或场所')}>
-          <Input maxLength={200} data-testid="portal-hazard-form-site" />
-        </Form.Item>
-        {isTown ? (
-          <Form.Item name="departmentId" label="行业主管部门" rules={[{ required: true, message: '请选择行业主管部门' }]}>
-            <Select options={unitOptions(view, 'department').map((u) => ({ value: u.id, label: u.name }))} showSearch={{ optionFilterProp: 'label' }} data-testid="portal-hazard-form-department" />
-          </Form.Item>
-        ) : (
-          <Form.Item name="townId" label="属地" rules={[{ required: true, message: '请选择属地' }]}>
-            <Select options={unitOptions(view, 'town').map((u) => ({ value: u.id, label: u.name }))} showSearch={{ optionFilterProp: 'label' }} data-testid="portal-hazard-form-town" />
-          </Form.Item>
-        )}
-        <Form.Item name="description" label="隐患描述" rules={required('隐患描述')}>
-          <Input.TextArea rows={2} maxLength={2000} data-testid="portal-hazard-form-description" />
-        </Form.Item>
-        <Space wrap size="large">
-          <Form.Item name="level" label="隐患等级" rules={[{ required: true }]}>
-            <Select style={{ width: 120 }} options={(Object.keys(HAZARD_LEVEL_LABEL) as HazardLevel[]).map((l) => ({ value: l, label: HAZARD_LEVEL_LABEL[l] }))} data-testid="portal-hazard-form-level" />
-          </Form.Item>
-          <Form.Item name="source" label="来源" rules={[{ required: true }]}>
-            <Select style={{ width: 120 }} options={(Object.keys(HAZARD_SOURCE_LABEL) as HazardSource[]).map((l) => ({ value: l, label: HAZARD_SOURCE_LABEL[l] }))} data-testid="portal-hazard-form-source" />
-          </Form.Item>
-          <Form.Item name="foundOn" label="发现日期" rules={[{ required: true, message: '请选择发现日期' }]}>
-            <DatePicker disabledDate={(d) => d.isAfter(dayjs(), 'day')} data-testid="portal-hazard-form-found" />
-          </Form.Item>
-          <Form.Item name="deadline" label="整改时限" rules={[{ required: true, message: '请选择整改时限' }]}>
-            <DatePicker data-testid="portal-hazard-form-deadline" />
-          </Form.Item>
-          <Form.Item name="fundsWan" label="整改资金（万元）">
-            <InputNumber min={0} step={0.1} data-testid="portal-hazard-form-funds" />
-          </Form.Item>
-        </Space>
-        {level === 'major' && (
-          <Form.Item name="basis" label="判定依据（符合的重大事故隐患判定标准条款）" rules={required('判定依据')}>
-            <Input maxLength={500} data-testid="portal-hazard-form-basis" />
-          </Form.Item>
-        )}
-        <Form.Item name="measures" label="整改措施" rules={required('整改措施')}>
-          <Input.TextArea rows={2} maxLength={2000} data-testid="portal-hazard-form-measures" />
-        </Form.Item>
-        <Form.Item name="responsible" label="责任人" rules={required('责任人')}>
-          <Input maxLength={50} style={{ width: 200 }} data-testid="portal-hazard-form-responsible" />
-        </Form.Item>
-        {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 12 }} data-testid="portal-hazard-form-error" />}
-        <Space>
-          <Button type="primary" htmlType="submit" loading={busy} data-testid="portal-hazard-form-submit">
-            上报
-          </Button>
-          <Button onClick={onCancel}>取消</Button>
-        </Space>
-      </Form>
+      <HazardFactsForm
+        towns={unitOptions(view, 'town')}
+        departments={unitOptions(view, 'department')}
+        fixed={isTown ? { townId: view.unit.id } : { departmentId: view.unit.id }}
+        testId="portal-hazard-form"
+        submitLabel="上报"
+        onSubmit={async (facts) => {
+          await api(`/api/portal/${enc(token)}/hazards`, { portal: true, json: facts });
+          message.success('隐患已上报');
+          onDone();
+        }}
+        onCancel={onCancel}
+      />
     </Card>
   );
 }

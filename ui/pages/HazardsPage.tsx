@@ -1,18 +1,19 @@
 // 隐患整改台账: a campaign's hazards — filters, server-side paging, Excel import and export, and the hazard's drawer
 // (URL-addressable: /campaigns/:id/hazards/:hazard).
-import { BarChartOutlined, DownloadOutlined, ProfileOutlined, ReloadOutlined, UploadOutlined } from '@ant-design/icons';
-import { Alert, App, Button, Card, Col, Row, Statistic, Table, Tooltip, Typography } from 'antd';
+import { BarChartOutlined, DownloadOutlined, PlusOutlined, ProfileOutlined, ReloadOutlined, UploadOutlined } from '@ant-design/icons';
+import { Alert, App, Button, Card, Col, Modal, Row, Statistic, Table, Tooltip, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useCallback, useEffect, useRef, useState, type HTMLAttributes } from 'react';
 import { api, download, errorMessage } from '../api';
 import { HazardDrawer } from '../components/HazardDrawer';
+import { HazardFactsForm } from '../components/HazardFactsForm';
 import { HazardFilters } from '../components/HazardFilters';
 import { HazardImportModal } from '../components/HazardImportModal';
 import { HazardLevelTag, HazardStatusTag, ListingTag } from '../components/HazardTags';
 import { PageHeader } from '../components/PageHeader';
 import { HAZARD_STATUSES, HAZARD_STATUS_LABEL, type HazardLevel, type HazardStatus } from '../hazardLabels';
 import { hazardApiQuery, hazardQueryString, readHazardQuery, type HazardQuery } from '../hazardQuery';
-import type { HazardPage, HazardSummary } from '../hazardTypes';
+import type { HazardDetail, HazardPage, HazardSummary } from '../hazardTypes';
 import { useHazardUnits } from '../hazardUnits';
 import { enc, navigate, useLocation } from '../router';
 
@@ -28,6 +29,7 @@ export function HazardsPage({ campaignId, open }: { campaignId: string; open: st
   const [error, setError] = useState<string | null>(null);
   const [loading, setLoading] = useState(false);
   const [importing, setImporting] = useState(false);
+  const [adding, setAdding] = useState(false);
   const [exporting, setExporting] = useState(false);
   const seq = useRef(0);
 
@@ -146,6 +148,9 @@ export function HazardsPage({ campaignId, open }: { campaignId: string; open: st
             <Button icon={<BarChartOutlined />} onClick={() => navigate(`${base}/stats`)} data-testid="hazards-stats">
               统计
             </Button>
+            <Button icon={<PlusOutlined />} onClick={() => setAdding(true)} data-testid="hazards-add">
+              登记隐患
+            </Button>
             <Button icon={<UploadOutlined />} onClick={() => setImporting(true)} data-testid="hazards-import">
               导入台账
             </Button>
@@ -222,6 +227,26 @@ export function HazardsPage({ campaignId, open }: { campaignId: string; open: st
           if (imported) void load();
         }}
       />
+      <Modal title="登记隐患" open={adding} onCancel={() => setAdding(false)} footer={null} width={760} destroyOnHidden mask={{ closable: false }}>
+        <div data-testid="hazard-add-modal">
+          <HazardFactsForm
+            towns={units.towns}
+            departments={units.departments}
+            defaultSource="inspection"
+            today={ledger?.today}
+            testId="hazard-add"
+            submitLabel="登记"
+            onSubmit={async (facts) => {
+              const d = await api<HazardDetail>(`/api/campaigns/${enc(campaignId)}/hazards`, { json: facts });
+              message.success(`已登记为 ${d.summary.serial} 号隐患`);
+              setAdding(false);
+              void load();
+              navigate(`${base}/${enc(d.summary.id)}${qs}`);
+            }}
+            onCancel={() => setAdding(false)}
+          />
+        </div>
+      </Modal>
       <HazardDrawer
         campaignId={campaignId}
         hazardId={open}
