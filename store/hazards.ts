@@ -7,7 +7,6 @@ import { z } from 'zod';
 import type { CivilDate } from '../domain/calendar';
 import { DubanError } from '../domain/errors';
 import {
-  DEFAULT_HAZARD_POLICY,
   HAZARD_EVENT_NAMES,
   HAZARD_FIELD_NAMES,
   HAZARD_LEVEL_NAMES,
@@ -37,15 +36,15 @@ import {
 import { civilDateOf } from '../domain/zoned-time';
 import { Prisma } from '../generated/prisma/client';
 import type { HazardListing as ListingRow, Hazard as HazardRow } from '../generated/prisma/client';
-import type { CampaignSettings } from './campaigns';
+import { type CampaignSettings, hazardPolicyOf } from './campaigns';
 import type { Db } from './db';
 import { readRecord } from './records';
 
 export type { HazardRow, ListingRow };
 
-/** The hazard context of a campaign: its calendar and zone, the default hazard policy. */
-export function hazardContextOf(settings: Pick<CampaignSettings, 'calendar' | 'timeZone'>): HazardContext {
-  return { policy: DEFAULT_HAZARD_POLICY, calendar: settings.calendar, timeZone: settings.timeZone };
+/** The hazard context of a campaign: its calendar and zone, and its hazards' policy as launched (the default without). */
+export function hazardContextOf(settings: Pick<CampaignSettings, 'calendar' | 'timeZone' | 'hazards'>): HazardContext {
+  return { policy: hazardPolicyOf(settings), calendar: settings.calendar, timeZone: settings.timeZone };
 }
 
 export type HazardOrigin = 'import' | 'console' | 'portal';

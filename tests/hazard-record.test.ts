@@ -2,7 +2,7 @@
 // changes through the store with their evidence (a refusal changes nothing, not even the version); concurrent changes
 // guarded by the version; the event record replays to the row; the export read back equals the record; statistics
 // against a hand count, and a closed month that keeps its figures. Its chase is woken through real Temporal.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -27,6 +27,7 @@ import {
   importHazards,
   keepEvidence,
   listHazardForSupervision,
+  reportHazard,
 } from '../operations/hazards';
 import { temporalTestServerPath } from '../platform/tools';
 import { HAZARD_WORKFLOW_TYPE, hazardWorkflowId } from '../shared/hazard-contract';
@@ -199,6 +200,28 @@ describe.each(TEST_DATABASES)('the hazard ledger on %s', (kind) => {
       const replayed = replayHazard(ctx, await hazardEvents(db, CAMPAIGN, id));
       expect(replayed.state).toEqual((await loadHazard(db, CAMPAIGN, id)).state);
     }
+  });
+
+  it('dates the 验收 by the campaign’s own hazards policy', async () => {
+    // #7 reported done on Thursday 2022-10-20: by default 验收 is due 5 working days later
+    clock = at('2022-10-17T09:00:00');
+    await act('7', { kind: 'start' });
+    clock = at('2022-10-20T09:00:00');
+    expect((await act('7', { kind: 'report_done', done: '已补足救生衣', files: photo })).acceptanceDue).toBe('2022-10-27');
+    // a campaign whose file says acceptanceWorkingDays: 2
+    const dir = mkdtempSync(join(tmpdir(), 'duban-hazard-policy-'));
+    const file = join(dir, 'quick.yaml');
+    writeFileSync(file, `${readFileSync(FILE, 'utf8').replace('id: leizhou-2022-assessment', 'id: quick-acceptance')}\nhazards:\n  acceptanceWorkingDays: 2\n`);
+    const { def, yamlText } = readDefinitionFile(file);
+    await storeCampaign(db, { compiled: compileCampaign(def, at('2022-10-08T10:00:00')), yamlText, sourceFile: file, actor: 'test', clockOffsetMs: 0 });
+    rmSync(dir, { recursive: true, force: true });
+    clock = at('2022-10-17T09:00:00');
+    const facts = { site: '某渡口', townId: 'baisha', departmentId: 'jiaotong', description: '救生衣不足', level: 'general' as const, basis: '', foundOn: '2022-10-10', source: 'inspection' as const, measures: '补足', responsible: '何金水', fundsWan: 0, deadline: '2022-10-31' };
+    const { row: quick } = await reportHazard(deps, { campaignId: 'quick-acceptance', facts, origin: 'console', actor: 't' });
+    await actOnHazard(deps, { campaignId: 'quick-acceptance', hazardId: quick.id, actor: 't', event: { kind: 'start' } });
+    clock = at('2022-10-20T09:00:00');
+    const done = await actOnHazard(deps, { campaignId: 'quick-acceptance', hazardId: quick.id, actor: 't', event: { kind: 'report_done', done: '已补足', files: photo } });
+    expect(done.acceptanceDue).toBe('2022-10-24');
   });
 
   it('guards concurrent changes by the version', async () => {
