@@ -34,6 +34,7 @@ import {
   holdCirculationForSignOff,
   prepareCirculationRecord,
   recordCirculationOutcome,
+  settleUnneededCirculation,
 } from '../store/circulations';
 import type { Db } from '../store/db';
 import { NOTICE_LEASE, type NoticeLease, letterHistory } from '../store/notices';
@@ -196,7 +197,12 @@ export function createCirculationActivities(deps: CirculationDeps) {
     }
     const sendingAt = campaignTime(loaded);
     const late = await lateAt(loaded, input, sendingAt);
-    if (late.length === 0) return (await done()) ?? { circulationKey: key, outcome: 'nobody', listed: [] };
+    if (late.length === 0) {
+      const already = await done();
+      if (already) return already;
+      await settleUnneededCirculation(db, key, new Date(sendingAt));
+      return { circulationKey: key, outcome: 'nobody', listed: [] };
+    }
 
     const word = await wording(loaded, input, late, sendingAt);
     let worded: RenderedNotice | undefined;

@@ -48,6 +48,8 @@ function describe(record: ReadAuditDetail): Pick<TimelineItem, 'summary' | 'lett
       return { summary: `${INSTRUMENT_NAMES[record.detail.action]}待签发：${record.detail.subject}` };
     case 'sign_off.approved':
       return { summary: `${INSTRUMENT_NAMES[record.detail.action]}已签发` };
+    case 'sign_off.unneeded':
+      return { summary: `${INSTRUMENT_NAMES[record.detail.action]}已签发，但发出时所列单位均已报送或另有期限，未发出` };
     case 'sign_off.withdrawn':
       return { summary: `${INSTRUMENT_NAMES[record.detail.action]}已撤回，未发出（理由：${record.detail.reason}）` };
     case 'interview.scheduled':

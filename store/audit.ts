@@ -40,6 +40,8 @@ export const AUDIT_DETAIL = {
   'sign_off.awaiting': z.object({ key: z.string(), action: z.enum(['circulate', 'interview']), subject: z.string() }),
   'sign_off.approved': z.object({ key: z.string(), action: z.enum(['circulate', 'interview']) }),
   'sign_off.withdrawn': z.object({ key: z.string(), action: z.enum(['circulate', 'interview']), reason: z.string() }),
+  /** A 通报 signed off, but by the time it was to go out no unit it listed was still late: nothing was sent. */
+  'sign_off.unneeded': z.object({ key: z.string(), action: z.enum(['circulate', 'interview']) }),
   'interview.scheduled': z.object({ interviewId: z.number(), at: z.string(), place: z.string(), conductedBy: z.string() }),
   'interview.closed': z.object({ interviewId: z.number(), outcome: z.string() }),
   'extension.requested': z.object({ requestId: z.number(), to: civilDate, reason: z.string() }),

@@ -143,6 +143,8 @@ export async function recordCirculationOutcome(db: Db, c: SentCirculation, timeZ
 export const AWAITING_SIGN_OFF = 'awaiting_sign_off';
 export { APPROVED };
 export const WITHDRAWN = 'withdrawn';
+/** Approved, but nobody it listed was still late when it was to go out: never sent. */
+export const NOT_NEEDED = 'not_needed';
 
 export interface HeldCirculation {
   circulationKey: string;
@@ -264,4 +266,30 @@ export async function awaitingCirculationByObligation(db: Db, campaignId: string
   const out = new Map<string, 'circulate'>();
   for (const c of await pendingCirculations(db, campaignId)) for (const o of c.letter.listed) out.set(`${o.unitId}/${o.deliverableId}/${o.deadline}`, 'circulate');
   return out;
+}
+
+/**
+ * An approved 通报 found, at its sending, to list nobody still late: marked not needed (never sent) and recorded on each
+ * obligation it listed, so that no record says it went out. Idempotent; a row in any other status is left alone.
+ */
+export async function settleUnneededCirculation(db: Db, circulationKey: string, at: Date): Promise<void> {
+  const row = await heldRow(db, circulationKey);
+  if (row?.status !== APPROVED) return;
+  const held = heldOf(row);
+  await db.$transaction([
+    db.circulation.updateMany({ where: { circulationKey, status: APPROVED }, data: { status: NOT_NEEDED } }),
+    ...held.letter.listed.map((o) =>
+      auditWrite(db, {
+        eventKey: `${circulationKey}/sign-off/unneeded/${o.businessKey}`,
+        campaignId: held.campaignId,
+        unitId: o.unitId,
+        deliverableId: o.deliverableId,
+        at,
+        kind: 'sign_off.unneeded',
+        actor: 'system',
+        summary: `通报已签发，但发出时所列单位均已报送或另有期限，未发出：${held.letter.subject}`,
+        detail: { key: circulationKey, action: 'circulate' },
+      }),
+    ),
+  ]);
 }

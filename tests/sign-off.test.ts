@@ -179,6 +179,40 @@ describe.each(TEST_DATABASES)('on %s: a 通报 waits for a leader’s 签发', (
   });
 });
 
+describe.each(TEST_DATABASES)('on %s: a 通报 approved after every unit it listed came in', (kind) => {
+  let r: Rehearsal;
+  let database: TestDatabase;
+  const deps = () => ({ client: r.env.client, db: r.db });
+
+  beforeAll(async () => {
+    database = await freshDatabase(kind);
+    r = await startRehearsal({ databaseUrl: database.url });
+    await r.launch(SIGNED_FILE, at('2022-10-08T10:00:00+08:00'));
+    await r.advanceTo(at('2022-10-18T10:00:00+08:00'));
+  });
+  afterAll(async () => {
+    await r?.close();
+    await database?.drop();
+  });
+
+  it('is not sent, and the record of each unit it listed says so', async () => {
+    const [pending] = await pendingSignOffs(r.db, CAMPAIGN);
+    expect(pending.key).toBe(KEY18);
+    for (const o of pending.listed) {
+      await actOnObligation(deps(), { campaignId: CAMPAIGN, unitId: o.unitId, deliverableId: o.deliverableId, event: { kind: 'submit' }, actor: 'wu' });
+    }
+    await decideSignOff(deps(), { key: KEY18, decision: 'approve', actor: 'operator:boss', role: 'leader' });
+    const result = await r.env.client.workflow.getHandle(`duban/${KEY18}`).result();
+    expect(result.outcome).toBe('nobody');
+    expect(r.catcher!.messages().filter((m) => m.headers['x-duban-key'] === KEY18)).toHaveLength(0);
+    expect(await r.db.circulation.findUniqueOrThrow({ where: { circulationKey: KEY18 } })).toMatchObject({ status: 'not_needed', documentNumber: null });
+    const unneeded = await r.db.auditEvent.findMany({ where: { kind: 'sign_off.unneeded' } });
+    expect(unneeded.map((e) => e.unitId).sort()).toEqual(pending.listed.map((o) => o.unitId).sort());
+    expect(unneeded[0].summary).toContain('未发出');
+    expect(await r.db.notice.count({ where: { campaignId: CAMPAIGN, action: 'circulate' } })).toBe(0);
+  });
+});
+
 // ---- the 约谈通知 held for 签发: the obligation keeps taking actions, and nothing else waits
 
 const INTERVIEW_FILE = join(mkdtempSync(join(tmpdir(), 'duban-sign-off-')), 'leizhou-interview-signed.yaml');
