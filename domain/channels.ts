@@ -2,6 +2,8 @@
 // letter that goes to the unit by e-mail also goes to each of them as a short markdown message — its subject, a line
 // saying the 公文 itself went by e-mail, and the unit's portal link. Pure: the messages, the requests' bodies and
 // how a robot's answer is read; activities/channels.ts talks to the robots.
+import type { CivilDate } from './calendar';
+import { chineseDate } from './zoned-time';
 
 /** 企业微信, 钉钉, and 政务微信 (whose group robot takes 企业微信's messages). */
 export type ChannelKind = 'wecom' | 'dingtalk' | 'govwechat';
@@ -34,11 +36,11 @@ export interface RobotMessage {
 }
 
 /** What a robot says to the unit's group about a letter e-mailed to it. */
-export function robotMessage(m: { subject: string; unitName: string; email: string; sentOn: string; deadline?: string; portalUrl?: string }): RobotMessage {
+export function robotMessage(m: { subject: string; unitName: string; email: string; sentOn: string; deadline?: CivilDate; portalUrl?: string }): RobotMessage {
   const lines = [
     `**${m.subject}**`,
     `${m.unitName}：上述文件已于${m.sentOn}发送至贵单位邮箱 ${m.email}，请查收并按要求办理。`,
-    ...(m.deadline ? [`报送截止日期：${m.deadline}`] : []),
+    ...(m.deadline ? [`报送截止日期：${chineseDate(m.deadline)}`] : []),
     ...(m.portalUrl ? [`[进入报送页面](${m.portalUrl})`] : []),
   ];
   return { title: m.subject, text: lines.join('\n\n') };

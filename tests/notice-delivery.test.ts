@@ -10,9 +10,11 @@ import { storeCampaign } from '../store/campaigns';
 import { type Db, createDb } from '../store/db';
 import { type Mailer, createMailer } from '../mail/mailer';
 import { createNoticeActivities } from '../activities/notices';
-import type { CirculationResult, LeadDigestResult, SendNoticeInput, SendNoticeResult } from '../shared/contract';
+import { type CirculationResult, type LeadDigestResult, type SendNoticeInput, type SendNoticeResult, type SendUnitMessageInput, type SendUnitMessageResult, type UnitDecision, unitMessageKey } from '../shared/contract';
 import { createCirculationActivities } from '../activities/circulation';
 import { createLeadDigestActivities } from '../activities/lead-digest';
+import { createUnitMessageActivities } from '../activities/unit-messages';
+import { robotMessage, robotRequestBody } from '../domain/channels';
 import { LEAD_DIGEST, LEAD_DIGEST_NAME } from '../domain/lead-digest';
 import { migrateDatabase } from '../store/migrate';
 import { type ClaimRequest, type NoticeClaim, claimNotice, letterHistory, releaseNotice, renewClaim } from '../store/notices';
@@ -27,7 +29,7 @@ import { readDefinitionFile } from '../operations/definition-file';
 import { type MailCatcher, startMailCatcher } from '../mail/catcher';
 import { compileCampaign } from '../domain/compile';
 import { INSTRUMENT_NAMES, noticeSchedule } from '../domain/policy';
-import { parseInstant } from '../domain/zoned-time';
+import { chineseDateTime, parseInstant } from '../domain/zoned-time';
 import { type TestDatabase, TEST_DATABASES, freshDatabase } from './support/databases';
 
 const FILE = 'examples/leizhou-2022-assessment.yaml';
@@ -360,6 +362,7 @@ describe.each(TEST_DATABASES)('on %s', (kind) => {
         const circulation = createCirculationActivities({ db: ownDb, mailer, client: {} as Client, taskQueue: 'unused' });
         const sections: string[] = [];
         let digestSection = '';
+        let supervisionSubject = '';
         for (const action of ['reminder', 'urge', 'notice', 'circulate', 'interview'] as const) {
           const notice = schedule.filter((n) => n.action === action).at(-1)!;
           let key: string;
@@ -377,6 +380,7 @@ describe.each(TEST_DATABASES)('on %s', (kind) => {
             key = result.businessKey;
           }
           const mail = catcher.messages().filter((m) => m.headers['x-duban-key'] === key).at(-1)!;
+          if (action === 'notice') supervisionSubject = mail.subject;
           const text = mail.text.replace(/\/u\/[\w.-]+/g, '/u/<市教育局的链接>').trimEnd();
           sections.push(
             [`## ${INSTRUMENT_NAMES[action]} (\`${action}\`)`, '', `- 主题: ${mail.subject}`, `- 收件人: ${mail.to.join(', ')}`, `- 抄送: ${mail.cc.join(', ') || '—'}`, '', '```text', text, '```'].join('\n'),
@@ -408,6 +412,36 @@ describe.each(TEST_DATABASES)('on %s', (kind) => {
           }
         }
         sections.push(digestSection);
+
+        // the letters telling 市教育局 of the office's decisions (activities/unit-messages.ts), on the days they were taken
+        const messages = createUnitMessageActivities({ db: ownDb, mailer, publicUrl: 'https://duban.example.gov.cn' });
+        const decisions: [string, UnitDecision, string][] = [
+          ['extension-request-1-approved', { kind: 'extension-approved', requestId: 1, requestedTo: '2022-10-14', to: '2022-10-14' }, '2022-10-10T15:00:00+08:00'],
+          ['extension-request-2-refused', { kind: 'extension-refused', requestId: 2, requestedTo: '2022-10-28', reason: '市安委办需于10月14日汇总上报，时间不能再延', deadline: '2022-10-14' }, '2022-10-12T16:00:00+08:00'],
+          ['extended-2022-10-13', { kind: 'extended', from: '2022-10-14', to: '2022-10-18', reason: '配合市委巡察工作' }, '2022-10-13T11:00:00+08:00'],
+          ['returned-2022-10-17', { kind: 'returned', submittedOn: '2022-10-17', reason: '主要工作成果统计表数据不完整', to: '2022-10-19' }, '2022-10-17T17:00:00+08:00'],
+          ['waived-2022-10-19', { kind: 'waived', reason: '该项工作已由市应急管理局统一报送' }, '2022-10-19T10:00:00+08:00'],
+        ];
+        for (const [key, decision, when] of decisions) {
+          const env = new MockActivityEnvironment({ currentAttemptScheduledTimestampMs: parseInstant(when, def.timeZone)! });
+          const input: SendUnitMessageInput = { campaignId: def.id, unitId: 'jiaoyu', deliverableId: 'assessment-report', key, decision };
+          expect(((await env.run(messages.sendUnitMessage, input)) as SendUnitMessageResult).outcome).toBe('sent');
+          const mail = catcher.messages().filter((m) => m.headers['x-duban-key'] === unitMessageKey(input)).at(-1)!;
+          const title = /^【([^】]+)】/.exec(mail.subject)?.[1] ?? mail.subject;
+          const text = mail.text.replace(/\/u\/[\w.-]+/g, '/u/<市教育局的链接>').trimEnd();
+          sections.push([`## ${title} (\`${decision.kind}\`)`, '', `- 主题: ${mail.subject}`, `- 收件人: ${mail.to.join(', ')}`, `- 抄送: ${mail.cc.join(', ') || '—'}`, '', '```text', text, '```'].join('\n'));
+        }
+
+        // what a unit's group robot receives with the 督办通知 (activities/channels.ts): the body posted to a 企业微信 robot
+        const robot = robotMessage({
+          subject: supervisionSubject,
+          unitName: '市教育局',
+          email: 'jiaoyu@leizhou.example',
+          sentOn: chineseDateTime(schedule.filter((n) => n.action === 'notice').at(-1)!.at, def.timeZone),
+          deadline: '2022-10-11',
+          portalUrl: 'https://duban.example.gov.cn/u/<市教育局的链接>',
+        });
+        sections.push(['## 群机器人消息 (group robot)', '', '```json', JSON.stringify(JSON.parse(robotRequestBody('wecom', robot)), null, 2), '```', '', robot.text].join('\n'));
         const page = [
           '# The letters',
           '',
@@ -433,6 +467,13 @@ describe.each(TEST_DATABASES)('on %s', (kind) => {
           'department with its deadline as the record has it, working days late and the office\'s last step, then who is in',
           '(and who was given more time or waived), and the lead department\'s own deadline; when all are in it says so',
           '(`tests/lead-digest.test.ts`). It is not numbered: a working letter, like the 提醒.',
+          '',
+          'An operator\'s decision on an obligation is told to the unit by its own letter, exactly once (`sendUnitMessage`,',
+          '`letters/decisions.ts`): a 延期 granted or refused on the unit\'s request, a 延期 by the office, a 退回 with its',
+          'reason and new deadline, a 免报. A unit with group robots (企业微信, 政务微信, 钉钉) also gets every letter there, as a',
+          'short markdown message pointing to the e-mailed 公文 and its portal link (`activities/channels.ts`), the last',
+          'section below. The 报送情况通报 for a date is issued by the office itself from the console or `duban report`',
+          '(`letters/progress-report.ts`); it is not e-mailed by duban.',
           '',
           ...sections.flatMap((x) => [x, '']),
         ].join('\n');
