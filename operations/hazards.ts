@@ -198,25 +198,46 @@ export async function importHazards(deps: HazardDeps, args: { campaignId: string
   // Rows without 序号 are numbered after every 序号 of the ledger and of the file.
   let next = [...existing.map((e) => e.serial), ...seenSerial.keys()].reduce((a, b) => Math.max(a, b), 0) + 1;
   for (const h of fresh) if (h.serial === undefined) h.serial = next++;
-  const created = fresh.length
-    ? await createHazards(deps.db, c.ctx, { campaignId: args.campaignId, hazards: fresh, units: c.hazardUnits, actor: args.actor, now: c.now, unitName: c.unitName })
-    : [];
+  let created: string[] = [];
+  try {
+    if (fresh.length)
+      created = await createHazards(deps.db, c.ctx, { campaignId: args.campaignId, hazards: fresh, units: c.hazardUnits, actor: args.actor, now: c.now, unitName: c.unitName });
+  } catch (err) {
+    if (isDuplicate(err)) throw new DubanError('HAZARD_CONFLICT', `${args.fileName}：导入时另有隐患同时写入台账（序号相同），未导入任何隐患；请重新导入`);
+    throw err;
+  }
   if (deps.client && created.length) await chaseHazards({ client: deps.client, taskQueue: deps.taskQueue, log: deps.log, attemptMs: deps.chaseAttemptMs }, args.campaignId, created);
   return { campaignId: args.campaignId, rows: rows.length, created, unchanged };
+}
+
+/** A unique key taken by a concurrent write (the 序号), as either database's driver words it. */
+function isDuplicate(err: unknown): boolean {
+  if (err instanceof DubanError) return err.code === 'HAZARD_CONFLICT';
+  const e = err as { code?: string; message?: string; meta?: unknown };
+  return e?.code === 'P2002' || /unique constraint|duplicate key|UNIQUE/i.test(`${e?.message ?? ''} ${JSON.stringify(e?.meta ?? '')}`);
 }
 
 /** A hazard reported one by one (a town's 排查, the console's 登记): checked, numbered after the last. */
 export async function reportHazard(deps: HazardDeps, args: { campaignId: string; facts: HazardFacts; origin: 'console' | 'portal'; actor: string }): Promise<HazardRecord> {
   const c = await hazardCampaign(deps, args.campaignId);
   const facts = { ...args.facts, fundsWan: args.facts.fundsWan ?? 0, basis: args.facts.basis ?? '' };
-  const [id] = await createHazards(deps.db, c.ctx, {
-    campaignId: args.campaignId,
-    hazards: [{ facts, origin: args.origin }],
-    units: c.hazardUnits,
-    actor: args.actor,
-    now: c.now,
-    unitName: c.unitName,
-  });
+  // Two reports at once may take the same next 序号: the later one is numbered again.
+  let id: string | undefined;
+  for (let attempt = 1; id === undefined; attempt++) {
+    try {
+      [id] = await createHazards(deps.db, c.ctx, {
+        campaignId: args.campaignId,
+        hazards: [{ facts, origin: args.origin }],
+        units: c.hazardUnits,
+        actor: args.actor,
+        now: c.now,
+        unitName: c.unitName,
+      });
+    } catch (err) {
+      if (!isDuplicate(err) || attempt >= 20) throw err;
+      await new Promise((r) => setTimeout(r, Math.random() * 20 * attempt));
+    }
+  }
   await chase(deps, args.campaignId, id);
   return loadHazard(deps.db, args.campaignId, id);
 }

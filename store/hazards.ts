@@ -297,7 +297,8 @@ export async function createHazards(
       // Every serial of the campaign, compared here: an IN list of 20,000 is more than SQLite takes.
       const recorded = await tx.hazard.findMany({ where: { campaignId: args.campaignId }, select: { serial: true } });
       const clash = recorded.filter((r) => taken.has(r.serial));
-      if (clash.length) throw new DubanError('INVALID_ARGUMENT', `序号 ${clash.map((c) => c.serial).join('、')} 已有隐患`);
+      // Taken since the caller looked (a concurrent import or report): HAZARD_CONFLICT, so that a report numbers itself again.
+      if (clash.length) throw new DubanError('HAZARD_CONFLICT', `序号 ${clash.map((c) => c.serial).join('、')} 已有隐患`);
       const at = new Date(args.now);
       // Plain multi-row INSERTs: Prisma's createMany took 28 s for 20,000 hazards, these take a fraction of it.
       for (let i = 0; i < rows.length; i += BATCH) {

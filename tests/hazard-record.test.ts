@@ -224,6 +224,17 @@ describe.each(TEST_DATABASES)('the hazard ledger on %s', (kind) => {
     expect(done.acceptanceDue).toBe('2022-10-24');
   });
 
+  it('numbers hazards reported at the same moment one after another', async () => {
+    // in the campaign of the test above, so that this campaign's figures stay as counted
+    const campaignId = 'quick-acceptance';
+    clock = at('2022-10-17T09:00:00');
+    const facts = (town: string) => ({ site: `${town}某店`, townId: town, departmentId: 'xiaofang', description: '灭火器过期', level: 'general' as const, basis: '', foundOn: '2022-10-14', source: 'inspection' as const, measures: '更换', responsible: '店主', fundsWan: 0, deadline: '2022-10-28' });
+    const towns = ['leicheng', 'xincheng', 'xihu', 'baisha', 'kelu', 'yangjia'];
+    const reports = await Promise.all(towns.map((t) => reportHazard(deps, { campaignId, facts: facts(t), origin: 'portal', actor: `unit:${t}` })));
+    expect(reports.map((r) => r.row.serial).sort((a, b) => a - b)).toEqual([2, 3, 4, 5, 6, 7]);
+    expect(new Set(reports.map((r) => r.row.townId)).size).toBe(6);
+  });
+
   it('guards concurrent changes by the version', async () => {
     clock = at('2022-10-17T09:00:00');
     const before = await row('3');
