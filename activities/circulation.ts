@@ -8,7 +8,7 @@ import { DubanError } from '../domain/errors';
 import { needsSignOff, noticeDecision, noticeSchedule, workingDaysLate } from '../domain/policy';
 import { chineseDateTime, civilDateOf } from '../domain/zoned-time';
 import { type CirculatedUnit, renderCirculation } from '../letters/circulation';
-import { officialLetterDocx } from '../letters/docx';
+import { docxAttachment } from '../letters/docx';
 import { formatDocumentNumber } from '../letters/official';
 import type { RenderedNotice } from '../letters/render';
 import type { Mailer } from '../mail/mailer';
@@ -53,10 +53,6 @@ export interface CirculationDeps {
   noticeLease?: NoticeLease;
   /** The console's address as units reach it: each listed unit's robots get its portal link. */
   publicUrl?: string;
-}
-
-function docxName(title: string): string {
-  return `${title.replace(/[\\/:*?"<>|\r\n]/g, '_')}.docx`;
 }
 
 /** What each listed obligation's Notice row gives as why it went out, after its step's own reason. */
@@ -225,7 +221,7 @@ export function createCirculationActivities(deps: CirculationDeps) {
       heldType: 'NOTICE_CLAIMED',
       prepare: async (claim) => ({
         record: prepareCirculationRecord(db, { ...claim, sentAt: new Date(sendingAt) }, timeZone, reasonSuffix(at, timeZone, claim.letter.listed.length)),
-        attachments: [{ filename: docxName(worded!.letter.title), content: await officialLetterDocx(worded!.letter) }],
+        attachments: [await docxAttachment(worded!.letter)],
       }),
       send: (claim, { attachments }) => mailLetter(mailer, from, claim.letter, { key, action: 'circulate' }, attachments),
     });

@@ -9,7 +9,7 @@ import { DubanError } from '../domain/errors';
 import { type DigestCampaign, LEAD_DIGEST, leadDigestKey, leadDigests, pastDeadline } from '../domain/lead-digest';
 import { workingDaysLate } from '../domain/policy';
 import { civilDateOf } from '../domain/zoned-time';
-import { officialLetterDocx } from '../letters/docx';
+import { docxAttachment } from '../letters/docx';
 import { type DigestUnit, type LeadDigestFacts, renderLeadDigest } from '../letters/lead-digest';
 import type { Mailer } from '../mail/mailer';
 import { type LeadDigestInput, type LeadDigestResult, SEARCH_ATTRIBUTES, leadDigestWorkflowId, unitMessageKey } from '../shared/contract';
@@ -40,10 +40,6 @@ export interface LeadDigestDeps {
   searchAttributes: boolean;
   mailFrom?: string;
   noticeLease?: ClaimLease;
-}
-
-function docxName(title: string): string {
-  return `${title.replace(/[\\/:*?"<>|\r\n]/g, '_')}.docx`;
 }
 
 /** The campaign as leadDigests reads it: the units' reportsTo and every obligation's deadline in the campaign file. */
@@ -201,7 +197,7 @@ export function createLeadDigestActivities(deps: LeadDigestDeps) {
         messageId: `<${createHash('sha256').update(messageKey).digest('hex').slice(0, 32)}@duban>`,
       },
     };
-    const attachments = [{ filename: docxName(rendered.letter.title), content: await officialLetterDocx(rendered.letter) }];
+    const attachments = [await docxAttachment(rendered.letter)];
     const { campaign } = loaded;
     const from = deps.mailFrom ?? `"${campaign.officeName}" <${campaign.officeEmail}>`;
     const delivered = await deliverOnce({

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { DubanError } from '../domain/errors';
 import { type ScheduleContext, noticeDecision, supervisionTimeLimit, workingDaysLate } from '../domain/policy';
 import { chineseDateTime } from '../domain/zoned-time';
-import { officialLetterDocx } from '../letters/docx';
+import { docxAttachment } from '../letters/docx';
 import { formatDocumentNumber } from '../letters/official';
 import { type RenderedNotice, renderNotice, takesDocumentNumber } from '../letters/render';
 import type { Mailer } from '../mail/mailer';
@@ -41,10 +41,6 @@ function unitOf(loaded: CachedCampaign, campaignId: string, unitId: string) {
 }
 
 /** `<标题>.docx`, without the characters file systems refuse. */
-function docxName(title: string): string {
-  return `${title.replace(/[\\/:*?"<>|\r\n]/g, '_')}.docx`;
-}
-
 export interface NoticeDeps {
   db: Db;
   mailer: Mailer;
@@ -181,7 +177,7 @@ export function createNoticeActivities(deps: NoticeDeps) {
       prepare: async (claim) => ({
         record: prepareSentRecord(db, { ...claim, sentAt: new Date(sendingAt) }, ctx.timeZone, principals),
         // the same letter as a .docx (GB/T 9704), besides the plain-text body
-        attachments: [{ filename: docxName(worded!.letter.title), content: await officialLetterDocx(worded!.letter) }],
+        attachments: [await docxAttachment(worded!.letter)],
       }),
       send: (claim, { attachments }) => mailLetter(mailer, from, claim.letter, { key: claim.businessKey, action: claim.action }, attachments),
     });

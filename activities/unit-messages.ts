@@ -6,9 +6,10 @@ import type { Client } from '@temporalio/client';
 import { createHash } from 'node:crypto';
 import { DubanError } from '../domain/errors';
 import { type RenderedDecision, renderDecision } from '../letters/decisions';
+import { docxAttachment } from '../letters/docx';
 import type { Mailer } from '../mail/mailer';
 import { type SendUnitMessageInput, type SendUnitMessageResult, unitMessageKey } from '../shared/contract';
-import { type CachedCampaign, campaignCache } from '../store/campaigns';
+import { type CachedCampaign, campaignCache, lettersOf } from '../store/campaigns';
 import type { Db } from '../store/db';
 import { CLAIM_LEASE, type ClaimLease } from '../store/claims';
 import {
@@ -50,6 +51,7 @@ export function createUnitMessageActivities(deps: UnitMessageDeps) {
     if (!unit) throw new DubanError('UNKNOWN_UNIT', `campaign ${campaignId} has no unit ${JSON.stringify(unitId)}`);
     const deliverable = settings.deliverables[deliverableId];
     if (!deliverable) throw new DubanError('UNKNOWN_DELIVERABLE', `campaign ${campaignId} has no deliverable ${JSON.stringify(deliverableId)}`);
+    const { contact } = lettersOf(settings, campaign.officeName);
     const leads = deliverable.submitTo.includes('lead_departments') ? (loaded.reportsTo.get(unitId) ?? []) : [];
     return renderDecision({
       decision,
@@ -61,6 +63,7 @@ export function createUnitMessageActivities(deps: UnitMessageDeps) {
       sentAt: sendingAt,
       timeZone: settings.timeZone,
       portalUrl: await linkOf(input, loaded),
+      ...(contact ? { contact } : {}),
     });
   }
 
@@ -114,6 +117,7 @@ export function createUnitMessageActivities(deps: UnitMessageDeps) {
     };
     const { campaign } = loaded;
     const from = deps.mailFrom ?? `"${campaign.officeName}" <${campaign.officeEmail}>`;
+    const attachments = [await docxAttachment(rendered.letter)];
     const delivered = await deliverOnce({
       db,
       lease,
@@ -121,7 +125,7 @@ export function createUnitMessageActivities(deps: UnitMessageDeps) {
       request: unitMessageRequest(claim),
       heldType: 'UNIT_MESSAGE_CLAIMED',
       prepare: (m) => ({ record: prepareUnitMessageRecord(db, { ...m, sentAt: new Date(sendingAt) }) }),
-      send: (m) => mailLetter(mailer, from, m.letter, { key: m.messageKey, action: m.kind }),
+      send: (m) => mailLetter(mailer, from, m.letter, { key: m.messageKey, action: m.kind }, attachments),
     });
     if (delivered === 'already-sent') return alreadySent(input, messageKey);
     await tellUnitRobots(input, loaded, { ...delivered.sent, sentAt: new Date(sendingAt) });

@@ -299,3 +299,8 @@ export async function officialLetterDocx(letter: OfficialLetter): Promise<Buffer
   });
   return Packer.toBuffer(doc, false, [{ path: 'word/fontTable.xml', data: fontTable() }]);
 }
+
+/** The letter as an e-mail attachment: its .docx, named by its 标题 (characters no file system takes replaced). */
+export async function docxAttachment(letter: OfficialLetter): Promise<{ filename: string; content: Buffer }> {
+  return { filename: `${letter.title.replace(/[\\/:*?"<>|\r\n]/g, '_')}.docx`, content: await officialLetterDocx(letter) };
+}

@@ -69,7 +69,7 @@ describe.each(TEST_DATABASES)('letters for operator actions on %s', (kind) => {
     expect(letter.to).toEqual(['taofu@taonan.example']);
     expect(letter.headers['x-duban-action']).toBe('extended');
     expect(letter.subject).toBe(`【延期通知】${WORK_PLAN}截止时间改为2022年9月2日`);
-    expect(letter.text).toMatch(/^洮府街道：\n\n根据洮南市民政局安全生产领域风险隐患问题专项整治工作安排，经研究，/);
+    expect(letter.text).toMatch(/^关于调整洮府街道报送《[^》]+》时限的通知\n\n洮府街道：\n\n　　根据洮南市民政局安全生产领域风险隐患问题专项整治工作安排，经研究，/);
     expect(letter.text).toContain(`贵单位${WORK_PLAN}的截止时间由2022年8月26日改为2022年9月2日，理由：街道正在防汛。请于2022年9月2日前将${WORK_PLAN}报送`);
     expect(letter.text).toContain(`${PUBLIC_URL}/u/`);
     expect(letter.text).toContain('2022年8月25日');
@@ -114,7 +114,7 @@ describe.each(TEST_DATABASES)('letters for operator actions on %s', (kind) => {
     expect(more).toEqual([]);
     expect(letter.headers['x-duban-action']).toBe('returned');
     expect(letter.subject).toBe(`【退回修改】${WORK_PLAN}请于2022年9月1日前重新报送`);
-    expect(letter.text).toContain(`团结街道：\n\n贵单位于2022年8月25日报送的${WORK_PLAN}经审核，因细化方案缺少责任分工退回修改，请于2022年9月1日前修改完善后重新报送`);
+    expect(letter.text).toContain(`团结街道：\n\n　　贵单位于2022年8月25日报送的${WORK_PLAN}经审核，因细化方案缺少责任分工退回修改，请于2022年9月1日前修改完善后重新报送`);
     expect(letter.text).toContain(`${PUBLIC_URL}/u/`);
     // returning again what is not submitted is refused, and tells nothing new
     await expect(act('tuanjie', { kind: 'return', to: '2022-09-01', reason: '细化方案缺少责任分工。' })).rejects.toMatchObject({ code: 'NOT_SUBMITTED' });
@@ -131,7 +131,7 @@ describe.each(TEST_DATABASES)('letters for operator actions on %s', (kind) => {
     const [letter, ...more] = lettersTo('wafang');
     expect(more).toEqual([]);
     expect(letter.subject).toBe(`【免报通知】贵单位无需报送${WORK_PLAN}`);
-    expect(letter.text).toContain(`瓦房镇：\n\n根据洮南市民政局安全生产领域风险隐患问题专项整治工作安排，经研究，贵单位无需报送${WORK_PLAN}，理由：机构调整，该项工作由民政局统一报送。`);
+    expect(letter.text).toContain(`瓦房镇：\n\n　　根据洮南市民政局安全生产领域风险隐患问题专项整治工作安排，经研究，贵单位无需报送${WORK_PLAN}，理由：机构调整，该项工作由民政局统一报送。`);
     expect(letter.text).not.toContain('/u/');
   });
 

@@ -125,7 +125,8 @@ describe('the words of a decision', () => {
     const letter = renderDecision({ ...facts, decision: { kind: 'extension-approved', requestedTo: '2022-10-14', to: '2022-10-12' } });
     expect(letter.subject).toBe('【延期申请已批准】《总结评估报告》截止时间改为2022年10月12日');
     expect(letter.text).toBe(
-      '市教育局：\n\n贵单位关于《总结评估报告》的延期申请（申请延期至2022年10月14日）已收悉。经研究，延期申请已批准，截止时间改为2022年10月12日。' +
+      '关于同意市教育局延期报送《总结评估报告》的复函\n\n市教育局：\n\n' +
+        '　　贵单位关于《总结评估报告》的延期申请（申请延期至2022年10月14日）已收悉。经研究，延期申请已批准，截止时间改为2022年10月12日。' +
         '根据雷州市安全生产专项整治三年行动总结评估工作安排，请于2022年10月12日前将《总结评估报告》报送雷州市安委办。\n\n雷州市安委办\n2022年10月10日\n',
     );
     expect(letter).toMatchObject({ to: ['jiaoyu@leizhou.example'], cc: [] });
@@ -136,7 +137,7 @@ describe('the words of a decision', () => {
     const before = renderDecision({ ...facts, decision, portalUrl: 'https://duban.example/u/a.b' });
     expect(before.subject).toBe('【延期申请未获批准】《总结评估报告》截止时间仍为2022年10月11日');
     expect(before.text).toContain('经研究，延期申请未获批准，理由：其他单位均已按时报送！请按原截止时间2022年10月11日前将《总结评估报告》报送雷州市安委办。');
-    expect(before.text).toContain('\nhttps://duban.example/u/a.b\n');
+    expect(before.text).toContain('\n　　https://duban.example/u/a.b\n');
     const after = renderDecision({ ...facts, decision: { ...decision, deadline: '2022-10-09' } });
     expect(after.text).toContain('原截止时间2022年10月9日已过，请立即报送雷州市安委办。');
   });
