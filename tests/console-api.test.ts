@@ -412,7 +412,7 @@ describe.each(TEST_DATABASES)('the console API on %s', (kind) => {
       const [approval, ...more] = lettersOf(approved);
       expect(more).toEqual([]);
       expect(approval.subject).toBe('【延期申请已批准】《本单位专项整治细化方案》截止时间改为2022年9月7日');
-      expect(approval.text).toMatch(/^万宝镇：\n\n贵单位关于《本单位专项整治细化方案》的延期申请（申请延期至2022年9月7日）已收悉。经研究，延期申请已批准，截止时间改为2022年9月7日。/);
+      expect(approval.text).toMatch(/\n万宝镇：\n\n　　贵单位关于《本单位专项整治细化方案》的延期申请（申请延期至2022年9月7日）已收悉。经研究，延期申请已批准，截止时间改为2022年9月7日。/);
       expect(approval.text).toContain(`${PUBLIC_URL}/u/`);
       expect(approval.text).toContain('洮南市民政局');
       expect((await clerk.call('POST', `/api/extension-requests/${requestId}/refuse`, { json: { reason: '迟了' } })).body.error?.code).toBe('REQUEST_DECIDED');
