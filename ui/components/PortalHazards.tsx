@@ -55,7 +55,7 @@ export function PortalHazards({ token, view, onPage, onChanged }: { token: strin
       )}
       <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
         {view.items.map((h) => (
-          <PortalHazardCard key={`${h.id}/${h.version}`} token={token} unitId={view.unit.id} summary={h} onChanged={onChanged} />
+          <PortalHazardCard key={h.id} token={token} unitId={view.unit.id} summary={h} onChanged={onChanged} />
         ))}
         {view.items.length === 0 && (
           <Card>
@@ -89,9 +89,10 @@ function PortalHazardCard({ token, unitId, summary, onChanged }: { token: string
       setError({ where: 'load', message: errorMessage(err) });
     }
   }, [base]);
+  // again whenever the list says the hazard changed
   useEffect(() => {
     void load();
-  }, [load]);
+  }, [load, summary.version]);
 
   const call = async (where: string, path: string, body: { json?: unknown; form?: FormData }, success: string) => {
     setBusy(where);
