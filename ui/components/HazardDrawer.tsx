@@ -86,6 +86,9 @@ export function HazardDrawer({
   const leader = session.operator.role === 'leader' || session.operator.role === 'admin';
   const me = session.operator.displayName || session.operator.name;
   const openListing = detail?.listings.find((l) => l.status === 'listed');
+  /** `unit:<id>` of the hazard's 属地 or 行业主管部门 by its name; other actors as labels.ts shows them. */
+  const actor = (a: string | undefined) =>
+    s && a === `unit:${s.townId}` ? `${s.townName}（报送链接）` : s && a === `unit:${s.departmentId}` ? `${s.departmentName}（报送链接）` : actorLabel(a);
 
   const start = (kind: HazardActionKind, extra: Partial<HazardActionSpec> = {}, listing?: HazardListing) =>
     path &&
@@ -248,7 +251,7 @@ export function HazardDrawer({
                         <Typography.Text strong>整改完成</Typography.Text>
                         <Typography.Text type="secondary">
                           {' '}
-                          {r.report.on} {actorLabel(r.report.by)}
+                          {r.report.on} {actor(r.report.by)}
                         </Typography.Text>
                         <div>{r.report.done}</div>
                         <EvidenceFiles files={r.report.files} testId={`hazard-round-${r.round}-report-files`} />
@@ -333,7 +336,7 @@ export function HazardDrawer({
                         {e.at}
                       </Typography.Text>
                       <Tag style={{ marginLeft: 8 }}>{historyLabel(e.kind)}</Tag>
-                      <Typography.Text type="secondary">{actorLabel(e.actor)}</Typography.Text>
+                      <Typography.Text type="secondary">{actor(e.actor)}</Typography.Text>
                       <div style={{ marginTop: 2 }}>{e.summary}</div>
                     </div>
                   ),

@@ -16,9 +16,13 @@ import { HazardLevelTag, HazardStatusTag } from './HazardTags';
 
 export const PORTAL_HAZARD_PAGE = 20;
 
+/** The campaign's towns or departments, when the portal's answer lists them. */
+const listedUnits = (view: PortalHazardsView, key: 'town' | 'department') =>
+  (view as PortalHazardsView & { towns?: HazardUnitOption[]; departments?: HazardUnitOption[] })[key === 'town' ? 'towns' : 'departments'];
+
 /** The units a new hazard may name: those the API lists, else those the unit's own hazards name. */
 function unitOptions(view: PortalHazardsView, key: 'town' | 'department'): HazardUnitOption[] {
-  const given = (view as PortalHazardsView & { towns?: HazardUnitOption[]; departments?: HazardUnitOption[] })[key === 'town' ? 'towns' : 'departments'];
+  const given = listedUnits(view, key);
   if (given?.length) return given;
   const seen = new Map<string, string>();
   for (const h of view.items) seen.set(key === 'town' ? h.townId : h.departmentId, key === 'town' ? h.townName : h.departmentName);
@@ -301,6 +305,11 @@ function NewHazardCard({ token, view, onDone, onCancel }: { token: string; view:
   const isTown = view.unit.type === 'town';
   return (
     <Card title="上报排查发现的隐患" style={{ marginBottom: 16 }} data-testid="portal-hazard-form">
+      {!listedUnits(view, isTown ? 'department' : 'town')?.length && (
+        <Typography.Paragraph type="secondary">
+          {isTown ? '行业主管部门' : '属地'}可从本单位已有隐患涉及的单位中选择；不在其中的，请联系安委办登记。
+        </Typography.Paragraph>
+      )}
       <HazardFactsForm
         towns={unitOptions(view, 'town')}
         departments={unitOptions(view, 'department')}
