@@ -555,6 +555,20 @@ describe('the 隐患整改台账 in a browser', () => {
     expect(await found('hazard-stats-department-zhujian')).toBe('2');
     expect(await found('hazard-stats-department-yingji')).toBe('1');
     expect(await page.getByTestId('hazard-stats-department-zhujian').locator('td').nth(7).textContent()).toBe('1');
+    // last month, closed by an admin: its figures are kept as they are, and the period is marked
+    const lastMonth = minute.minus({ months: 1 });
+    await page.getByTestId('hazard-stats-period').getByText('按月').click();
+    const picker = page.getByTestId('hazard-stats-picker');
+    const month = (await picker.evaluate((e) => e.tagName)) === 'INPUT' ? picker : picker.locator('input');
+    await month.click();
+    await month.fill(lastMonth.toFormat('yyyy-MM'));
+    await month.press('Enter');
+    await page.waitForURL(`${base}/campaigns/browser-drill/hazards/stats?period=${lastMonth.toFormat('yyyy-MM')}`);
+    await expect.poll(() => found('hazard-stats-town-__total')).toBe('0');
+    await page.getByTestId('hazard-stats-close').click();
+    await page.getByTestId('hazard-stats-close-confirm').click();
+    await expect.poll(() => page.getByTestId('hazard-stats-closed').textContent()).toContain('已关账');
+    expect(await page.getByTestId('hazard-stats-closed-periods').textContent()).toContain(`${lastMonth.year}年${lastMonth.month}月`);
     await page.context().close();
   });
 

@@ -1,6 +1,7 @@
 // The hazard API's shapes as the pages use them (shared/hazard-api.ts through web/api-types.ts), and a unit as a
 // filter or a form offers it.
 export type {
+  ClosedPeriod,
   FileRef,
   HazardDetail,
   HazardFigures,

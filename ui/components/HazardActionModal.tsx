@@ -165,6 +165,8 @@ export interface HazardActionSpec {
   defaults?: Record<string, string | number>;
   /** a note above the form */
   note?: string;
+  /** the hazard's `summary.version` as the operator saw it: a change made since refuses this one (HAZARD_CONFLICT) */
+  version?: number;
   /** a select's options when they depend on the hazard (签收单位) */
   options?: Record<string, { value: string; label: string }[]>;
 }
@@ -234,7 +236,7 @@ export function HazardActionModal({
     }
     if (kind === 'decide-extension') body.approved = v.approved === 'true';
     if (kind === 'accept' && v.result === 'fail' && v.newDeadline) body.newDeadline = (v.newDeadline as Dayjs).format('YYYY-MM-DD');
-    let json: unknown = body;
+    let json: Record<string, unknown> = body;
     if (kind === 'edit') {
       const changes = changesOf(body, spec.defaults);
       if (Object.keys(changes).length === 0) {
@@ -243,6 +245,7 @@ export function HazardActionModal({
       }
       json = { changes };
     }
+    if (spec.version !== undefined) json = { ...json, version: spec.version };
     setBusy(true);
     setError(null);
     try {
@@ -250,6 +253,7 @@ export function HazardActionModal({
       if (fileField) {
         const form = new FormData();
         for (const [k, value] of Object.entries(body)) form.append(k, String(value));
+        if (spec.version !== undefined) form.append('version', String(spec.version));
         for (const f of files) form.append('files', f);
         r = await api<HazardDetail>(spec.path, { form });
       } else r = await api<HazardDetail>(spec.path, { json });

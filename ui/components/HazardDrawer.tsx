@@ -96,6 +96,7 @@ export function HazardDrawer({
       kind,
       path: listing ? `${path}/listing/${kind}` : `${path}/${API_PATH[kind] ?? kind}`,
       subject: `${subject}：${s?.description ?? ''}`,
+      version: s?.version,
       ...extra,
     });
 
@@ -336,7 +337,7 @@ export function HazardDrawer({
                         {e.at}
                       </Typography.Text>
                       <Tag style={{ marginLeft: 8 }}>{historyLabel(e.kind)}</Tag>
-                      <Typography.Text type="secondary">{actor(e.actor)}</Typography.Text>
+                      <Typography.Text type="secondary">{e.actorName || actor(e.actor)}</Typography.Text>
                       <div style={{ marginTop: 2 }}>{e.summary}</div>
                     </div>
                   ),

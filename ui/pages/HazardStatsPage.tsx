@@ -1,14 +1,15 @@
 // 隐患整改统计: the figures by 属地 and by 行业主管部门 for all hazards or those found in a month or quarter, as the
 // API computes them (a closed period's as recorded), with the Excel download and 关账 for leaders and admins.
 import { DownloadOutlined, LockOutlined, ReloadOutlined, UnorderedListOutlined } from '@ant-design/icons';
-import { Alert, App, Button, Card, DatePicker, Modal, Segmented, Space, Table, Tag, Tooltip, Typography } from 'antd';
+import { Alert, App, Button, Card, DatePicker, Segmented, Space, Table, Tag, Tooltip, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useCallback, useEffect, useState } from 'react';
 import { api, download, errorMessage } from '../api';
 import { PageHeader } from '../components/PageHeader';
 import { percent } from '../hazardLabels';
-import type { HazardFigures, HazardStatistics, HazardStatsRow } from '../hazardTypes';
+import type { ClosedPeriod, HazardFigures, HazardStatistics, HazardStatsRow } from '../hazardTypes';
+import { actorLabel } from '../labels';
 import { enc, navigate, useLocation } from '../router';
 import { useSession } from '../session';
 
@@ -65,7 +66,7 @@ function pickerValue(period: string | undefined): { kind: Kind; date: Dayjs | nu
 }
 
 export function HazardStatsPage({ campaignId }: { campaignId: string }) {
-  const { message } = App.useApp();
+  const { message, modal } = App.useApp();
   const { session } = useSession();
   const { search } = useLocation();
   const period = search.get('period') ?? undefined;
@@ -74,6 +75,7 @@ export function HazardStatsPage({ campaignId }: { campaignId: string }) {
   const [error, setError] = useState<string | null>(null);
   const [loading, setLoading] = useState(false);
   const [closing, setClosing] = useState(false);
+  const [closedPeriods, setClosedPeriods] = useState<ClosedPeriod[]>([]);
   const picked = pickerValue(period);
   const [kind, setKind] = useState<Kind>(picked.kind);
 
@@ -94,6 +96,17 @@ export function HazardStatsPage({ campaignId }: { campaignId: string }) {
     void load();
   }, [load]);
 
+  const loadPeriods = useCallback(async () => {
+    try {
+      setClosedPeriods((await api<{ periods: ClosedPeriod[] }>(`/api/campaigns/${enc(campaignId)}/hazard-statistics/periods`)).periods);
+    } catch {
+      // the figures above say what is wrong
+    }
+  }, [campaignId]);
+  useEffect(() => {
+    void loadPeriods();
+  }, [loadPeriods]);
+
   const setPeriod = (p: string | undefined) => navigate(`${base}/stats${p ? `?period=${enc(p)}` : ''}`, { replace: true });
 
   const exportXlsx = async () => {
@@ -111,6 +124,7 @@ export function HazardStatsPage({ campaignId }: { campaignId: string }) {
     try {
       setStats(await api<HazardStatistics>(`/api/campaigns/${enc(campaignId)}/hazard-statistics/close`, { json: { period } }));
       message.success('已关账：此期间的统计数不再变化');
+      void loadPeriods();
     } catch (err) {
       message.error(errorMessage(err));
     } finally {
@@ -118,7 +132,7 @@ export function HazardStatsPage({ campaignId }: { campaignId: string }) {
     }
   };
   const confirmClose = () =>
-    Modal.confirm({
+    modal.confirm({
       title: `关账：${stats?.periodLabel ?? period}`,
       content: '关账后，此期间的统计数按现在的数字固定，以后不再变化。确定关账？',
       okText: '关账',
@@ -182,7 +196,7 @@ export function HazardStatsPage({ campaignId }: { campaignId: string }) {
           )}
           {stats?.closed ? (
             <Tag icon={<LockOutlined />} color="default" data-testid="hazard-stats-closed">
-              已关账（{stats.closed.at}，{stats.closed.by}）：统计数按关账时固定
+              已关账（{stats.closed.at}，{actorLabel(stats.closed.by)}）：统计数按关账时固定
             </Tag>
           ) : (
             period && (
@@ -194,6 +208,26 @@ export function HazardStatsPage({ campaignId }: { campaignId: string }) {
             )
           )}
         </Space>
+        {closedPeriods.length > 0 && (
+          <div style={{ marginTop: 12 }} data-testid="hazard-stats-closed-periods">
+            <Typography.Text type="secondary">已关账期间：</Typography.Text>
+            {closedPeriods.map((p) => (
+              <Tag
+                key={p.period}
+                icon={<LockOutlined />}
+                color={p.period === period ? 'blue' : 'default'}
+                style={{ cursor: 'pointer' }}
+                title={`${p.closedAt} ${actorLabel(p.closedBy)} 关账`}
+                onClick={() => {
+                  setKind(/Q/.test(p.period) ? 'quarter' : 'month');
+                  setPeriod(p.period);
+                }}
+              >
+                {p.label}
+              </Tag>
+            ))}
+          </div>
+        )}
       </PageHeader>
       {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} data-testid="hazard-stats-error" />}
       <Card title="按属地" style={{ marginBottom: 16 }}>
