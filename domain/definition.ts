@@ -269,36 +269,50 @@ function parsePolicy(c: Checker, path: Path, raw: Json, base: NoticePolicy): Not
     else policy.returnWindowDays = v;
   }
   if (o.signOff !== undefined) {
-    const list = o.signOff === null ? [] : c.list([...path, 'signOff'], o.signOff);
-    if (list) {
-      const steps = list.filter((v, i): v is SignOffStep => {
-        if (SIGN_OFF_STEPS.includes(v as SignOffStep)) return true;
-        c.error([...path, 'signOff', i], `应为 ${SIGN_OFF_STEPS.join('、')} 之一（需领导签发的步骤），实际为 ${JSON.stringify(v)}`);
-        return false;
-      });
-      policy.signOff = SIGN_OFF_STEPS.filter((s) => steps.includes(s));
-    }
+    const steps = parseSignOff(c, [...path, 'signOff'], o.signOff);
+    if (steps) policy.signOff = steps;
   }
   return policy;
 }
 
+/** `signOff:` — the steps whose letters wait for a leader's 签发 (null or []: none); undefined when it is wrong. */
+function parseSignOff(c: Checker, path: Path, raw: Json): SignOffStep[] | undefined {
+  const list = raw === null ? [] : c.list(path, raw);
+  if (!list) return undefined;
+  const steps = list.filter((v, i): v is SignOffStep => {
+    if (SIGN_OFF_STEPS.includes(v as SignOffStep)) return true;
+    c.error([...path, i], `应为 ${SIGN_OFF_STEPS.join('、')} 之一（需领导签发的步骤），实际为 ${JSON.stringify(v)}`);
+    return false;
+  });
+  return SIGN_OFF_STEPS.filter((s) => steps.includes(s));
+}
+
 /**
  * `hazards:` — how the campaign's hazards are chased: `general` and `major` each a policy as `policy:` is (sendAt,
- * remindBefore, escalate; over the level's defaults), and `acceptanceWorkingDays`. 签发 and 退回 do not apply to hazards.
+ * remindBefore, escalate; over the level's defaults), `acceptanceWorkingDays`, and `signOff` — which hazard letters
+ * (通报, 约谈通知) wait for a leader's 签发, for both levels at once (one 通报 lists both); absent, the campaign's own
+ * `policy.signOff`. 退回 does not apply to hazards, nor a level's own signOff.
  */
-function parseHazardPolicy(c: Checker, raw: Json): HazardPolicy | undefined {
+function parseHazardPolicy(c: Checker, raw: Json, campaignPolicy: NoticePolicy): HazardPolicy | undefined {
   const path: Path = ['hazards'];
   const o = c.obj(path, raw, false);
   if (!o) return undefined;
-  c.unknownKeys(path, o, ['general', 'major', 'acceptanceWorkingDays']);
+  c.unknownKeys(path, o, ['general', 'major', 'acceptanceWorkingDays', 'signOff']);
   const level = (key: 'general' | 'major') => {
     const p = o[key];
     const given = p !== null && typeof p === 'object' && !Array.isArray(p) ? (p as Record<string, Json>) : undefined;
     for (const k of ['signOff', 'returnWindowDays'] as const)
-      if (given && k in given) c.error([...path, key, k], k === 'signOff' ? '隐患的督办文书不需领导签发，不能设置 signOff' : '隐患没有退回修改，不能设置 returnWindowDays');
+      if (given && k in given)
+        c.error([...path, key, k], k === 'signOff' ? '隐患的签发对一般和重大隐患一并设置：请写在 hazards.signOff，不能按等级设置' : '隐患没有退回修改，不能设置 returnWindowDays');
     return parsePolicy(c, [...path, key], p, DEFAULT_HAZARD_POLICY[key]);
   };
-  const policy: HazardPolicy = { general: level('general'), major: level('major'), acceptanceWorkingDays: DEFAULT_HAZARD_POLICY.acceptanceWorkingDays };
+  const signOff = o.signOff === undefined ? [...(campaignPolicy.signOff ?? [])] : parseSignOff(c, [...path, 'signOff'], o.signOff);
+  const policy: HazardPolicy = {
+    general: level('general'),
+    major: level('major'),
+    acceptanceWorkingDays: DEFAULT_HAZARD_POLICY.acceptanceWorkingDays,
+    ...(signOff ? { signOff } : {}),
+  };
   const days = o.acceptanceWorkingDays;
   if (days !== undefined) {
     if (typeof days !== 'number' || !Number.isInteger(days) || days < 1 || days > 60)
@@ -315,7 +329,7 @@ export function parseCampaignDefinition(text: string, file: string): CampaignDef
   const root = topLevel(c, doc, file);
   const header = campaignHeader(c, root.campaign);
   const policy = parsePolicy(c, ['policy'], root.policy, DEFAULT_POLICY);
-  const hazards = parseHazardPolicy(c, root.hazards);
+  const hazards = parseHazardPolicy(c, root.hazards, policy);
   const units = parseUnits(c, root.units);
   const stages = parseStages(c, root.stages);
   const deliverables = parseDeliverables(c, root.deliverables, { ...units, ...stages, policy });

@@ -1,7 +1,7 @@
 // How a campaign's hazards are chased, per level (domain/hazards.ts re-exports it): the reminders before a hazard's
 // 整改时限 and the ladder after it for 一般 and 重大 hazards, and the working days within which 整改完成 must be accepted.
 // Its own file so that the campaign file's parser (domain/definition.ts, `hazards:`) can read the defaults.
-import { DEFAULT_POLICY, type NoticePolicy } from './policy';
+import { DEFAULT_POLICY, type NoticePolicy, type SignOffStep } from './policy';
 
 /**
  * How hazards are chased, per level. The defaults:
@@ -17,6 +17,17 @@ export interface HazardPolicy {
   major: NoticePolicy;
   /** Working days after 整改完成 is reported within which it must be accepted (验收). */
   acceptanceWorkingDays: number;
+  /**
+   * The hazard letters a leader signs off (签发) before they go: the day's 通报 of hazards, a hazard's 约谈通知. One
+   * setting for both levels (a 通报 lists hazards of either): `hazards.signOff` of the campaign file, else its
+   * `policy.signOff`. Absent (a campaign launched before it): store/campaigns.ts hazardPolicyOf fills it in.
+   */
+  signOff?: SignOffStep[];
+}
+
+/** Whether the hazards' policy holds a letter of `kind` for a leader's 签发 (only 通报 and 约谈通知 can be). */
+export function hazardNeedsSignOff(policy: Pick<HazardPolicy, 'signOff'>, kind: string): boolean {
+  return (policy.signOff ?? []).includes(kind as SignOffStep);
 }
 
 export const DEFAULT_HAZARD_POLICY: HazardPolicy = {

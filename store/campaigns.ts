@@ -7,7 +7,7 @@ import { CHANNEL_KINDS, type ChannelKind, type Webhook } from '../domain/channel
 import { type CampaignDefinition, type Principal, type SubmitTarget, principalsOf } from '../domain/definition';
 import { DubanError } from '../domain/errors';
 import { DEFAULT_HAZARD_POLICY, type HazardPolicy } from '../domain/hazard-policy';
-import { ESCALATION_LADDER, type NoticePolicy, type ScheduleContext } from '../domain/policy';
+import { ESCALATION_LADDER, type NoticePolicy, SIGN_OFF_STEPS, type ScheduleContext } from '../domain/policy';
 import { civilDateOf } from '../domain/zoned-time';
 import { campaignWorkflowId, obligationWorkflowId } from '../shared/contract';
 import type { Campaign, Unit } from '../generated/prisma/client';
@@ -56,7 +56,15 @@ const settingsSchema = z.object({
   /** The 公文 parts (recorded since issue 8; older campaigns print none of them). */
   letters: lettersSchema.optional(),
   /** How its hazards are chased, per level, as launched (recorded since issue 9; older campaigns chase by the defaults). */
-  hazards: z.object({ general: policySchema, major: policySchema, acceptanceWorkingDays: z.number().int().min(1) }).optional(),
+  hazards: z
+    .object({
+      general: policySchema,
+      major: policySchema,
+      acceptanceWorkingDays: z.number().int().min(1),
+      /** Recorded since the hazards' 签发: which hazard letters wait for a leader. */
+      signOff: z.array(z.enum(['circulate', 'interview'])).optional(),
+    })
+    .optional(),
 });
 
 /** The letters' settings as recorded at launch: the 发文字号 year defaults to the launch year, the office signs unless told. */
@@ -168,8 +176,12 @@ export function campaignCache(db: Db, max = 50): (campaignId: string) => Promise
 }
 
 /** How the campaign's hazards are chased: its `hazards:` as launched, or (campaigns launched before it) the defaults. */
-export function hazardPolicyOf(settings: Pick<CampaignSettings, 'hazards'>): HazardPolicy {
-  return settings.hazards ?? DEFAULT_HAZARD_POLICY;
+export function hazardPolicyOf(settings: Pick<CampaignSettings, 'hazards'> & Partial<Pick<CampaignSettings, 'deliverables'>>): HazardPolicy {
+  const policy = settings.hazards ?? DEFAULT_HAZARD_POLICY;
+  if (policy.signOff || !settings.deliverables) return policy;
+  // launched before the hazards' 签发 was recorded: the steps the campaign's own deliverables have signed off
+  const steps = new Set(Object.values(settings.deliverables).flatMap((d) => d.policy.signOff ?? []));
+  return steps.size ? { ...policy, signOff: SIGN_OFF_STEPS.filter((s) => steps.has(s)) } : policy;
 }
 
 /** The policy, calendar and zone that decide a deliverable's notices. */
@@ -227,7 +239,7 @@ export async function storeCampaign(
     clockOffsetMs,
     stages: Object.fromEntries(def.stages.map((s) => [s.id, s.name])),
     letters: campaignLetters(def, compiled.launchAt),
-    hazards: def.hazards ?? DEFAULT_HAZARD_POLICY,
+    hazards: def.hazards ?? { ...DEFAULT_HAZARD_POLICY, signOff: [...(def.policy.signOff ?? [])] },
   };
   try {
     await insertCampaign(db, compiled, settingsSchema.parse(settings), args);

@@ -289,7 +289,11 @@ describe('the campaign file’s hazards: section', () => {
       general: DEFAULT_HAZARD_POLICY.general,
       major: { ...DEFAULT_HAZARD_POLICY.major, remindBefore: [10, 5], escalate: { urge: 1, notice: 2, circulate: null, interview: 5 } },
       acceptanceWorkingDays: 3,
+      signOff: [], // the campaign's own policy.signOff (this example signs nothing off)
     });
+    // 签发 of hazard letters: its own setting, for both levels, over the campaign's
+    expect(withHazards('hazards:\n  signOff: [interview]\n').hazards?.signOff).toEqual(['interview']);
+    expect(withHazards('hazards:\n  signOff: null\n').hazards?.signOff).toEqual([]);
     // a campaign without it (or launched before it) chases by the defaults
     expect(parseCampaignDefinition(base, 'c.yaml').hazards).toBeUndefined();
     expect(hazardPolicyOf({})).toBe(DEFAULT_HAZARD_POLICY);
@@ -305,7 +309,7 @@ describe('the campaign file’s hazards: section', () => {
     expect(error).toBeInstanceOf(DubanError);
     const details = (error as DubanError).details!.join('\n');
     expect(details).toMatch(/hazards\.minor：未知字段/);
-    expect(details).toMatch(/hazards\.major\.signOff：隐患的督办文书不需领导签发/);
+    expect(details).toMatch(/hazards\.major\.signOff：隐患的签发对一般和重大隐患一并设置：请写在 hazards\.signOff/);
     expect(details).toMatch(/hazards\.major\.escalate\.notice：须晚于前一级/);
     expect(details).toMatch(/hazards\.acceptanceWorkingDays：应为 1 到 60 之间的整数/);
   });
