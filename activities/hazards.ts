@@ -16,7 +16,8 @@ import {
   nextHazardLetter as nextLetter,
   stepsTakenFor,
 } from '../domain/hazard-chase';
-import { HAZARD_LEVELS, type HazardContext, type HazardState, hazardScheduleContext } from '../domain/hazards';
+import { hazardNeedsSignOff } from '../domain/hazard-policy';
+import { HAZARD_LEVELS, HAZARD_STATUS_NAMES, type HazardContext, type HazardState, hazardScheduleContext } from '../domain/hazards';
 import { supervisionTimeLimit } from '../domain/policy';
 import { chineseDateTime, civilDateOf, formatInstant } from '../domain/zoned-time';
 import { officialLetterDocx } from '../letters/docx';
@@ -30,23 +31,40 @@ import {
 } from '../letters/hazard';
 import { formatDocumentNumber } from '../letters/official';
 import type { Mailer } from '../mail/mailer';
+import type { SignOffDecision } from '../shared/contract';
 import {
   type HazardChaseRun,
+  type HazardCirculationInput,
+  type HazardLetterStillDue,
+  type HazardSignOffInput,
   type NextHazardLetterResult,
+  type PrepareHazardCirculationResult,
+  type PrepareHazardLetterResult,
   type SendHazardCirculationInput,
   type SendHazardCirculationResult,
   type SendHazardLetterInput,
   type SendHazardLetterResult,
   hazardCirculationKey,
+  hazardCirculationWorkflowId,
   hazardLetterBusinessKey,
 } from '../shared/hazard-activities';
 import { type CachedCampaign, campaignCache, hazardPolicyOf, lettersOf, unitPrincipals } from '../store/campaigns';
-import { CLAIM_LEASE, type ClaimLease, prepareRecord, wasSent } from '../store/claims';
+import { APPROVED, CLAIM_LEASE, type ClaimLease, prepareRecord, wasSent } from '../store/claims';
 import type { Db } from '../store/db';
 import { HAZARD_LETTERS, hazardChaseFacts, hazardInterviewWrite, recordListedCirculation, sentHazardLetterKeys } from '../store/hazard-letters';
+import {
+  HAZARD_AWAITING_SIGN_OFF,
+  decideHazardSignOff,
+  hazardLetterForSignOff,
+  hazardsApprovedIn,
+  holdHazardCirculation,
+  holdHazardLetter,
+  settleUnneededHazardLetter,
+  settledHazardLetterKeys,
+} from '../store/hazard-sign-off';
 import { hazardContextOf } from '../store/hazards';
 import { type ChannelStarter, tellRobots } from './channels';
-import { deliverOnce } from './deliver';
+import { deliverOnce, startOnce } from './deliver';
 import { portalLinks } from './portal-links';
 
 export interface HazardActivityDeps extends ChannelStarter {
@@ -96,7 +114,7 @@ export function createHazardActivities(deps: HazardActivityDeps) {
   async function tellCirculationRobots(loaded: CachedCampaign, businessKey: string) {
     const row = await db.hazardLetter.findUnique({ where: { businessKey } });
     if (row?.status !== 'sent' || !row.sentAt) return;
-    const listed = await db.hazardLetter.findMany({ where: { campaignId: row.campaignId, messageId: row.messageId, hazardId: { not: '' } }, select: { hazardId: true } });
+    const listed = await db.hazardLetter.findMany({ where: { campaignId: row.campaignId, messageId: row.messageId, hazardId: { not: '' }, status: 'sent' }, select: { hazardId: true } });
     const hazards = await db.hazard.findMany({ where: { campaignId: row.campaignId, id: { in: listed.map((l) => l.hazardId) } }, select: { townId: true, departmentId: true } });
     await tellHazardRobots(
       loaded,
@@ -118,8 +136,12 @@ export function createHazardActivities(deps: HazardActivityDeps) {
     const loaded = await loadCampaign(input.campaignId);
     const facts = await hazardChaseFacts(db, input.campaignId, input.hazardId);
     const sent = await sentHazardLetterKeys(db, input.campaignId, input.hazardId);
-    const step = nextLetter(contextOf(loaded), facts, new Set([...(input.done ?? []), ...sent]));
-    return { ...step, clockOffsetMs: loaded.settings.clockOffsetMs };
+    // withdrawn at 签发 (or approved and then not needed): never due again
+    const settled = await settledHazardLetterKeys(db, input.campaignId, input.hazardId);
+    const ctx = contextOf(loaded);
+    const step = nextLetter(ctx, facts, new Set([...(input.done ?? []), ...sent, ...settled]));
+    const signOff = step.next !== undefined && hazardNeedsSignOff(ctx.policy, step.next.kind);
+    return { ...step, clockOffsetMs: loaded.settings.clockOffsetMs, ...(signOff ? { signOff } : {}) };
   }
 
   function unitFacts(loaded: CachedCampaign, unitId: string): HazardUnitFacts {
@@ -234,6 +256,8 @@ export function createHazardActivities(deps: HazardActivityDeps) {
     if (!decision.send) {
       // a workflow run afresh can ask again, on a first attempt, for a letter that went out before the record changed
       if (await wasSent(db, HAZARD_LETTERS, businessKey)) return { businessKey, outcome: 'already-sent' };
+      // signed off, but the hazard changed before it went: it never goes
+      await settleUnneededHazardLetter(db, businessKey, new Date(sendingAt), townOf(facts), [hazardId]);
       return { businessKey, outcome: 'skipped', reason: decision.reason };
     }
     const sentKeys = await sentHazardLetterKeys(db, campaignId, hazardId);
@@ -324,26 +348,13 @@ export function createHazardActivities(deps: HazardActivityDeps) {
       return { businessKey, outcome: 'already-sent', listed: [] };
     }
     const sendingAt = loaded.clock.current(Date.now(), () => Context.current().info.currentAttemptScheduledTimestampMs);
-    const listed: { hazardId: string; facts: HazardChaseFacts & { serial: number }; due: HazardLetterDue; sentKeys: string[] }[] = [];
-    for (const level of HAZARD_LEVELS) {
-      const deadlines = deadlinesCirculatedAt(ctx, level, at);
-      if (deadlines.length === 0) continue;
-      const candidates = await db.hazard.findMany({
-        where: { campaignId, level, status: { in: ['pending', 'rectifying'] }, deadline: { in: deadlines } },
-        select: { id: true },
-        orderBy: { serial: 'asc' },
-      });
-      for (const { id } of candidates) {
-        const facts = await hazardChaseFacts(db, campaignId, id);
-        const due = circulationDueAt(ctx, facts, at);
-        if (!due || !hazardLetterDecision(ctx, facts, due, sendingAt).send) continue;
-        const sentKeys = await sentHazardLetterKeys(db, campaignId, id);
-        if (sentKeys.includes(due.key)) continue; // sent on its own, by a chase begun before the one 通报
-        listed.push({ hazardId: id, facts, due, sentKeys });
-      }
+    const listed = await circulatedAt(ctx, campaignId, at, sendingAt);
+    if (listed.length === 0) {
+      // signed off, but every hazard it listed was rectified, closed or given another 时限 before it went
+      const held = await db.hazardLetter.findUnique({ where: { businessKey }, select: { status: true } });
+      if (held?.status === APPROVED) await settleUnneededHazardLetter(db, businessKey, new Date(sendingAt), await townsOf(campaignId), await hazardsApprovedIn(db, campaignId, businessKey));
+      return { businessKey, outcome: 'skipped', listed: [] };
     }
-    listed.sort((a, b) => a.facts.serial - b.facts.serial);
-    if (listed.length === 0) return { businessKey, outcome: 'skipped', listed: [] };
     const { campaign, settings } = loaded;
     const documents = lettersOf(settings, campaign.officeName).documents;
     const messageId = `<${createHash('sha256').update(businessKey).digest('hex').slice(0, 32)}@duban>`;
@@ -408,5 +419,154 @@ export function createHazardActivities(deps: HazardActivityDeps) {
     return { businessKey, outcome: 'sent', listed: listed.map((l) => l.hazardId) };
   }
 
-  return { nextHazardLetter, sendHazardLetter, sendHazardCirculation };
+  /** The hazard's town: where its 签发 steps are recorded in the audit. */
+  const townOf = (facts: HazardChaseFacts) => () => facts.state.hazard.townId;
+
+  /** Every hazard's town in the campaign, by id (for the 签发 records of a 通报 naming several). */
+  async function townsOf(campaignId: string): Promise<(hazardId: string) => string> {
+    const rows = await db.hazard.findMany({ where: { campaignId }, select: { id: true, townId: true } });
+    const towns = new Map(rows.map((r) => [r.id, r.townId]));
+    return (hazardId) => towns.get(hazardId) ?? '';
+  }
+
+  /**
+   * Every hazard whose record calls for its 通报 at the instant `at`, judged at `sendingAt`, by 序号: what the 通报 of
+   * that send time lists. One whose own 通报 went out already (a chase begun before the one 通报) is left out.
+   */
+  async function circulatedAt(ctx: HazardContext, campaignId: string, at: number, sendingAt: number) {
+    const listed: { hazardId: string; facts: HazardChaseFacts & { serial: number }; due: HazardLetterDue; sentKeys: string[] }[] = [];
+    for (const level of HAZARD_LEVELS) {
+      const deadlines = deadlinesCirculatedAt(ctx, level, at);
+      if (deadlines.length === 0) continue;
+      const candidates = await db.hazard.findMany({
+        where: { campaignId, level, status: { in: ['pending', 'rectifying'] }, deadline: { in: deadlines } },
+        select: { id: true },
+        orderBy: { serial: 'asc' },
+      });
+      for (const { id } of candidates) {
+        const facts = await hazardChaseFacts(db, campaignId, id);
+        const due = circulationDueAt(ctx, facts, at);
+        if (!due || !hazardLetterDecision(ctx, facts, due, sendingAt).send) continue;
+        const sentKeys = await sentHazardLetterKeys(db, campaignId, id);
+        if (sentKeys.includes(due.key)) continue; // sent on its own, by a chase begun before the one 通报
+        listed.push({ hazardId: id, facts, due, sentKeys });
+      }
+    }
+    return listed.sort((a, b) => a.facts.serial - b.facts.serial);
+  }
+
+  /** Why a held letter no longer goes, in the words of the withdrawal recorded on the hazard. */
+  function noLongerDue(facts: HazardChaseFacts, letter: HazardLetterDue): string {
+    const { status, hazard } = facts.state;
+    if (status === 'awaiting_acceptance') return '隐患已报告整改完成，自动撤回';
+    if (status === 'closed' || status === 'cancelled') return `隐患${HAZARD_STATUS_NAMES[status]}，自动撤回`;
+    if (hazard.deadline !== letter.deadline) return `整改时限已改为 ${hazard.deadline}，自动撤回`;
+    return '隐患记录已变化，不再需要此文书，自动撤回';
+  }
+
+  /** A letter due at its time, judged and worded as it would go now, and held as 待签发 (no 发文字号 until it goes). */
+  async function prepareHazardLetter(input: SendHazardLetterInput): Promise<PrepareHazardLetterResult> {
+    const { campaignId, hazardId, letter } = input;
+    const businessKey = hazardLetterBusinessKey(campaignId, hazardId, letter.key);
+    const loaded = await loadCampaign(campaignId);
+    const ctx = contextOf(loaded);
+    const preparedAt = loaded.clock.current(Date.now(), () => Context.current().info.currentAttemptScheduledTimestampMs);
+    const facts = await hazardChaseFacts(db, campaignId, hazardId);
+    const existing = await db.hazardLetter.findUnique({ where: { businessKey }, select: { status: true } });
+    if (existing?.status === HAZARD_AWAITING_SIGN_OFF) return { businessKey, outcome: 'awaiting' };
+    const decision = hazardLetterDecision(ctx, facts, letter, preparedAt);
+    if (!decision.send) return { businessKey, outcome: 'skipped', reason: decision.reason };
+    if (existing) return { businessKey, outcome: 'skipped', reason: `already ${existing.status}` };
+    const sentKeys = await sentHazardLetterKeys(db, campaignId, hazardId);
+    const rendered = compose(loaded, ctx, facts, letter, sentKeys, preparedAt, undefined);
+    const messageId = `<${createHash('sha256').update(businessKey).digest('hex').slice(0, 32)}@duban>`;
+    await holdHazardLetter(
+      db,
+      campaignId,
+      { hazardId, townId: facts.state.hazard.townId, businessKey, letter, reason: `${letter.reason}；${chineseDateTime(letter.at, ctx.timeZone)}拟发${rendered.instrument}，待签发` },
+      { messageId, to: rendered.to, cc: rendered.cc, subject: rendered.subject, text: rendered.text },
+      new Date(preparedAt),
+    );
+    return { businessKey, outcome: 'awaiting' };
+  }
+
+  async function hazardLetterStillDue(input: SendHazardLetterInput): Promise<HazardLetterStillDue> {
+    const loaded = await loadCampaign(input.campaignId);
+    const facts = await hazardChaseFacts(db, input.campaignId, input.hazardId);
+    const now = loaded.clock.current(Date.now(), () => Context.current().info.currentAttemptScheduledTimestampMs);
+    if (hazardLetterDecision(contextOf(loaded), facts, input.letter, now).send) return { due: true };
+    return { due: false, reason: noLongerDue(facts, input.letter) };
+  }
+
+  async function recordHazardSignOff(input: HazardSignOffInput): Promise<void> {
+    const d: SignOffDecision = input.decision;
+    await decideHazardSignOff(db, {
+      businessKey: input.businessKey,
+      decision: d.decision,
+      actor: d.actor,
+      ...(d.reason ? { reason: d.reason } : {}),
+      at: new Date(input.decidedAt),
+      townOf: await townsOf(input.campaignId),
+    });
+  }
+
+  async function joinHazardCirculation(input: SendHazardCirculationInput): Promise<{ businessKey: string }> {
+    const loaded = await loadCampaign(input.campaignId);
+    const { timeZone } = loaded.settings;
+    const day = civilDateOf(input.at, timeZone);
+    const businessKey = hazardCirculationKey(input.campaignId, day, formatInstant(input.at, timeZone).slice(11, 16));
+    if (!deps.client || !deps.taskQueue) throw new DubanError('CONFIG', 'the hazard activities need a Temporal client and task queue to start a 通报 of hazards');
+    const circulation: HazardCirculationInput = { campaignId: input.campaignId, day, at: input.at, clockOffsetMs: loaded.settings.clockOffsetMs };
+    await startOnce(deps.client, 'hazardCirculationWorkflow', { workflowId: hazardCirculationWorkflowId(businessKey), taskQueue: deps.taskQueue, args: [circulation] });
+    return { businessKey };
+  }
+
+  /** The 通报 of hazards at its time: nobody due, sent at once (no 签发 needed), or held as 待签发 with its preview. */
+  async function prepareHazardCirculation(input: HazardCirculationInput): Promise<PrepareHazardCirculationResult> {
+    const { campaignId, at } = input;
+    const loaded = await loadCampaign(campaignId);
+    const ctx = contextOf(loaded);
+    const day = civilDateOf(at, ctx.timeZone);
+    const businessKey = hazardCirculationKey(campaignId, day, formatInstant(at, ctx.timeZone).slice(11, 16));
+    if (!hazardNeedsSignOff(ctx.policy, 'circulate')) return { businessKey, outcome: 'send' };
+    const existing = await hazardLetterForSignOff(db, businessKey);
+    if (existing?.status === HAZARD_AWAITING_SIGN_OFF) return { businessKey, outcome: 'awaiting' };
+    if (existing) return { businessKey, outcome: 'send' }; // decided or sent by an earlier attempt
+    const preparedAt = loaded.clock.current(Date.now(), () => Context.current().info.currentAttemptScheduledTimestampMs);
+    const listed = await circulatedAt(ctx, campaignId, at, preparedAt);
+    if (listed.length === 0) return { businessKey, outcome: 'nobody' };
+    const rendered = renderHazardCirculation(listed.map((l) => factsFor(loaded, ctx, l.facts, l.due, l.sentKeys, preparedAt, undefined)));
+    const messageId = `<${createHash('sha256').update(businessKey).digest('hex').slice(0, 32)}@duban>`;
+    await holdHazardCirculation(
+      db,
+      {
+        key: businessKey,
+        campaignId,
+        day,
+        at,
+        reason: `${chineseDateTime(at, ctx.timeZone)}拟通报${listed.length}处逾期未整改的隐患，待签发`,
+        listed: listed.map((l) => ({
+          hazardId: l.hazardId,
+          townId: l.facts.state.hazard.townId,
+          businessKey: hazardLetterBusinessKey(campaignId, l.hazardId, l.due.key),
+          letter: l.due,
+          reason: `${l.due.reason}；拟列入${chineseDateTime(at, ctx.timeZone)}的通报，待签发`,
+        })),
+      },
+      { messageId, to: rendered.to, cc: rendered.cc, subject: rendered.subject, text: rendered.text },
+      new Date(preparedAt),
+    );
+    return { businessKey, outcome: 'awaiting' };
+  }
+
+  return {
+    nextHazardLetter,
+    sendHazardLetter,
+    sendHazardCirculation,
+    prepareHazardLetter,
+    hazardLetterStillDue,
+    recordHazardSignOff,
+    joinHazardCirculation,
+    prepareHazardCirculation,
+  };
 }

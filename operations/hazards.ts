@@ -31,6 +31,7 @@ import { exportStatisticsWorkbook, percent } from '../spreadsheets/hazard-statis
 import { loadCampaign } from '../store/campaigns';
 
 import { storeFile } from '../store/files';
+import { type HazardSignOffStep, hazardSignOffHistory } from '../store/hazard-sign-off';
 import {
   type HazardEventEntry,
   type HazardRecord,
@@ -325,16 +326,18 @@ export async function hazardDetail(deps: HazardDeps, args: { campaignId: string;
   const c = await hazardCampaign(deps, args.campaignId);
   const record = await loadHazard(deps.db, args.campaignId, args.hazardId);
   const events = await hazardEvents(deps.db, args.campaignId, args.hazardId);
-  return detailOf(c, record, events);
+  return detailOf(c, record, events, await hazardSignOffHistory(deps.db, args.campaignId, args.hazardId));
 }
 
-function detailOf(c: HazardCampaign, record: HazardRecord, events: HazardEventEntry[]): HazardDetail {
+function detailOf(c: HazardCampaign, record: HazardRecord, events: HazardEventEntry[], signOffs: HazardSignOffStep[] = []): HazardDetail {
+  // its letters' 签发 steps (seq 0: they are not events of the record) among its events, by time
+  const steps = [...events, ...signOffs.map((s) => ({ ...s, seq: 0, listingId: null }))].sort((a, b) => a.at.getTime() - b.at.getTime());
   return {
     summary: summaryOf(c, record.row),
     state: record.state,
     listings: record.listings,
     acceptanceDue: acceptanceDue(c.ctx, record.state) ?? null,
-    history: events.map((e) => ({
+    history: steps.map((e) => ({
       seq: e.seq,
       at: chineseDateTime(e.at.getTime(), c.timeZone),
       actor: e.actor,
@@ -419,7 +422,7 @@ export async function actOnHazard(deps: HazardDeps, args: HazardChangeArgs & { e
   const event: HazardEvent = args.event?.kind === 'accept' && !args.event.on ? { ...args.event, on: today(c) } : args.event;
   const record = await transitionHazard(deps.db, c.ctx, { ...args, event, now: c.now, unitName: c.unitName });
   await chase(deps, args.campaignId, args.hazardId);
-  return detailOf(c, record, await hazardEvents(deps.db, args.campaignId, args.hazardId));
+  return detailOf(c, record, await hazardEvents(deps.db, args.campaignId, args.hazardId), await hazardSignOffHistory(deps.db, args.campaignId, args.hazardId));
 }
 
 /** 挂牌督办 of a 重大 hazard. */
@@ -436,7 +439,7 @@ export async function listHazardForSupervision(
     listing: { level: args.level, documentNumber: args.documentNumber ?? '', ...(args.listedOn ? { listedOn: args.listedOn } : {}) },
   });
   await chase(deps, args.campaignId, args.hazardId);
-  return detailOf(c, record, await hazardEvents(deps.db, args.campaignId, args.hazardId));
+  return detailOf(c, record, await hazardEvents(deps.db, args.campaignId, args.hazardId), await hazardSignOffHistory(deps.db, args.campaignId, args.hazardId));
 }
 
 /** One event of a 挂牌督办 (签收, 公告, 申请延期, 决定延期申请, 摘牌, 撤销挂牌). `listingId` defaults to the hazard's open one. */
@@ -454,7 +457,7 @@ export async function actOnHazardListing(deps: HazardDeps, args: HazardChangeArg
   }
   const record = await actOnListing(deps.db, c.ctx, { ...args, listingId, now: c.now, unitName: c.unitName });
   await chase(deps, args.campaignId, args.hazardId);
-  return detailOf(c, record, await hazardEvents(deps.db, args.campaignId, args.hazardId));
+  return detailOf(c, record, await hazardEvents(deps.db, args.campaignId, args.hazardId), await hazardSignOffHistory(deps.db, args.campaignId, args.hazardId));
 }
 
 // ───────────────────────────── statistics ─────────────────────────────

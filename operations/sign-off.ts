@@ -1,5 +1,5 @@
-// 签发: the letters of a campaign waiting for a leader's sign-off (待签发) with their previews, and a leader's
-// decision on one — approve (it goes out, dated that day) or withdraw with a reason — delivered to the workflow that
+// 签发: the letters of a campaign waiting for a leader's sign-off (待签发) with their previews — the obligations' 通报
+// and 约谈通知, and the hazards' (store/hazard-sign-off.ts) — and a leader's decision on one — approve (it goes out, dated that day) or withdraw with a reason — delivered to the workflow that
 // holds it as the signOffUpdate. Only a 领导 or 管理员 may decide; the role is checked here, not in the workflow.
 import type { Client } from '@temporalio/client';
 import { DubanError } from '../domain/errors';
@@ -12,6 +12,9 @@ import { awaitingCirculationByObligation, circulationForSignOff, pendingCirculat
 import type { Db } from '../store/db';
 import { NOTICE_AWAITING_SIGN_OFF, noticeForSignOff, pendingNotices } from '../store/notices';
 import { obligationWorkflowId } from '../shared/contract';
+import { hazardCirculationWorkflowId } from '../shared/hazard-activities';
+import { hazardWorkflowId } from '../shared/hazard-contract';
+import { HAZARD_AWAITING_SIGN_OFF, hazardAuditItem, hazardLetterForSignOff, pendingHazardLetters } from '../store/hazard-sign-off';
 
 /** The roles that may sign a letter off (or withdraw it). */
 export const SIGN_OFF_ROLES = ['leader', 'admin'] as const;
@@ -59,7 +62,36 @@ export async function pendingSignOffs(db: Db, campaignId: string): Promise<SignO
       sortAt: n.scheduledAt.getTime(),
     }),
   );
-  return [...circulations, ...interviews]
+  const held = await pendingHazardLetters(db, campaignId);
+  const hazards = new Map(
+    (await db.hazard.findMany({ where: { campaignId, id: { in: [...new Set(held.flatMap((h) => h.listed.map((l) => l.hazardId)))] } }, select: { id: true, serial: true, site: true, townId: true } })).map(
+      (h) => [h.id, h],
+    ),
+  );
+  const hazardLetters = held.map(
+    (h): SignOffView & { sortAt: number } => ({
+      key: h.businessKey,
+      action: h.action,
+      campaignId,
+      scheduledAt: at(h.scheduledAt),
+      preparedAt: at(h.createdAt),
+      subject: h.wording.subject,
+      text: h.wording.text,
+      to: h.wording.to,
+      cc: h.wording.cc,
+      listed: h.listed.map(({ hazardId }) => {
+        const row = hazards.get(hazardId);
+        return {
+          unitId: row?.townId ?? '',
+          unitName: row ? (unitNames.get(row.townId) ?? row.townId) : '',
+          deliverableId: hazardAuditItem(hazardId),
+          deliverableName: row ? `隐患第${row.serial}号（${row.site}）` : `隐患 ${hazardId}`,
+        };
+      }),
+      sortAt: h.scheduledAt.getTime(),
+    }),
+  );
+  return [...circulations, ...interviews, ...hazardLetters]
     .sort((a, b) => a.sortAt - b.sortAt || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
     .map(({ sortAt: _, ...view }) => view);
 }
@@ -93,9 +125,13 @@ export async function decideSignOff(
   if (circulation) {
     if (circulation.status !== 'awaiting_sign_off') throw new DubanError('REQUEST_DECIDED', `此通报已不在待签发（${circulation.status}）`);
     workflowId = `duban/${args.key}`;
+  } else if (!(await noticeForSignOff(deps.db, args.key))) {
+    const held = await hazardLetterForSignOff(deps.db, args.key);
+    if (!held) throw new DubanError('NOT_FOUND', `没有待签发的文书“${args.key}”`);
+    if (held.status !== HAZARD_AWAITING_SIGN_OFF) throw new DubanError('REQUEST_DECIDED', `此${held.action === 'circulate' ? '通报' : '文书'}已不在待签发（${held.status}）`);
+    workflowId = held.hazardId === '' ? hazardCirculationWorkflowId(args.key) : hazardWorkflowId(held.campaignId, held.hazardId);
   } else {
-    const notice = await noticeForSignOff(deps.db, args.key);
-    if (!notice) throw new DubanError('NOT_FOUND', `没有待签发的文书“${args.key}”`);
+    const notice = (await noticeForSignOff(deps.db, args.key))!;
     if (notice.status !== NOTICE_AWAITING_SIGN_OFF) throw new DubanError('REQUEST_DECIDED', `此文书已不在待签发（${notice.status}）`);
     workflowId = obligationWorkflowId(notice.campaignId, notice.unitId, notice.deliverableId);
   }

@@ -1,6 +1,7 @@
 // The hazard chase's activities as the workflow sees them (workflows/hazard.ts proxies them by this type; activities/
 // hazards.ts implements them): one reads the record and names the next letter due, the other sends it exactly once.
 import type { HazardLetterDue } from '../domain/hazard-chase';
+import type { SignOffDecision } from './contract';
 import type { HazardChaseInput } from './hazard-contract';
 
 /** A run of the chase: the keys of the letters it has dealt with (sent or skipped) travel across continue-as-new. */
@@ -15,6 +16,8 @@ export interface NextHazardLetterResult {
   over: boolean;
   /** The campaign clock's offset (non-zero in a rehearsal): the workflow waits until `next.at` on that clock. */
   clockOffsetMs: number;
+  /** `next` waits for a leader's 签发 (the hazards' signOff); absent in results recorded before it. */
+  signOff?: boolean;
 }
 
 export interface SendHazardLetterInput extends HazardChaseInput {
@@ -42,10 +45,58 @@ export interface SendHazardCirculationResult {
   listed: string[];
 }
 
+/** The campaign's 通报 of hazards at one send time, held for 签发 by its own workflow (workflows/hazard-circulation.ts). */
+export interface HazardCirculationInput {
+  campaignId: string;
+  /** The day and the send time (campaign time) of the 通报. */
+  day: string;
+  at: number;
+  clockOffsetMs: number;
+}
+
+export interface PrepareHazardCirculationResult {
+  businessKey: string;
+  /** awaiting: held as 待签发 with its preview; send: no 签发 needed; nobody: no hazard due then */
+  outcome: 'awaiting' | 'send' | 'nobody';
+}
+
+export interface PrepareHazardLetterResult {
+  businessKey: string;
+  /** awaiting: held as 待签发 with its preview; skipped: the record no longer calls for it (see reason) */
+  outcome: 'awaiting' | 'skipped';
+  reason?: string;
+}
+
+/** Whether a held letter is still one the record calls for; if not, why (in Chinese: the withdrawal's reason). */
+export interface HazardLetterStillDue {
+  due: boolean;
+  reason?: string;
+}
+
+/** A decision on a held hazard letter: a leader's, or the chase's own withdrawal when the hazard changed. */
+export interface HazardSignOffInput {
+  campaignId: string;
+  businessKey: string;
+  decision: SignOffDecision;
+  /** Campaign time of the decision. */
+  decidedAt: number;
+}
+
 export interface HazardActivities {
   nextHazardLetter(input: HazardChaseRun): Promise<NextHazardLetterResult>;
   sendHazardLetter(input: SendHazardLetterInput): Promise<SendHazardLetterResult>;
   sendHazardCirculation(input: SendHazardCirculationInput): Promise<SendHazardCirculationResult>;
+  prepareHazardLetter(input: SendHazardLetterInput): Promise<PrepareHazardLetterResult>;
+  hazardLetterStillDue(input: SendHazardLetterInput): Promise<HazardLetterStillDue>;
+  recordHazardSignOff(input: HazardSignOffInput): Promise<void>;
+  /** Starts the 通报's workflow of that send time once (a second start starts nothing); its key. */
+  joinHazardCirculation(input: SendHazardCirculationInput): Promise<{ businessKey: string }>;
+  prepareHazardCirculation(input: HazardCirculationInput): Promise<PrepareHazardCirculationResult>;
+}
+
+/** The workflow holding the 通报 of hazards `key` (campaign/hazard-circulation/<day>/<HHmm>) for 签发: duban/<key>. */
+export function hazardCirculationWorkflowId(key: string): string {
+  return `duban/${key}`;
 }
 
 /** The claim key of the 通报 of hazards at `day` and `hhmm`: campaign/hazard-circulation/<day>/<HHmm>. */

@@ -31,7 +31,7 @@ describe('hazardWorkflow (stand-in activities)', () => {
     const letters = Array.from({ length: HAZARD_CHASE_ROUNDS + 30 }, (_, i) => letter(i, start + (i + 1) * 60_000));
     const sent: string[] = [];
     const doneSeen: number[] = [];
-    const activities: HazardActivities = {
+    const activities: Partial<HazardActivities> = {
       async nextHazardLetter(input: HazardChaseRun) {
         const done = new Set(input.done ?? []);
         doneSeen.push(done.size);
@@ -66,7 +66,7 @@ describe('hazardWorkflow (stand-in activities)', () => {
     let letters = [letter(1, start + 3 * 86_400_000)];
     const sent: string[] = [];
     let asked = 0;
-    const activities: HazardActivities = {
+    const activities: Partial<HazardActivities> = {
       async nextHazardLetter(input) {
         asked++;
         const done = new Set(input.done ?? []);

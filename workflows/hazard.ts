@@ -3,7 +3,14 @@
 // activity to send it — which judges the record again and sends under the letter's stable key at most once. Ends
 // when the hazard is 已销号 or 已撤销 with no 挂牌 open and nothing left to send. Its 通报 step joins the campaign's
 // one 通报 of that day and send time (patched 'hazard-daily-circulation'; histories before it sent one per hazard).
-import { condition, continueAsNew, patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+// When the hazards' policy asks for a leader's 签发 (patched 'hazard-sign-off'): that 通报 is held by its own workflow
+// (workflows/hazard-circulation.ts), which this chase starts and goes on; the hazard's 约谈通知 is held here as 待签发
+// until the signOffUpdate approves it (sent then, dated that day) or withdraws it — or the hazard changes so that it
+// is no longer called for (整改完成, 销号, 撤销, a new 时限), which withdraws it.
+import { ApplicationFailure, condition, continueAsNew, patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { DubanError } from '../domain/errors';
+import { type SignOffDecision, signOffUpdate } from '../shared/contract';
+import { permanentFailure } from '../shared/failures';
 import type { HazardActivities, HazardChaseRun } from '../shared/hazard-activities';
 import { hazardChangedSignal } from '../shared/hazard-contract';
 
@@ -11,6 +18,12 @@ import { hazardChangedSignal } from '../shared/hazard-contract';
 const RETRY = { initialInterval: '5 seconds', backoffCoefficient: 1.5, maximumInterval: '5 minutes' } as const;
 
 const { nextHazardLetter } = proxyActivities<HazardActivities>({ startToCloseTimeout: '1 minute', retry: RETRY });
+
+// 签发: holding a letter, asking whether it is still due, recording a decision, starting the 通报's workflow — short.
+const { prepareHazardLetter, hazardLetterStillDue, recordHazardSignOff, joinHazardCirculation } = proxyActivities<HazardActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: RETRY,
+});
 
 const { sendHazardLetter, sendHazardCirculation } = proxyActivities<HazardActivities>({
   startToCloseTimeout: '5 minutes',
@@ -34,6 +47,23 @@ export async function hazardWorkflow(input: HazardChaseRun): Promise<HazardChase
   setHandler(hazardChangedSignal, () => {
     version++;
   });
+  /** While its 约谈通知 waits for 签发: whether one waits, and the decision once taken. */
+  let awaitingSignOff = false;
+  let signOff: SignOffDecision | undefined;
+  setHandler(
+    signOffUpdate,
+    (d: SignOffDecision) => {
+      signOff = d;
+      return d;
+    },
+    {
+      validator: (d: SignOffDecision) => {
+        if (!awaitingSignOff || signOff) throw permanentFailure(new DubanError('REQUEST_DECIDED', signOff ? '此文书已签发或撤回' : '此隐患没有待签发的文书'));
+        if (d.decision !== 'approve' && d.decision !== 'withdraw') throw ApplicationFailure.create({ type: 'INVALID_ARGUMENT', message: `unknown decision ${String(d.decision)}`, nonRetryable: true });
+        if (d.decision === 'withdraw' && !d.reason?.trim()) throw permanentFailure(new DubanError('INVALID_ARGUMENT', '撤回须说明理由'));
+      },
+    },
+  );
   for (let round = 0; ; round++) {
     if (round >= HAZARD_CHASE_ROUNDS || workflowInfo().continueAsNewSuggested) {
       await continueAsNew<typeof hazardWorkflow>({ campaignId, hazardId, done });
@@ -48,13 +78,42 @@ export async function hazardWorkflow(input: HazardChaseRun): Promise<HazardChase
     }
     const wait = step.next.at - (Date.now() + step.clockOffsetMs);
     if (wait > 0 && (await condition(changed, wait))) continue;
-    if (step.next.kind === 'circulate' && patched('hazard-daily-circulation')) {
-      // one 通报 per campaign and send time lists every hazard due then: the first hazard to get there sends it
-      await sendHazardCirculation({ campaignId, hazardId, at: step.next.at });
+    const letter = step.next;
+    if (letter.kind === 'circulate' && patched('hazard-daily-circulation')) {
+      if (step.signOff && patched('hazard-sign-off')) {
+        // held for 签发 by the 通报's own workflow: started once, by the first hazard to get there; the chase goes on
+        await joinHazardCirculation({ campaignId, hazardId, at: letter.at });
+      } else {
+        // one 通报 per campaign and send time lists every hazard due then: the first hazard to get there sends it
+        await sendHazardCirculation({ campaignId, hazardId, at: letter.at });
+      }
+    } else if (letter.kind === 'interview' && step.signOff && patched('hazard-sign-off')) {
+      const prepared = await prepareHazardLetter({ campaignId, hazardId, letter });
+      if (prepared.outcome === 'awaiting') {
+        awaitingSignOff = true;
+        signOff = undefined;
+        let decided: SignOffDecision | undefined;
+        while (!decided) {
+          const asked = version;
+          await condition(() => signOff !== undefined || version !== asked);
+          if (signOff) decided = signOff;
+          else {
+            // the hazard changed: withdrawn when the record no longer calls for the letter
+            const still = await hazardLetterStillDue({ campaignId, hazardId, letter });
+            if (signOff) decided = signOff;
+            else if (!still.due) decided = { decision: 'withdraw', actor: 'system', reason: still.reason ?? '隐患记录已变化，自动撤回' };
+          }
+        }
+        awaitingSignOff = false;
+        signOff = undefined;
+        await recordHazardSignOff({ campaignId, businessKey: prepared.businessKey, decision: decided, decidedAt: Date.now() + step.clockOffsetMs });
+        // approved: sent now, judged again, dated and numbered the day it goes
+        if (decided.decision === 'approve') await sendHazardLetter({ campaignId, hazardId, letter });
+      }
     } else {
-      await sendHazardLetter({ campaignId, hazardId, letter: step.next });
+      await sendHazardLetter({ campaignId, hazardId, letter });
     }
-    done.push(step.next.key);
+    done.push(letter.key);
   }
   return { done };
 }

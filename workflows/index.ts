@@ -5,3 +5,4 @@ export { obligationWorkflow } from './obligation';
 export { unitMessageWorkflow } from './unit-message';
 export { hazardWorkflow } from './hazard';
 export { channelWorkflow } from './channels';
+export { hazardCirculationWorkflow } from './hazard-circulation';

@@ -83,7 +83,7 @@ export function SignOffCard({ campaignId, reloadKey, onDecided }: { campaignId: 
                 <Typography.Text strong>{item.subject}</Typography.Text>
               </Space>
               <Typography.Text type="secondary">
-                {formatInstant(item.scheduledAt)} 应发 · 列 {item.listed.length} 项：{item.listed.map((l) => l.unitName).join('、')}
+                {formatInstant(item.scheduledAt)} 应发 · 列 {item.listed.length} 项：{item.listed.map((l) => (l.deliverableId.startsWith('隐患/') ? `${l.unitName}${l.deliverableName}` : l.unitName)).join('、')}
               </Typography.Text>
               <Button type="link" style={{ padding: 0 }} onClick={() => setOpen(open === item.key ? null : item.key)} data-testid={`sign-off-preview-${item.key}`}>
                 {open === item.key ? '收起全文' : '查看全文'}
