@@ -228,7 +228,13 @@ export interface ClosePeriodBody {
   period: string;
 }
 
-/** The portal's list: the unit's own hazards (as 属地 or as 行业主管部门). */
-export interface PortalHazards extends HazardPage {
+/** The campaign's units a hazard may name: its towns (属地) and its departments and lead departments (行业主管部门). */
+export interface HazardUnitChoices {
+  towns: { id: string; name: string }[];
+  departments: { id: string; name: string }[];
+}
+
+/** The portal's list: the unit's own hazards (as 属地 or as 行业主管部门), and the units a new one may name. */
+export interface PortalHazards extends HazardPage, HazardUnitChoices {
   unit: { id: string; name: string; type: string };
 }

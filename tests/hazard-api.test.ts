@@ -211,6 +211,14 @@ describe.each(TEST_DATABASES)('the hazard API on %s', (kind) => {
     const theirs = await new Browser(base).call('GET', `/api/portal/${dept}/hazards`);
     expect((theirs.body.items as { departmentId: string }[]).every((h) => h.departmentId === 'jiaoyu')).toBe(true);
     expect(theirs.body.total).toBe(3);
+    // the units a new hazard may name: every town of the campaign as 属地, every other unit as 行业主管部门
+    const units = await db.unit.findMany({ where: { campaignId: CAMPAIGN }, orderBy: { unitId: 'asc' } });
+    const towns = units.filter((u) => u.type === 'town').map((u) => ({ id: u.unitId, name: u.name }));
+    const departments = units.filter((u) => u.type !== 'town').map((u) => ({ id: u.unitId, name: u.name }));
+    expect(towns.length).toBeGreaterThan(0);
+    expect(mine.body).toMatchObject({ towns, departments });
+    expect((await clerk.call('GET', `/api/campaigns/${CAMPAIGN}/hazard-units`)).body).toEqual({ towns, departments });
+    expect((await new Browser(base).call('GET', `/api/campaigns/${CAMPAIGN}/hazard-units`)).status).toBe(401);
 
     const portal = new Browser(base);
     // another unit's hazard: as if it did not exist, and nothing changes

@@ -25,7 +25,7 @@ import {
   listHazardForSupervision,
   reportHazard,
 } from '../operations/hazards';
-import type { PortalHazards } from '../shared/hazard-api';
+import type { HazardUnitChoices, PortalHazards } from '../shared/hazard-api';
 import { loadCampaign } from '../store/campaigns';
 import { openStoredFile } from '../store/files';
 import { loadHazard } from '../store/hazards';
@@ -182,6 +182,13 @@ export function registerHazardRoutes(app: FastifyInstance, deps: ConsoleDeps): v
   const hazardDeps: HazardDeps = { db, client: deps.client, taskQueue: deps.taskQueue, dataDir: deps.dataDir, now: deps.now };
   const now = () => deps.now?.() ?? Date.now();
 
+  /** The campaign's towns and (lead) departments, in the order of the campaign file's ids. */
+  async function unitChoices(campaignId: string): Promise<HazardUnitChoices> {
+    const units = await db.unit.findMany({ where: { campaignId }, select: { unitId: true, name: true, type: true }, orderBy: { unitId: 'asc' } });
+    const option = (u: { unitId: string; name: string }) => ({ id: u.unitId, name: u.name });
+    return { towns: units.filter((u) => u.type === 'town').map(option), departments: units.filter((u) => u.type !== 'town').map(option) };
+  }
+
   // ───────────── console ─────────────
 
   const who = (request: FastifyRequest) => ({ actor: actorOf(request), role: request.operator!.role, name: request.operator!.displayName || request.operator!.name });
@@ -190,6 +197,10 @@ export function registerHazardRoutes(app: FastifyInstance, deps: ConsoleDeps): v
   app.get<{ Params: { id: string }; Querystring: Query }>('/api/campaigns/:id/hazards', async (request) =>
     hazardList(hazardDeps, { campaignId: request.params.id, filters: filtersOf(request.query), ...pageOf(request.query) }),
   );
+  app.get<{ Params: { id: string } }>('/api/campaigns/:id/hazard-units', async (request): Promise<HazardUnitChoices> => {
+    await loadCampaign(db, request.params.id); // an unknown campaign answers as the other routes do
+    return unitChoices(request.params.id);
+  });
   app.get<{ Params: { id: string }; Querystring: Query }>('/api/campaigns/:id/hazards.xlsx', async (request, reply) => {
     const out = await exportHazards(hazardDeps, { campaignId: request.params.id, filters: filtersOf(request.query) });
     return xlsx(reply, out.fileName, out.bytes);
@@ -352,7 +363,7 @@ export function registerHazardRoutes(app: FastifyInstance, deps: ConsoleDeps): v
     const filters = filtersOf(request.query);
     const mine: HazardFilters = unit.type === 'town' ? { ...filters, townId: link.unitId } : { ...filters, departmentId: link.unitId };
     const page = await hazardList(hazardDeps, { campaignId: link.campaignId, filters: mine, ...pageOf(request.query) });
-    return { ...page, unit: { id: unit.unitId, name: unit.name, type: unit.type } };
+    return { ...page, ...(await unitChoices(link.campaignId)), unit: { id: unit.unitId, name: unit.name, type: unit.type } };
   });
   app.get<{ Params: PortalParams }>('/api/portal/:token/hazards/:hazard', async (request) => {
     const { link } = await linkOf(request.params.token);

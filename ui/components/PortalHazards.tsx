@@ -7,7 +7,7 @@ import dayjs, { type Dayjs } from 'dayjs';
 import { useCallback, useEffect, useState } from 'react';
 import { api, errorMessage } from '../api';
 import { LISTING_LEVEL_LABEL } from '../hazardLabels';
-import type { HazardDetail, HazardSummary, HazardUnitOption, PortalHazards as PortalHazardsView } from '../hazardTypes';
+import type { HazardDetail, HazardSummary, PortalHazards as PortalHazardsView } from '../hazardTypes';
 import { enc } from '../router';
 import { FilesPicker } from './FilesPicker';
 import { HazardFactsForm } from './HazardFactsForm';
@@ -15,19 +15,6 @@ import { EvidenceFiles } from './HazardDrawer';
 import { HazardLevelTag, HazardStatusTag } from './HazardTags';
 
 export const PORTAL_HAZARD_PAGE = 20;
-
-/** The campaign's towns or departments, when the portal's answer lists them. */
-const listedUnits = (view: PortalHazardsView, key: 'town' | 'department') =>
-  (view as PortalHazardsView & { towns?: HazardUnitOption[]; departments?: HazardUnitOption[] })[key === 'town' ? 'towns' : 'departments'];
-
-/** The units a new hazard may name: those the API lists, else those the unit's own hazards name. */
-function unitOptions(view: PortalHazardsView, key: 'town' | 'department'): HazardUnitOption[] {
-  const given = listedUnits(view, key);
-  if (given?.length) return given;
-  const seen = new Map<string, string>();
-  for (const h of view.items) seen.set(key === 'town' ? h.townId : h.departmentId, key === 'town' ? h.townName : h.departmentName);
-  return [...seen].map(([id, name]) => ({ id, name }));
-}
 
 export function PortalHazards({ token, view, onPage, onChanged }: { token: string; view: PortalHazardsView; onPage: (page: number) => void; onChanged: () => void }) {
   const [reporting, setReporting] = useState(false);
@@ -305,14 +292,9 @@ function NewHazardCard({ token, view, onDone, onCancel }: { token: string; view:
   const isTown = view.unit.type === 'town';
   return (
     <Card title="上报排查发现的隐患" style={{ marginBottom: 16 }} data-testid="portal-hazard-form">
-      {!listedUnits(view, isTown ? 'department' : 'town')?.length && (
-        <Typography.Paragraph type="secondary">
-          {isTown ? '行业主管部门' : '属地'}可从本单位已有隐患涉及的单位中选择；不在其中的，请联系安委办登记。
-        </Typography.Paragraph>
-      )}
       <HazardFactsForm
-        towns={unitOptions(view, 'town')}
-        departments={unitOptions(view, 'department')}
+        towns={view.towns}
+        departments={view.departments}
         fixed={isTown ? { townId: view.unit.id } : { departmentId: view.unit.id }}
         testId="portal-hazard-form"
         submitLabel="上报"
