@@ -19,6 +19,10 @@ it('replays every saved history without nondeterminism', async () => {
   // v2 (patched 'hazard-daily-circulation': the day's one 通报) adds a second hazard listed in the same 通报
   expect(files.filter((f) => f.startsWith('hazard-v1-'))).toHaveLength(4);
   expect(files.filter((f) => f.startsWith('hazard-v2-'))).toHaveLength(5);
+  // v3 (patched 'hazard-sign-off': 通报 and 约谈通知 held for 签发, approved, withdrawn, withdrawn by 整改完成) adds the
+  // two 通报 workflows that held them (hazardCirculationWorkflow)
+  expect(files.filter((f) => f.startsWith('hazard-v3-'))).toHaveLength(7);
+  expect(files.filter((f) => f.startsWith('hazard-v3-circulation-'))).toHaveLength(2);
   expect(files.filter((f) => f.startsWith('v6-lead-digest-'))).toHaveLength(2);
   // a letter's group-robot deliveries (tests/channels.test.ts with DUBAN_RECORD_CHANNEL_HISTORIES=1): a notice's two robots
   // through refusals, a 通报's to one listed unit
