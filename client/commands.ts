@@ -248,7 +248,7 @@ export const COMMANDS: Record<string, Command> = {
         inv.out.list(
           rows,
           (p) =>
-            `${p.key}\n  ${p.subject}\n  待签发自 ${p.preparedAt}，列 ${p.listed.length} 项：${p.listed.map((o) => o.unitName).join('、')}\n\n${p.text
+            `${p.key}\n  ${p.subject}\n  待签发自 ${p.preparedAt}，列 ${p.listed.length} 项：${p.listed.map((o) => (o.deliverableId.startsWith('隐患/') ? `${o.unitName}${o.deliverableName}` : o.unitName)).join('、')}\n\n${p.text
               .split('\n')
               .map((l) => `    ${l}`)
               .join('\n')}\n`,
