@@ -4,6 +4,7 @@
 import { BOARD_USAGE, boardScale } from './board';
 import { BURST_USAGE, burst } from './burst';
 import { CHAOS_USAGE, chaos } from './chaos';
+import { HAZARDS_USAGE, hazardsScale } from './hazards';
 import { launch5000 } from './launch-5000';
 import { LAUNCH_USAGE, launchScale } from './launch-scale';
 import { PLAN_USAGE, planScale } from './plan-scale';
@@ -20,6 +21,7 @@ const SCENARIOS: Record<string, Scenario> = {
   plan: planScale,
   launch: launchScale,
   board: boardScale,
+  hazards: hazardsScale,
 };
 
 /** Flags any scenario may be given; a scenario refuses those that do not apply to it. */
@@ -47,6 +49,8 @@ function usage(): string {
     ...LAUNCH_USAGE,
     '',
     ...BOARD_USAGE,
+    '',
+    ...HAZARDS_USAGE,
   ].join('\n');
 }
 
