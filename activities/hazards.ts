@@ -59,6 +59,7 @@ import {
   hazardsApprovedIn,
   holdHazardCirculation,
   holdHazardLetter,
+  recordLeftOutOfCirculation,
   settleUnneededHazardLetter,
   settledHazardLetterKeys,
 } from '../store/hazard-sign-off';
@@ -344,7 +345,10 @@ export function createHazardActivities(deps: HazardActivityDeps) {
     const businessKey = hazardCirculationKey(campaignId, day, formatInstant(at, ctx.timeZone).slice(11, 16));
     if (await wasSent(db, HAZARD_LETTERS, businessKey)) {
       // a retry of the attempt that sent it may not have told the robots yet; another hazard's first ask has nothing to do
-      if (Context.current().info.attempt > 1) await tellCirculationRobots(loaded, businessKey);
+      if (Context.current().info.attempt > 1) {
+        await noteLeftOut(campaignId, businessKey);
+        await tellCirculationRobots(loaded, businessKey);
+      }
       return { businessKey, outcome: 'already-sent', listed: [] };
     }
     const sendingAt = loaded.clock.current(Date.now(), () => Context.current().info.currentAttemptScheduledTimestampMs);
@@ -413,10 +417,29 @@ export function createHazardActivities(deps: HazardActivityDeps) {
       },
     });
     if (delivered === 'already-sent') return { businessKey, outcome: 'already-sent', listed: [] };
+    await noteLeftOut(campaignId, businessKey);
     // each listed hazard's two units' robots
     const units = listed.flatMap((l) => [l.facts.state.hazard.townId, l.facts.state.hazard.departmentId]);
     await tellHazardRobots(loaded, units, { key: businessKey, subject: delivered.sent.rendered.subject, sentAt: new Date(sendingAt), deadline: day });
     return { businessKey, outcome: 'sent', listed: listed.map((l) => l.hazardId) };
+  }
+
+  /** A sent 通报 that was signed off listing hazards it no longer lists when it went: their histories say so. */
+  async function noteLeftOut(campaignId: string, businessKey: string) {
+    const approvedFor = await hazardsApprovedIn(db, campaignId, businessKey);
+    if (approvedFor.length === 0) return;
+    const row = await db.hazardLetter.findUnique({ where: { businessKey } });
+    if (row?.status !== 'sent' || !row.sentAt) return;
+    const sentWith = await db.hazardLetter.findMany({ where: { campaignId, messageId: row.messageId, hazardId: { not: '' }, status: 'sent' }, select: { hazardId: true } });
+    const listed = new Set(sentWith.map((l) => l.hazardId));
+    await recordLeftOutOfCirculation(db, {
+      businessKey,
+      campaignId,
+      leftOut: approvedFor.filter((h) => !listed.has(h)),
+      subject: row.subject,
+      at: row.sentAt,
+      townOf: await townsOf(campaignId),
+    });
   }
 
   /** The hazard's town: where its 签发 steps are recorded in the audit. */

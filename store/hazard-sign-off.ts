@@ -233,6 +233,32 @@ export async function settleUnneededHazardLetter(db: Db, businessKey: string, at
   ]);
 }
 
+/**
+ * An approved 通报 sent without some hazards it was held listing (rectified, closed, cancelled or given a new 时限
+ * before it went): recorded on each, so that no history says it was 通报ed. Idempotent.
+ */
+export async function recordLeftOutOfCirculation(
+  db: Db,
+  c: { businessKey: string; campaignId: string; leftOut: string[]; subject: string; at: Date; townOf: (hazardId: string) => string },
+): Promise<void> {
+  if (c.leftOut.length === 0) return;
+  await db.$transaction(
+    c.leftOut.map((hazardId) =>
+      auditWrite(db, {
+        eventKey: `${c.businessKey}/sign-off/unneeded/${hazardId}`,
+        campaignId: c.campaignId,
+        unitId: c.townOf(hazardId),
+        deliverableId: hazardAuditItem(hazardId),
+        at: c.at,
+        kind: 'sign_off.unneeded',
+        actor: 'system',
+        summary: `通报已签发，发出时此隐患已不在逾期未整改之列，未列入：${c.subject}`,
+        detail: { key: c.businessKey, action: 'circulate' },
+      }),
+    ),
+  );
+}
+
 /** Keys (within the hazard) of its letters that will never go: withdrawn, or approved and then not needed. */
 export async function settledHazardLetterKeys(db: Db, campaignId: string, hazardId: string): Promise<string[]> {
   const prefix = `${campaignId}/hazard/${hazardId}/`;

@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addOperator } from '../access/operators';
 import type { HazardEvent } from '../domain/hazards';
 import { parseInstant } from '../domain/zoned-time';
 import { type HazardDeps, actOnHazard, hazardDetail, reportHazard } from '../operations/hazards';
@@ -15,6 +16,7 @@ import { decideSignOff, pendingSignOffs } from '../operations/sign-off';
 import { type Rehearsal, startRehearsal } from '../rehearsal/rehearsal';
 import { hazardCirculationWorkflowId, hazardLetterBusinessKey } from '../shared/hazard-activities';
 import { hazardWorkflowId } from '../shared/hazard-contract';
+import { createConsoleServer } from '../web/server';
 import { type TestDatabase, TEST_DATABASES, freshDatabase } from './support/databases';
 import { HAZARD_CAMPAIGN as C, FILES, hazardCampaignYaml, hazardFacts as facts } from './support/hazard-campaign';
 
@@ -27,10 +29,28 @@ const CIRCULATION_1012 = `${C}/hazard-circulation/2022-10-12/0900`; // 时限 10
 const CIRCULATION_1017 = `${C}/hazard-circulation/2022-10-17/0900`; // 时限 10-10: hazard W (withdrawn)
 const CIRCULATION_1018 = `${C}/hazard-circulation/2022-10-18/0900`; // 时限 10-11: hazard X (撤销 before approval)
 
+/** A console session (its cookie and CSRF token): the API the 待签发 card calls. */
+async function session(base: string, name: string, password: string) {
+  const res = await fetch(`${base}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name, password }) });
+  const cookie = res.headers.get('set-cookie')!.split(';')[0];
+  const { csrfToken } = (await res.json()) as { csrfToken: string };
+  return async (method: string, path: string, json?: unknown) => {
+    const answer = await fetch(base + path, {
+      method,
+      headers: { cookie, 'x-csrf-token': csrfToken, ...(json === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: json === undefined ? undefined : JSON.stringify(json),
+    });
+    return { status: answer.status, body: (await answer.json()) as Record<string, unknown> & { error?: { code: string; message: string } } };
+  };
+}
+const signOffPath = (key: string) => `/api/sign-offs/${encodeURIComponent(key)}`;
+
 describe.each(TEST_DATABASES)('签发 of hazard letters on %s', (kind) => {
   let r: Rehearsal;
   let database: TestDatabase;
   let dir: string;
+  let close: (() => Promise<unknown>) | undefined;
+  let serverNow = 0;
   const id: Record<'a' | 'b' | 'w' | 'x', string> = { a: '', b: '', w: '', x: '' };
   const seen: Record<string, unknown> = {};
   const ops = async (when: string): Promise<HazardDeps> => {
@@ -52,6 +72,27 @@ describe.each(TEST_DATABASES)('签发 of hazard letters on %s', (kind) => {
     writeFileSync(file, SIGNED_YAML);
     r = await startRehearsal({ databaseUrl: database.url });
     await r.launch(file, at('2022-09-26T10:00:00+08:00'));
+    const app = await createConsoleServer({
+      db: r.db,
+      client: r.env.client,
+      taskQueue: r.taskQueue,
+      searchAttributes: true,
+      namespace: 'default',
+      dataDir: join(dir, 'data'),
+      publicUrl: 'http://console.test',
+      maxUploadBytes: 64 * 1024,
+      now: () => serverNow,
+    });
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+    close = () => app.close();
+    await addOperator(r.db, { name: 'boss', displayName: '王领导', role: 'leader', password: 'leader password', createdBy: 'test' });
+    await addOperator(r.db, { name: 'li', displayName: '李办事', role: 'clerk', password: 'clerk password', createdBy: 'test' });
+    /** A session opened at the rehearsal's present (the console's clock is the server's). */
+    const signIn = async (name: 'boss' | 'li') => {
+      serverNow = await r.env.currentTimeMs();
+      return name === 'boss' ? session(base, 'boss', 'leader password') : session(base, 'li', 'clerk password');
+    };
     const report = async (f: Parameters<typeof facts>[0]) =>
       (await reportHazard(await ops('2022-09-26T10:30:00+08:00'), { campaignId: C, facts: facts(f), origin: 'console', actor: 'wu' })).row.id;
     id.a = await report({ site: '雷城某加油站', deadline: '2022-10-03' });
@@ -64,6 +105,9 @@ describe.each(TEST_DATABASES)('签发 of hazard letters on %s', (kind) => {
     seen.pending1012 = await pendingSignOffs(r.db, C);
     seen.circulatedBy1012 = r.catcher!.messages().filter((m) => m.headers['x-duban-action'] === 'hazard-circulate').length;
     seen.urgeSent = r.catcher!.messages().filter((m) => m.headers['x-duban-action'] === 'hazard-urge').length;
+    const clerk = await signIn('li');
+    seen.clerkList = (await clerk('GET', `/api/campaigns/${C}/sign-offs`)).body.signOffs;
+    seen.clerkApprove = await clerk('POST', `${signOffPath(CIRCULATION_1012)}/approve`, {});
     try {
       await decideSignOff(deps(), { key: CIRCULATION_1012, decision: 'approve', actor: 'operator:li', role: 'clerk' });
     } catch (err) {
@@ -84,7 +128,8 @@ describe.each(TEST_DATABASES)('签发 of hazard letters on %s', (kind) => {
     seen.rowB = await r.db.hazardLetter.findUnique({ where: { businessKey: interviewKey(id.b) } });
     seen.historyB = (await hazardDetail(await ops('2022-10-14T10:30:00+08:00'), { campaignId: C, hazardId: id.b })).history;
     await r.advanceTo(at('2022-10-14T11:00:00+08:00'));
-    seen.approved = await decideSignOff(deps(), { key: CIRCULATION_1012, decision: 'approve', actor: 'operator:boss', role: 'leader' });
+    const approved = await (await signIn('boss'))('POST', `${signOffPath(CIRCULATION_1012)}/approve`, {});
+    seen.approved = { status: approved.status, ...(approved.body.decision as object) };
     await r.advanceTo(at('2022-10-14T11:30:00+08:00'));
     await decideSignOff(deps(), { key: interviewKey(id.a), decision: 'approve', actor: 'operator:boss', role: 'admin' });
     await r.advanceTo(at('2022-10-14T12:00:00+08:00'));
@@ -98,12 +143,9 @@ describe.each(TEST_DATABASES)('签发 of hazard letters on %s', (kind) => {
     // 10-17 09:00: W's 通报 held; withdrawn (a reason is required)
     await r.advanceTo(at('2022-10-17T10:00:00+08:00'));
     seen.pending1017 = await pendingKeys();
-    try {
-      await decideSignOff(deps(), { key: CIRCULATION_1017, decision: 'withdraw', actor: 'operator:boss', role: 'leader' });
-    } catch (err) {
-      seen.noReason = err;
-    }
-    await decideSignOff(deps(), { key: CIRCULATION_1017, decision: 'withdraw', reason: '该园已停课整改，另行处理', actor: 'operator:boss', role: 'leader' });
+    const leader = await signIn('boss');
+    seen.noReason = (await leader('POST', `${signOffPath(CIRCULATION_1017)}/withdraw`, {})).body.error;
+    seen.withdrawn = (await leader('POST', `${signOffPath(CIRCULATION_1017)}/withdraw`, { reason: '该园已停课整改，另行处理' })).status;
 
     // 10-18 09:00: X's 通报 held; X is 撤销 before the leader approves: approved, it lists nobody and is not sent
     await change(id.x, '2022-10-18T10:00:00+08:00', { kind: 'cancel', reason: '经复核不属于隐患' });
@@ -113,6 +155,7 @@ describe.each(TEST_DATABASES)('签发 of hazard letters on %s', (kind) => {
   }, 600_000);
 
   afterAll(async () => {
+    await close?.();
     await r?.close();
     await database?.drop();
     if (dir) rmSync(dir, { recursive: true, force: true });
@@ -133,6 +176,9 @@ describe.each(TEST_DATABASES)('签发 of hazard letters on %s', (kind) => {
     expect(new Set(held.to)).toEqual(new Set(['yingji@leizhou.example', 'jiaoyu@leizhou.example', 'leicheng@leizhou.example', 'xincheng@leizhou.example']));
     expect(seen.circulatedBy1012).toBe(0);
     expect(seen.urgeSent).toBeGreaterThan(0); // the rest of the chase went on
+    // the console's card lists it for anyone, with its full text; a clerk's 签发 is refused there and in the CLI's path
+    expect((seen.clerkList as { key: string; text: string }[]).map((x) => [x.key, x.text])).toEqual([[CIRCULATION_1012, held.text]]);
+    expect(seen.clerkApprove).toMatchObject({ status: 403, body: { error: { code: 'FORBIDDEN' } } });
     expect(seen.clerk).toMatchObject({ code: 'FORBIDDEN' });
   });
 
@@ -147,7 +193,7 @@ describe.each(TEST_DATABASES)('签发 of hazard letters on %s', (kind) => {
   });
 
   it('approved two days later, the 通报 goes once, dated and numbered that day, listing only the hazards still due', () => {
-    expect(seen.approved).toMatchObject({ decision: 'approve', actor: 'operator:boss' });
+    expect(seen.approved).toMatchObject({ status: 200, decision: 'approve', actor: 'operator:boss' });
     const sent = mailsOf(CIRCULATION_1012);
     expect(sent).toHaveLength(1);
     expect(sent[0].subject).toMatch(/^【演练】【通报】雷安办〔2022〕\d+号 关于雷城某加油站隐患逾期未整改的通报$/);
@@ -181,9 +227,18 @@ describe.each(TEST_DATABASES)('签发 of hazard letters on %s', (kind) => {
     expect(history.find((h) => h.kind === 'sign_off.withdrawn')).toMatchObject({ actor: 'system', summary: expect.stringContaining('理由：隐患已报告整改完成，自动撤回') });
   });
 
+  it('B, left out of the approved 通报 (it reported 整改完成 first), has a history that says it was not 通报ed', async () => {
+    const history = (await hazardDetail(await ops('2022-10-25T12:00:00+08:00'), { campaignId: C, hazardId: id.b })).history;
+    const circulation = history.filter((h) => h.summary.includes('隐患逾期未整改的通报'));
+    expect(circulation.map((h) => h.kind)).toEqual(['sign_off.awaiting', 'sign_off.approved', 'sign_off.unneeded']);
+    expect(circulation[2].summary).toMatch(/^通报已签发，发出时此隐患已不在逾期未整改之列，未列入：/);
+    expect(await r.db.hazardLetter.count({ where: { campaignId: C, hazardId: id.b, kind: 'circulate' } })).toBe(0);
+  });
+
   it('a withdrawn 通报 never goes, its reason recorded; a withdrawal without a reason is refused', async () => {
     expect(seen.pending1017).toContain(CIRCULATION_1017);
     expect(seen.noReason).toMatchObject({ code: 'INVALID_ARGUMENT' });
+    expect(seen.withdrawn).toBe(200);
     expect(mailsOf(CIRCULATION_1017)).toHaveLength(0);
     expect(await r.db.hazardLetter.findUniqueOrThrow({ where: { businessKey: CIRCULATION_1017 } })).toMatchObject({ status: 'withdrawn', sentAt: null });
     const history = (await hazardDetail(await ops('2022-10-25T12:00:00+08:00'), { campaignId: C, hazardId: id.w })).history;
