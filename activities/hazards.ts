@@ -54,6 +54,8 @@ import type { Db } from '../store/db';
 import { HAZARD_LETTERS, hazardChaseFacts, hazardInterviewWrite, recordListedCirculation, sentHazardLetterKeys } from '../store/hazard-letters';
 import {
   HAZARD_AWAITING_SIGN_OFF,
+  HAZARD_NOT_NEEDED,
+  HAZARD_WITHDRAWN,
   decideHazardSignOff,
   hazardLetterForSignOff,
   hazardsApprovedIn,
@@ -497,6 +499,7 @@ export function createHazardActivities(deps: HazardActivityDeps) {
     const facts = await hazardChaseFacts(db, campaignId, hazardId);
     const existing = await db.hazardLetter.findUnique({ where: { businessKey }, select: { status: true } });
     if (existing?.status === HAZARD_AWAITING_SIGN_OFF) return { businessKey, outcome: 'awaiting' };
+    if (existing?.status === APPROVED) return { businessKey, outcome: 'approved' };
     const decision = hazardLetterDecision(ctx, facts, letter, preparedAt);
     if (!decision.send) return { businessKey, outcome: 'skipped', reason: decision.reason };
     if (existing) return { businessKey, outcome: 'skipped', reason: `already ${existing.status}` };
@@ -554,7 +557,8 @@ export function createHazardActivities(deps: HazardActivityDeps) {
     if (!hazardNeedsSignOff(ctx.policy, 'circulate')) return { businessKey, outcome: 'send' };
     const existing = await hazardLetterForSignOff(db, businessKey);
     if (existing?.status === HAZARD_AWAITING_SIGN_OFF) return { businessKey, outcome: 'awaiting' };
-    if (existing) return { businessKey, outcome: 'send' }; // decided or sent by an earlier attempt
+    // decided before this run (a run afresh): approved or sent, the send finishes or finds it; withdrawn, it never goes
+    if (existing) return { businessKey, outcome: existing.status === HAZARD_WITHDRAWN || existing.status === HAZARD_NOT_NEEDED ? 'withdrawn' : 'send' };
     const preparedAt = loaded.clock.current(Date.now(), () => Context.current().info.currentAttemptScheduledTimestampMs);
     const listed = await circulatedAt(ctx, campaignId, at, preparedAt);
     if (listed.length === 0) return { businessKey, outcome: 'nobody' };

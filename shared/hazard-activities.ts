@@ -56,14 +56,20 @@ export interface HazardCirculationInput {
 
 export interface PrepareHazardCirculationResult {
   businessKey: string;
-  /** awaiting: held as 待签发 with its preview; send: no 签发 needed; nobody: no hazard due then */
-  outcome: 'awaiting' | 'send' | 'nobody';
+  /**
+   * awaiting: held as 待签发 with its preview; send: no 签发 needed, or approved before (a run afresh); nobody: no hazard
+   * due then; withdrawn: withdrawn before (or approved and not needed), never to go
+   */
+  outcome: 'awaiting' | 'send' | 'nobody' | 'withdrawn';
 }
 
 export interface PrepareHazardLetterResult {
   businessKey: string;
-  /** awaiting: held as 待签发 with its preview; skipped: the record no longer calls for it (see reason) */
-  outcome: 'awaiting' | 'skipped';
+  /**
+   * awaiting: held as 待签发 with its preview; approved: a leader approved it before (a run afresh): to be sent;
+   * skipped: the record no longer calls for it, or it was withdrawn or sent (see reason)
+   */
+  outcome: 'awaiting' | 'approved' | 'skipped';
   reason?: string;
 }
 

@@ -119,6 +119,11 @@ describe.each(TEST_DATABASES)('签发 of hazard letters on %s', (kind) => {
     seen.pending1013 = await pendingKeys();
     seen.interviewsBy1013 = r.catcher!.messages().filter((m) => m.headers['x-duban-action'] === 'hazard-interview').length;
     seen.historyA1013 = (await hazardDetail(await ops('2022-10-13T12:00:00+08:00'), { campaignId: C, hazardId: id.a })).history;
+    // A's chase run afresh while its 约谈通知 waits (a reset, a lost history): the new run holds the same letter
+    await r.env.client.workflow.getHandle(hazardWorkflowId(C, id.a)).terminate('test: run the chase afresh');
+    await change(id.a, '2022-10-13T13:00:00+08:00', { kind: 'edit', changes: { fundsWan: 0.8 } });
+    await r.advanceTo(at('2022-10-13T13:30:00+08:00'));
+    seen.pendingAfterRerun = await pendingKeys();
 
     // 10-14: B reports 整改完成 (its 约谈通知 withdraws itself); the leader approves the 通报, then A's 约谈通知
     await change(id.b, '2022-10-14T09:50:00+08:00', { kind: 'start' });
@@ -182,9 +187,10 @@ describe.each(TEST_DATABASES)('签发 of hazard letters on %s', (kind) => {
     expect(seen.clerk).toMatchObject({ code: 'FORBIDDEN' });
   });
 
-  it('holds each hazard’s 约谈通知 the next day, and the hazard’s history says it waits', () => {
+  it('holds each hazard’s 约谈通知 the next day (still one after a run afresh), and the hazard’s history says it waits', () => {
     expect(seen.pending1013).toEqual([CIRCULATION_1012, interviewKey(id.a), interviewKey(id.b)].sort((p, q) => (p === CIRCULATION_1012 ? -1 : q === CIRCULATION_1012 ? 1 : p < q ? -1 : 1)));
     expect(seen.interviewsBy1013).toBe(0);
+    expect(seen.pendingAfterRerun).toEqual(seen.pending1013);
     const history = seen.historyA1013 as { kind: string; summary: string }[];
     expect(history.filter((h) => h.kind === 'sign_off.awaiting').map((h) => h.summary)).toEqual([
       expect.stringMatching(/^通报待签发：/),
@@ -204,7 +210,7 @@ describe.each(TEST_DATABASES)('签发 of hazard letters on %s', (kind) => {
     expect(seen.again).toMatchObject({ code: 'REQUEST_DECIDED' });
   });
 
-  it('approved, A’s 约谈通知 goes once, dated and numbered that day; its history records who signed it', async () => {
+  it('approved, A’s 约谈通知 goes once (from the run afresh), dated and numbered that day; its history records who signed it', async () => {
     const sent = mailsOf(interviewKey(id.a));
     expect(sent).toHaveLength(1);
     expect(sent[0].subject).toMatch(/雷安办〔2022〕\d+号 关于约谈雷城街道和市教育局主要负责人的通知/);

@@ -48,7 +48,7 @@ export async function hazardCirculationWorkflow(input: HazardCirculationInput): 
     },
   );
   const prepared = await prepareHazardCirculation(input);
-  if (prepared.outcome === 'nobody') return { businessKey: prepared.businessKey, outcome: 'nobody', listed: [] };
+  if (prepared.outcome === 'nobody' || prepared.outcome === 'withdrawn') return { businessKey: prepared.businessKey, outcome: prepared.outcome, listed: [] };
   if (prepared.outcome === 'awaiting') {
     awaiting = true;
     await condition(() => decision !== undefined);

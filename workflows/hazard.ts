@@ -109,6 +109,8 @@ export async function hazardWorkflow(input: HazardChaseRun): Promise<HazardChase
         await recordHazardSignOff({ campaignId, businessKey: prepared.businessKey, decision: decided, decidedAt: Date.now() + step.clockOffsetMs });
         // approved: sent now, judged again, dated and numbered the day it goes
         if (decided.decision === 'approve') await sendHazardLetter({ campaignId, hazardId, letter });
+      } else if (prepared.outcome === 'approved') {
+        await sendHazardLetter({ campaignId, hazardId, letter }); // approved before this run afresh: it goes now
       }
     } else {
       await sendHazardLetter({ campaignId, hazardId, letter });
