@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addOperator } from '../access/operators';
 import type { HazardEvent } from '../domain/hazards';
 import { parseInstant } from '../domain/zoned-time';
+import { campaignHistory } from '../operations/history';
 import { type HazardDeps, actOnHazard, hazardDetail, reportHazard } from '../operations/hazards';
 import { decideSignOff, pendingSignOffs } from '../operations/sign-off';
 import { type Rehearsal, startRehearsal } from '../rehearsal/rehearsal';
@@ -252,6 +253,9 @@ describe.each(TEST_DATABASES)('签发 of hazard letters on %s', (kind) => {
     // W's own 通报 step is over: the chase does not bring it back
     const keys = (await r.db.hazardLetter.findMany({ where: { campaignId: C, hazardId: id.w, kind: 'circulate' } })).map((l) => [l.status, l.businessKey]);
     expect(keys).toEqual([['withdrawn', hazardLetterBusinessKey(C, id.w, 'r1/2022-10-10/circulate/2022-10-17')]]);
+    // the campaign's history (`duban history`) has it too, under the hazard's 属地 and 隐患/<id>
+    const { entries } = await campaignHistory({ db: r.db }, { campaignId: C });
+    expect(entries.filter((e) => e.deliverable === `隐患/${id.w}` && e.kind === 'sign_off.withdrawn').map((e) => [e.unit, e.actor])).toEqual([['leicheng', 'operator:boss']]);
   });
 
   it('an approved 通报 whose hazards were all 撤销 meanwhile is not sent, and says so', async () => {
