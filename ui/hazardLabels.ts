@@ -43,6 +43,11 @@ export const HAZARD_HISTORY_LABEL: Record<string, string> = {
   decide_extension: '决定延期申请',
   delist: '摘牌',
   revoke: '撤销挂牌',
+  // its letters' 签发 (store/hazard-sign-off.ts)
+  'sign_off.awaiting': '待签发',
+  'sign_off.approved': '已签发',
+  'sign_off.withdrawn': '已撤回',
+  'sign_off.unneeded': '签发后未发出',
 };
 export const historyLabel = (kind: string) => HAZARD_HISTORY_LABEL[kind] ?? kind;
 
