@@ -21,7 +21,7 @@ export const SIGN_OFF_ROLES = ['leader', 'admin'] as const;
 
 export type { SignOffView };
 
-/** Every letter of the campaign waiting for 签发 (通报 and 约谈通知), oldest first, with its full preview. */
+/** Every letter of the campaign waiting for 签发 (通报 and 约谈通知, the obligations' and the hazards'), oldest first, with its full preview. */
 export async function pendingSignOffs(db: Db, campaignId: string): Promise<SignOffView[]> {
   const { settings } = await loadCampaign(db, campaignId);
   const unitNames = new Map((await db.unit.findMany({ where: { campaignId }, select: { unitId: true, name: true } })).map((u) => [u.unitId, u.name]));

@@ -71,7 +71,8 @@ export interface SignOffDecision {
 
 /**
  * The Update a workflow holding a letter for sign-off accepts once (the day's circulationWorkflow for a 通报, the
- * obligation's workflow for its 约谈通知); refused
+ * obligation's workflow for its 约谈通知; for hazards, the hazardCirculationWorkflow of a 通报 and the hazard's chase for
+ * its 约谈通知); refused
  * (REQUEST_DECIDED) when nothing waits or it was already decided. Answers with the decision taken.
  */
 export const signOffUpdate = defineUpdate<SignOffDecision, [SignOffDecision]>('signOff');
