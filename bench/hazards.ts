@@ -26,6 +26,7 @@ import { createDubanWorker } from '../worker/worker';
 import { type DevServer, NAMESPACE, startDevServer } from './dev-server';
 import { obligationTimes, pct } from './launch-scale';
 import { waitForFirstTasks } from './measure';
+import { type ThreadCpu, cpuBetween, machineBusyMs, pidByCommandLine, threadCpu } from './proc-stats';
 import { type Options, UsageError } from './scenario';
 
 const DEFAULT_N = 20_000;
@@ -197,6 +198,35 @@ async function writeLedger(n: number, today: string): Promise<{ bytes: Buffer; r
 }
 
 // ---------------------------------------------------------------------------------------------------
+// CPU: this process (worker, console, importer), the dev server, the rest of the machine
+
+interface CpuSnapshot {
+  at: number;
+  bench: ThreadCpu[];
+  server: ThreadCpu[];
+  machine?: number;
+}
+
+const snapshot = (serverPid: number | undefined): CpuSnapshot => ({
+  at: performance.now(),
+  bench: threadCpu(process.pid),
+  server: serverPid === undefined ? [] : threadCpu(serverPid),
+  machine: machineBusyMs(),
+});
+
+function cpuLine(phase: string, a: CpuSnapshot, b: CpuSnapshot): string {
+  const sum = (ts: ThreadCpu[]) => ts.reduce((x, t) => x + t.cpuMs, 0);
+  const bench = sum(cpuBetween(a.bench, b.bench));
+  const server = sum(cpuBetween(a.server, b.server));
+  const wall = b.at - a.at;
+  const busy = a.machine === undefined || b.machine === undefined ? undefined : b.machine - a.machine;
+  return (
+    `${phase}: ${s(wall)} wall; CPU this process ${s(bench)}, dev server ${a.server.length ? s(server) : '?'}, ` +
+    `other processes ${busy === undefined ? '?' : s(busy - bench - server)}, idle ${busy === undefined ? '?' : s(wall * cpus().length - busy)}`
+  );
+}
+
+// ---------------------------------------------------------------------------------------------------
 // The stack
 
 interface Env {
@@ -253,6 +283,7 @@ async function benchmark(n: number, env: Env, check: (pass: boolean, what: strin
   // ── set-up: dev server, database, sink, worker, console, as npm start has them
   let t = performance.now();
   const server = (env.server = await startDevServer(env.dir, { searchAttributes: true }));
+  const serverPid = pidByCommandLine(server.dbFile);
   const databaseUrl = `file:${join(env.dir, 'duban.db')}`;
   await migrateDatabase(databaseUrl);
   const db = (env.db = createDb(databaseUrl));
@@ -314,13 +345,16 @@ async function benchmark(n: number, env: Env, check: (pass: boolean, what: strin
   const deps: HazardDeps = { db, client, taskQueue: TASK_QUEUE };
   const loadBefore = load();
   console.log(`\nimporting (load average ${loadBefore}) …`);
+  const cpuStart = snapshot(serverPid);
   const t0 = Date.now();
   const imported: ImportResult = await importHazards(deps, { campaignId: campaign.id, bytes, fileName: 'bench-hazards.xlsx', actor: 'bench' });
   const importMs = Date.now() - t0;
+  const cpuImported = snapshot(serverPid);
   console.log(`    import returned after ${s(importMs)}: ${imported.created.length} created, ${imported.unchanged.length} unchanged; waiting for every chase's first workflow task …`);
   const chaseIds = imported.created.map((id) => hazardWorkflowId(campaign.id, id));
   const waited = await waitForFirstTasks(client, chaseIds, FIRST_TASKS_TIMEOUT_MS);
   const seenMs = waited === undefined ? undefined : Date.now() - t0;
+  const cpuFirstTasks = snapshot(serverPid);
   const loadAfter = load();
   console.log(`    every chase past its first task seen at t = ${seenMs === undefined ? 'NOT within the timeout' : s(seenMs)}; reading ${chaseIds.length} histories …`);
   const chases = await obligationTimes(client, chaseIds, t0);
@@ -394,6 +428,8 @@ async function benchmark(n: number, env: Env, check: (pass: boolean, what: strin
   row(`    GET ledger, 重大 only, page ${majorPages} (the last)`, msText(lateHttp), ratio(lateHttp, lateDb));
   row('    GET statistics (every town and department)', msText(statsHttp), ratio(statsHttp, statsDbMs));
   row('(e) GET export .xlsx (every row)', msText(exportHttp), `${ratio(exportHttp, exportDbMs)}; ${(exportHttp / exceljsMs).toFixed(2)}× exceljs reading the ledger`);
+  console.log(`  ${cpuLine('CPU, import call', cpuStart, cpuImported)}`);
+  console.log(`  ${cpuLine('CPU, import returned → every first task seen', cpuImported, cpuFirstTasks)}`);
   console.log(`  load average before the import ${loadBefore}, after the first tasks ${loadAfter}, at the end ${load()}`);
 
   // ── checks (the only thing that decides the exit code)
