@@ -20,7 +20,7 @@ import { hazardNeedsSignOff } from '../domain/hazard-policy';
 import { HAZARD_LEVELS, HAZARD_STATUS_NAMES, type HazardContext, type HazardState, hazardScheduleContext } from '../domain/hazards';
 import { supervisionTimeLimit } from '../domain/policy';
 import { chineseDateTime, civilDateOf, formatInstant } from '../domain/zoned-time';
-import { officialLetterDocx } from '../letters/docx';
+import { docxAttachment } from '../letters/docx';
 import {
   type HazardLetterFacts,
   type HazardUnitFacts,
@@ -67,7 +67,7 @@ import {
 } from '../store/hazard-sign-off';
 import { hazardContextOf } from '../store/hazards';
 import { type ChannelStarter, tellRobots } from './channels';
-import { deliverOnce, startOnce } from './deliver';
+import { deliverOnce, mailLetter, startOnce } from './deliver';
 import { portalLinks } from './portal-links';
 
 export interface HazardActivityDeps extends ChannelStarter {
@@ -92,7 +92,6 @@ interface ClaimedHazardLetter {
 }
 
 /** `<标题>.docx`, without the characters file systems refuse. */
-const docxName = (title: string) => `${title.replace(/[\\/:*?"<>|\r\n]/g, '_')}.docx`;
 
 export function createHazardActivities(deps: HazardActivityDeps) {
   const { db, mailer } = deps;
@@ -269,7 +268,8 @@ export function createHazardActivities(deps: HazardActivityDeps) {
     const ownNumber = letter.kind === 'delisting' && facts.listings.find((l) => l.listing.id === letter.listingId)?.listing.delisting?.documentNumber;
     const numbered = documents && hazardLetterTakesNumber(letter.kind) && !ownNumber;
     const messageId = `<${createHash('sha256').update(businessKey).digest('hex').slice(0, 32)}@duban>`;
-    const delivered = await deliverOnce<ClaimedHazardLetter, { record: ReturnType<typeof prepareRecord>; attachment: Buffer }>({
+    const from = deps.mailFrom ?? `"${campaign.officeName}" <${campaign.officeEmail}>`;
+    const delivered = await deliverOnce<ClaimedHazardLetter, { record: ReturnType<typeof prepareRecord>; attachment: { filename: string; content: Buffer } }>({
       db,
       lease,
       table: HAZARD_LETTERS,
@@ -310,20 +310,10 @@ export function createHazardActivities(deps: HazardActivityDeps) {
               )
             : [],
         ),
-        attachment: await officialLetterDocx(rendered.letter),
+        attachment: await docxAttachment(rendered.letter),
       }),
-      send: async ({ rendered }, { attachment }) => {
-        await mailer.send({
-          from: deps.mailFrom ?? `"${campaign.officeName}" <${campaign.officeEmail}>`,
-          to: rendered.to,
-          cc: rendered.cc,
-          subject: rendered.subject,
-          text: rendered.text,
-          messageId,
-          headers: { 'X-Duban-Key': businessKey, 'X-Duban-Action': `hazard-${letter.kind}` },
-          attachments: [{ filename: docxName(rendered.letter.title), content: attachment }],
-        });
-      },
+      send: ({ rendered }, { attachment }) =>
+        mailLetter(mailer, from, { ...rendered, messageId }, { key: businessKey, action: `hazard-${letter.kind}` }, [attachment]),
     });
     if (delivered === 'already-sent') {
       await tellRobotsOfSent(loaded, businessKey, units);
@@ -364,7 +354,8 @@ export function createHazardActivities(deps: HazardActivityDeps) {
     const { campaign, settings } = loaded;
     const documents = lettersOf(settings, campaign.officeName).documents;
     const messageId = `<${createHash('sha256').update(businessKey).digest('hex').slice(0, 32)}@duban>`;
-    const delivered = await deliverOnce<ClaimedCirculation, { record: ReturnType<typeof prepareRecord>; attachment: Buffer }>({
+    const from = deps.mailFrom ?? `"${campaign.officeName}" <${campaign.officeEmail}>`;
+    const delivered = await deliverOnce<ClaimedCirculation, { record: ReturnType<typeof prepareRecord>; attachment: { filename: string; content: Buffer } }>({
       db,
       lease,
       table: HAZARD_LETTERS,
@@ -403,20 +394,10 @@ export function createHazardActivities(deps: HazardActivityDeps) {
             }),
           ),
         ),
-        attachment: await officialLetterDocx(rendered.letter),
+        attachment: await docxAttachment(rendered.letter),
       }),
-      send: async ({ rendered }, { attachment }) => {
-        await mailer.send({
-          from: deps.mailFrom ?? `"${campaign.officeName}" <${campaign.officeEmail}>`,
-          to: rendered.to,
-          cc: rendered.cc,
-          subject: rendered.subject,
-          text: rendered.text,
-          messageId,
-          headers: { 'X-Duban-Key': businessKey, 'X-Duban-Action': 'hazard-circulate' },
-          attachments: [{ filename: docxName(rendered.letter.title), content: attachment }],
-        });
-      },
+      send: ({ rendered }, { attachment }) =>
+        mailLetter(mailer, from, { ...rendered, messageId }, { key: businessKey, action: 'hazard-circulate' }, [attachment]),
     });
     if (delivered === 'already-sent') return { businessKey, outcome: 'already-sent', listed: [] };
     await noteLeftOut(campaignId, businessKey);
