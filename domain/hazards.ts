@@ -751,3 +751,30 @@ export function listingLabel(listing: HazardListing): string {
   if (listing.status === 'revoked') return `${base}（已撤销挂牌）`;
   return base;
 }
+
+/** A unit's (or the total's) hazard figures for a period, as the statistics report them (统计). */
+export interface HazardFigures {
+  /** 发现隐患: found in the period, not 撤销. */
+  found: number;
+  /** 已整改: 已销号. */
+  rectified: number;
+  /** 未整改: found − rectified. */
+  notRectified: number;
+  /** 超期: past the 整改时限 in working days (still open, or reported done late). */
+  overdue: number;
+  /** 整改率: rectified / found; null when nothing was found. */
+  rectificationRate: number | null;
+  /** 应按期整改: the 时限 has come (on or before the statistics date) or already 销号. */
+  due: number;
+  /** 按期整改: 销号 with 整改完成 reported by the 时限. */
+  onTime: number;
+  /** 按期整改率: onTime / due; null when nothing is due. */
+  onTimeRate: number | null;
+  /** 重大隐患, of them 销号, and 销号率. */
+  major: number;
+  majorClosed: number;
+  majorClosureRate: number | null;
+  /** 挂牌督办: hazards ever listed, and listed now. */
+  listed: number;
+  listedNow: number;
+}

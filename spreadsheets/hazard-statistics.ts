@@ -1,23 +1,9 @@
 // The hazard statistics as .xlsx: one sheet by 属地, one by 行业主管部门, each unit a row and a 合计 row, the rates
 // as percentages. What the office sends up as its monthly or quarterly 隐患排查治理情况统计表.
 import ExcelJS from 'exceljs';
+import type { HazardFigures } from '../domain/hazards';
 import { xmlSafe } from './cells';
 
-export interface StatisticsFigures {
-  found: number;
-  rectified: number;
-  notRectified: number;
-  overdue: number;
-  rectificationRate: number | null;
-  due: number;
-  onTime: number;
-  onTimeRate: number | null;
-  major: number;
-  majorClosed: number;
-  majorClosureRate: number | null;
-  listed: number;
-  listedNow: number;
-}
 
 export interface StatisticsSheetInput {
   title: string;
@@ -25,13 +11,13 @@ export interface StatisticsSheetInput {
   periodLabel: string;
   asOf: string;
   closed: { at: string; by: string } | null;
-  byTown: (StatisticsFigures & { unitName: string })[];
-  byDepartment: (StatisticsFigures & { unitName: string })[];
-  total: StatisticsFigures;
+  byTown: (HazardFigures & { unitName: string })[];
+  byDepartment: (HazardFigures & { unitName: string })[];
+  total: HazardFigures;
 }
 
 /** The columns after the unit's name, with the figure each shows. */
-export const STATISTICS_COLUMNS: [string, keyof StatisticsFigures][] = [
+export const STATISTICS_COLUMNS: [string, keyof HazardFigures][] = [
   ['排查发现隐患（处）', 'found'],
   ['已整改（处）', 'rectified'],
   ['未整改（处）', 'notRectified'],
@@ -59,7 +45,7 @@ const FONT = { name: '宋体', size: 11 };
 export async function exportStatisticsWorkbook(input: StatisticsSheetInput): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
   wb.creator = xmlSafe(input.officeName);
-  const sheet = (name: string, first: string, rows: (StatisticsFigures & { unitName: string })[]) => {
+  const sheet = (name: string, first: string, rows: (HazardFigures & { unitName: string })[]) => {
     const ws = wb.addWorksheet(name, { views: [{ state: 'frozen', ySplit: 3 }], pageSetup: { paperSize: 9, orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0 } });
     const width = STATISTICS_COLUMNS.length + 1;
     ws.addRow([xmlSafe(`${input.title}隐患排查治理情况统计表（${name}）`)]);
@@ -74,7 +60,7 @@ export async function exportStatisticsWorkbook(input: StatisticsSheetInput): Pro
       c.style = { font: { ...FONT, bold: true }, border: BORDER, alignment: { horizontal: 'center', vertical: 'middle', wrapText: true }, fill: { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFD9E1F2' } } };
     });
     header.height = 36;
-    const write = (label: string, f: StatisticsFigures, bold = false) => {
+    const write = (label: string, f: HazardFigures, bold = false) => {
       const r = ws.addRow([xmlSafe(label), ...STATISTICS_COLUMNS.map(([, k]) => (k.endsWith('Rate') ? percent(f[k] as number | null) : f[k]))]);
       r.eachCell((c, i) => (c.style = { font: { ...FONT, bold }, border: BORDER, alignment: { horizontal: i === 1 ? 'left' : 'center' } }));
     };
