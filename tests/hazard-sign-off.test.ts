@@ -20,6 +20,7 @@ import { hazardWorkflowId } from '../shared/hazard-contract';
 import { createConsoleServer } from '../web/server';
 import { type TestDatabase, TEST_DATABASES, freshDatabase } from './support/databases';
 import { HAZARD_CAMPAIGN as C, FILES, hazardCampaignYaml, hazardFacts as facts } from './support/hazard-campaign';
+import { session } from './support/console-session';
 
 const ZONE = 'Asia/Shanghai';
 const at = (iso: string) => parseInstant(iso, ZONE)!;
@@ -30,20 +31,6 @@ const CIRCULATION_1012 = `${C}/hazard-circulation/2022-10-12/0900`; // 时限 10
 const CIRCULATION_1017 = `${C}/hazard-circulation/2022-10-17/0900`; // 时限 10-10: hazard W (withdrawn)
 const CIRCULATION_1018 = `${C}/hazard-circulation/2022-10-18/0900`; // 时限 10-11: hazard X (撤销 before approval)
 
-/** A console session (its cookie and CSRF token): the API the 待签发 card calls. */
-async function session(base: string, name: string, password: string) {
-  const res = await fetch(`${base}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name, password }) });
-  const cookie = res.headers.get('set-cookie')!.split(';')[0];
-  const { csrfToken } = (await res.json()) as { csrfToken: string };
-  return async (method: string, path: string, json?: unknown) => {
-    const answer = await fetch(base + path, {
-      method,
-      headers: { cookie, 'x-csrf-token': csrfToken, ...(json === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: json === undefined ? undefined : JSON.stringify(json),
-    });
-    return { status: answer.status, body: (await answer.json()) as Record<string, unknown> & { error?: { code: string; message: string } } };
-  };
-}
 const signOffPath = (key: string) => `/api/sign-offs/${encodeURIComponent(key)}`;
 
 describe.each(TEST_DATABASES)('签发 of hazard letters on %s', (kind) => {

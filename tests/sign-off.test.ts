@@ -19,6 +19,7 @@ import { planCampaign } from '../domain/plan';
 import { readDefinitionFile } from '../operations/definition-file';
 import { simulateCampaign } from '../rehearsal/simulate';
 import { createConsoleServer } from '../web/server';
+import { session } from './support/console-session';
 
 const LEIZHOU_FILE = 'examples/leizhou-2022-assessment.yaml';
 const LEIZHOU = readFileSync(new URL(`../${LEIZHOU_FILE}`, import.meta.url), 'utf8');
@@ -61,20 +62,6 @@ const at = (iso: string) => parseInstant(iso, ZONE)!;
 const KEY18 = `${CAMPAIGN}/circulation/2022-10-18/0900`;
 const KEY19 = `${CAMPAIGN}/circulation/2022-10-19/0900`;
 
-/** A console session: its cookie and CSRF token. */
-async function session(base: string, name: string, password: string) {
-  const res = await fetch(`${base}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name, password }) });
-  const cookie = res.headers.get('set-cookie')!.split(';')[0];
-  const { csrfToken } = (await res.json()) as { csrfToken: string };
-  return async (method: string, path: string, json?: unknown) => {
-    const answer = await fetch(base + path, {
-      method,
-      headers: { cookie, 'x-csrf-token': csrfToken, ...(json === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: json === undefined ? undefined : JSON.stringify(json),
-    });
-    return { status: answer.status, body: (await answer.json()) as Record<string, unknown> & { error?: { code: string } } };
-  };
-}
 
 describe.each(TEST_DATABASES)('on %s: a 通报 waits for a leader’s 签发', (kind) => {
   let r: Rehearsal;
