@@ -136,9 +136,28 @@ export async function decideSignOff(
     workflowId = obligationWorkflowId(notice.campaignId, notice.unitId, notice.deliverableId);
   }
   const decision: SignOffDecision = { decision: args.decision, actor: args.actor, ...(args.reason?.trim() ? { reason: args.reason.trim() } : {}) };
+  let decided: SignOffDecision;
   try {
-    return await deps.client.workflow.getHandle(workflowId).executeUpdate(signOffUpdate, { args: [decision] });
+    decided = await deps.client.workflow.getHandle(workflowId).executeUpdate(signOffUpdate, { args: [decision] });
   } catch (err) {
     throw dubanErrorOf(err) ?? err;
   }
+  await decisionRecorded(deps.db, args.key);
+  return decided;
+}
+
+/**
+ * The workflow accepts the decision at once and records it by an activity just after: the caller (the console's
+ * 待签发 card, the CLI) reads the list again right away, so wait — briefly — until the letter no longer waits.
+ */
+async function decisionRecorded(db: Db, key: string, withinMs = 10_000): Promise<void> {
+  const until = Date.now() + withinMs;
+  const waiting = async () => {
+    const circulation = await circulationForSignOff(db, key);
+    if (circulation) return circulation.status === 'awaiting_sign_off';
+    const notice = await noticeForSignOff(db, key);
+    if (notice) return notice.status === NOTICE_AWAITING_SIGN_OFF;
+    return (await hazardLetterForSignOff(db, key))?.status === HAZARD_AWAITING_SIGN_OFF;
+  };
+  while ((await waiting()) && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 100));
 }

@@ -136,6 +136,8 @@ describe.each(TEST_DATABASES)('on %s: a 通报 waits for a leader’s 签发', (
     const approved = await leader('POST', `${path}/approve`, {});
     expect(approved.status).toBe(200);
     expect(approved.body.decision).toMatchObject({ decision: 'approve', actor: 'operator:boss' });
+    // the answer comes once the decision is recorded: the list read right after no longer has the letter
+    expect(((await clerk('GET', `/api/campaigns/${CAMPAIGN}/sign-offs`)).body.signOffs as { key: string }[]).map((x) => x.key)).toEqual([KEY19]);
     await until(async () => (await r.db.circulation.findUniqueOrThrow({ where: { circulationKey: KEY18 } })).status === 'sent');
     const mails = caught(KEY18);
     expect(mails).toHaveLength(1);
