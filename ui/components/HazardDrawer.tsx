@@ -2,8 +2,9 @@
 // rectification with its evidence (files downloadable), its extensions, its 挂牌督办 and the full history.
 import { FileOutlined } from '@ant-design/icons';
 import { Alert, App, Button, Card, Descriptions, Divider, Drawer, Empty, Space, Spin, Tag, Timeline, Tooltip, Typography } from 'antd';
-import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
-import { api, errorMessage } from '../api';
+import { useState, type ReactNode } from 'react';
+import { api } from '../api';
+import { useDetail } from '../useDetail';
 import { HAZARD_SOURCE_LABEL, LISTING_LEVEL_LABEL, LISTING_STATUS_LABEL, historyLabel, type HazardSource } from '../hazardLabels';
 import type { FileRef, HazardDetail, HazardListing } from '../hazardTypes';
 import { actorLabel } from '../labels';
@@ -49,35 +50,11 @@ export function HazardDrawer({
 }) {
   const { message } = App.useApp();
   const { session } = useSession();
-  const [detail, setDetail] = useState<HazardDetail | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [loading, setLoading] = useState(false);
   const [action, setAction] = useState<HazardActionSpec | null>(null);
-  const seq = useRef(0);
 
   const path = hazardId ? `/api/campaigns/${enc(campaignId)}/hazards/${enc(hazardId)}` : null;
+  const { detail, setDetail, error, loading, load } = useDetail<HazardDetail>(path);
 
-  const load = useCallback(async () => {
-    if (!path) return;
-    const mine = ++seq.current;
-    setLoading(true);
-    try {
-      const d = await api<HazardDetail>(path);
-      if (mine !== seq.current) return;
-      setDetail(d);
-      setError(null);
-    } catch (err) {
-      if (mine === seq.current) setError(errorMessage(err));
-    } finally {
-      if (mine === seq.current) setLoading(false);
-    }
-  }, [path]);
-
-  useEffect(() => {
-    setDetail(null);
-    setError(null);
-    void load();
-  }, [load]);
 
   const s = detail?.summary;
   const st = detail?.state;

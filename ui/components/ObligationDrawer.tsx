@@ -2,9 +2,10 @@
 // extension requests, the whole timeline, the Temporal link and the unit's portal link.
 import { ExportOutlined } from '@ant-design/icons';
 import { Alert, App, Button, Descriptions, Divider, Drawer, Empty, List, Space, Spin, Tag, Typography } from 'antd';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
 import type { ExtensionRequest, ObligationDetail } from '../../web/api-types';
-import { api, errorMessage } from '../api';
+import { api } from '../api';
+import { useDetail } from '../useDetail';
 import { ACTION_LABEL, ESCALATION_LABEL, REQUEST_STATUS_LABEL, formatInstant, unitTypeLabel, actorLabel } from '../labels';
 import { enc } from '../router';
 import { ActionModal, type ActionKind, type ActionSpec } from './ActionModal';
@@ -34,37 +35,13 @@ export function ObligationDrawer({
   onChanged: () => void;
 }) {
   const { message } = App.useApp();
-  const [detail, setDetail] = useState<ObligationDetail | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [loading, setLoading] = useState(false);
   const [action, setAction] = useState<ActionSpec | null>(null);
-  const seq = useRef(0);
 
   const unitId = target?.unitId;
   const deliverableId = target?.deliverableId;
   const path = unitId && deliverableId ? `/api/campaigns/${enc(campaignId)}/obligations/${enc(unitId)}/${enc(deliverableId)}` : null;
+  const { detail, error, loading, load } = useDetail<ObligationDetail>(path);
 
-  const load = useCallback(async () => {
-    if (!path) return;
-    const mine = ++seq.current;
-    setLoading(true);
-    try {
-      const d = await api<ObligationDetail>(path);
-      if (mine !== seq.current) return;
-      setDetail(d);
-      setError(null);
-    } catch (err) {
-      if (mine === seq.current) setError(errorMessage(err));
-    } finally {
-      if (mine === seq.current) setLoading(false);
-    }
-  }, [path]);
-
-  useEffect(() => {
-    setDetail(null);
-    setError(null);
-    void load();
-  }, [load]);
 
   const row = detail?.row;
   const submitted = row?.standing === 'on_time' || row?.standing === 'submitted_late';
