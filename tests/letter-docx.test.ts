@@ -1,29 +1,59 @@
-// letters/docx.ts: an OfficialLetter as a .docx laid out to GB/T 9704-2012, read back from the zip's XML parts.
-import { inflateRawSync } from 'node:zlib';
+// letters/docx.ts: an OfficialLetter as a .docx laid out to GB/T 9704-2012, read back from the zip's XML parts;
+// and the same XML as the docx package writes for the same letter (letters/docx-package.ts, the reference).
+import { crc32, inflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { officialLetterDocx } from '../letters/docx';
+import { officialLetterDocxWithPackage } from '../letters/docx-package';
 import type { OfficialLetter } from '../letters/official';
 
-/** The parts of a zip by name: a reader of the central directory, enough for what the docx package writes. */
+/**
+ * The parts of a zip by name, read through the central directory and checked against each local header: the same
+ * name, method, CRC and sizes; each part inflates to its stated size and CRC; the parts lie one after the other, the
+ * central directory right after them.
+ */
 function unzip(zip: Buffer): Map<string, string> {
   const eocd = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
   if (eocd < 0) throw new Error('not a zip');
+  expect(eocd + 22, 'no comment after the end of central directory').toBe(zip.length);
   const count = zip.readUInt16LE(eocd + 10);
+  expect(zip.readUInt16LE(eocd + 8), 'entries on this disk').toBe(count);
   let at = zip.readUInt32LE(eocd + 16);
+  expect(at + zip.readUInt32LE(eocd + 12), 'central directory ends at the end record').toBe(eocd);
   const parts = new Map<string, string>();
+  let next = 0;
   for (let i = 0; i < count; i++) {
     if (zip.readUInt32LE(at) !== 0x02014b50) throw new Error('bad central directory');
     const method = zip.readUInt16LE(at + 10);
+    const crc = zip.readUInt32LE(at + 16);
     const size = zip.readUInt32LE(at + 20);
+    const uncompressed = zip.readUInt32LE(at + 24);
     const nameLength = zip.readUInt16LE(at + 28);
     const skip = nameLength + zip.readUInt16LE(at + 30) + zip.readUInt16LE(at + 32);
     const local = zip.readUInt32LE(at + 42);
     const name = zip.toString('utf8', at + 46, at + 46 + nameLength);
+    expect(local, `${name} follows the part before it`).toBe(next);
+    expect(zip.readUInt32LE(local), `${name}: local header`).toBe(0x04034b50);
+    expect(zip.toString('utf8', local + 30, local + 30 + zip.readUInt16LE(local + 26)), 'local name').toBe(name);
+    if ((zip.readUInt16LE(local + 6) & 0x08) === 0) {
+      // No data descriptor: the local header states what the central directory does.
+      expect([zip.readUInt16LE(local + 8), zip.readUInt32LE(local + 14), zip.readUInt32LE(local + 18), zip.readUInt32LE(local + 22)], name).toEqual([
+        method,
+        crc,
+        size,
+        uncompressed,
+      ]);
+    }
     const start = local + 30 + zip.readUInt16LE(local + 26) + zip.readUInt16LE(local + 28);
     const data = zip.subarray(start, start + size);
-    parts.set(name, (method === 8 ? inflateRawSync(data) : data).toString('utf8'));
+    expect([0, 8], `${name}: stored or deflated`).toContain(method);
+    const content = method === 8 ? inflateRawSync(data) : data;
+    expect(content.length, `${name}: size`).toBe(uncompressed);
+    expect(crc32(content) >>> 0, `${name}: CRC`).toBe(crc);
+    parts.set(name, content.toString('utf8'));
+    next = start + size + ((zip.readUInt16LE(local + 6) & 0x08) === 0 ? 0 : zip.readUInt32LE(start + size) === 0x08074b50 ? 16 : 12);
     at += 46 + skip;
   }
+  expect(zip.readUInt32LE(eocd + 16), 'central directory right after the parts').toBe(next);
   return parts;
 }
 
@@ -252,5 +282,79 @@ describe('officialLetterDocx', () => {
     expect(document).not.toContain('抄送');
     expect(document).not.toContain('w:hyperlink');
     paragraph('洮南市民政局\t2022年10月8日印发');
+  });
+});
+
+describe('officialLetterDocx against the docx package', () => {
+  /** Each relationship of word/document.xml by its id: its type, target and mode. */
+  const relationships = (rels: string) =>
+    new Map([...rels.matchAll(/<Relationship ([^>]*)\/>/g)].map((m) => [/Id="([^"]+)"/.exec(m[1])?.[1] ?? '', m[1].replace(/Id="[^"]*" ?/, '')]));
+  /**
+   * The parts of a .docx with what may differ between two builds of the same letter made neutral: the time of
+   * writing, the ids of the document's relationships (each r:id reads as the relationship it names) and the id the
+   * docx package draws at random for the watermark's shape.
+   */
+  function neutral(parts: Map<string, string>): Map<string, string> {
+    const rels = relationships(parts.get('word/_rels/document.xml.rels') ?? '');
+    const out = new Map<string, string>();
+    for (const [name, xml] of parts) {
+      let text = xml.replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z/g, '(time)').replace(/PowerPlusWaterMarkObject[\w-]+/g, '(shape)');
+      if (name === 'word/document.xml' || /^word\/(header|footer)\d+\.xml$/.test(name)) {
+        text = text.replace(/ r:id="([^"]+)"/g, (_, id: string) => ` r:id="${rels.get(id) ?? `unknown ${id}`}"`);
+      }
+      if (name === 'word/_rels/document.xml.rels') text = [...rels.values()].sort().join('\n');
+      out.set(name, text);
+    }
+    return out;
+  }
+
+  const letters: [string, OfficialLetter][] = [
+    ['a 督办通知 with 发文字号, link, contact and 抄送', notice],
+    ['its rehearsal', { ...notice, rehearsal: true }],
+    [
+      'a 提醒 with none of them and 层次 headings',
+      {
+        title: '关于报送2022年第三季度安全生产工作情况的提醒函',
+        mainRecipients: ['各镇（街道）', '市直各有关单位'],
+        body: ['一、报送要求。请于2022年10月12日前报送。', '（一）报送内容。包括工作开展情况和存在问题。', '二、没有句号的标题', '特此函告。'],
+        issuer: '洮南市民政局',
+        date: '2022-10-08',
+        cc: [],
+      },
+    ],
+    [
+      'a 约谈通知 to persons, rehearsal, no 抄送',
+      { ...notice, portalSentence: '你单位可通过以下链接在线报送材料或申请延期（无需账号，请勿转发）：', cc: [], rehearsal: true, documentNumber: undefined },
+    ],
+    [
+      'text XML must escape, characters XML forbids, a long Latin issuer',
+      {
+        ...notice,
+        title: '关于 "A&B" <试点> 的通知',
+        mainRecipients: ["O'Brien & Sons", '<市>'],
+        body: ['含\u0001控制字符与 & < > " \' 的段落。', '\t制表'],
+        issuer: 'Leizhou Work-Safety Committee Office & 安委办',
+        contact: { name: '<李>', phone: '0759&1' },
+        cc: ['A&B'],
+        portalUrl: 'https://duban.example/p/a?x=1&y="2"',
+      },
+    ],
+  ];
+
+  it.each(letters)('writes the XML the docx package writes for %s', async (_, letter) => {
+    const ours = neutral(unzip(await officialLetterDocx(letter)));
+    const reference = neutral(unzip(await officialLetterDocxWithPackage(letter)));
+    expect([...ours.keys()].sort()).toEqual([...reference.keys()].sort());
+    for (const [name, xml] of reference) expect(ours.get(name), name).toBe(xml);
+    expect(ours.get('word/document.xml')).toContain('<w:body><w:p>'); // not a comparison of empty documents
+  });
+
+  it('gives the same bytes for the same letter written at the same time', async () => {
+    // Only the time of writing (docProps/core.xml and the zip's entries) varies between two builds.
+    const a = unzip(await officialLetterDocx(notice));
+    const b = unzip(await officialLetterDocx(notice));
+    const core = (parts: Map<string, string>) => (parts.get('docProps/core.xml') ?? '').replace(/<dcterms:(created|modified)[^<]*/g, '');
+    expect(core(a)).toBe(core(b));
+    for (const [name, xml] of a) if (name !== 'docProps/core.xml') expect(b.get(name), name).toBe(xml);
   });
 });
