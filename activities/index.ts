@@ -9,6 +9,7 @@ import { permanentFailure } from '../shared/failures';
 import type { Db } from '../store/db';
 import { createChannelActivities } from './channels';
 import { createCirculationActivities } from './circulation';
+import { createHazardChaseStartActivities } from './hazard-chase-starts';
 import { createHazardActivities } from './hazards';
 import { createLaunchActivities } from './launch';
 import { createLeadDigestActivities } from './lead-digest';
@@ -60,6 +61,7 @@ export function createActivities(deps: ActivityDeps): DubanActivities & HazardAc
     ...createCirculationActivities(deps),
     ...createLeadDigestActivities(deps),
     ...createHazardActivities(deps),
+    ...createHazardChaseStartActivities(deps),
     ...createChannelActivities(deps),
   } satisfies DubanActivities & HazardActivities & ChannelActivities);
 }

@@ -31,6 +31,7 @@ import { exportStatisticsWorkbook, percent } from '../spreadsheets/hazard-statis
 import { loadCampaign } from '../store/campaigns';
 
 import { storeFile } from '../store/files';
+import { markHazardChasesStarted } from '../store/hazard-chases';
 import { type HazardSignOffStep, hazardSignOffHistory } from '../store/hazard-sign-off';
 import {
   type HazardEventEntry,
@@ -60,7 +61,7 @@ import type {
   ImportResult,
 } from '../shared/hazard-api';
 import { actorName } from './actors';
-import { chaseHazard, chaseHazards } from './hazard-chase';
+import { chaseHazard, chaseHazards, startRecordedHazardChases } from './hazard-chase';
 
 /** 85.71% ; — when there is nothing to divide by. */
 export const ratePercent = percent;
@@ -113,8 +114,12 @@ export async function hazardCampaign(deps: HazardDeps, campaignId: string): Prom
 
 const today = (c: HazardCampaign): CivilDate => civilDateOf(c.now, c.timeZone);
 
+const chaseDeps = (deps: HazardDeps & { client: Client }) => ({ client: deps.client, taskQueue: deps.taskQueue, log: deps.log, attemptMs: deps.chaseAttemptMs });
+
+/** Wakes the hazard's chase (starting it for a new hazard); a chase started is marked, one not started waits for the starter. */
 async function chase(deps: HazardDeps, campaignId: string, hazardId: string): Promise<void> {
-  if (deps.client) await chaseHazard({ client: deps.client, taskQueue: deps.taskQueue, log: deps.log, attemptMs: deps.chaseAttemptMs }, { campaignId, hazardId });
+  if (deps.client && (await chaseHazard(chaseDeps({ ...deps, client: deps.client }), { campaignId, hazardId })))
+    await markHazardChasesStarted(deps.db, campaignId, [hazardId], new Date());
 }
 
 /**
@@ -130,8 +135,11 @@ export async function wakeHazardChases(deps: HazardDeps, campaignId: string): Pr
     orderBy: { serial: 'asc' },
   });
   const ids = rows.map((r) => r.id);
-  const woken = await chaseHazards({ client: deps.client, taskQueue: deps.taskQueue, log: deps.log, attemptMs: deps.chaseAttemptMs }, campaignId, ids);
-  return { hazards: ids.length, woken };
+  const woken = await chaseHazards(chaseDeps({ ...deps, client: deps.client }), campaignId, ids);
+  await markHazardChasesStarted(deps.db, campaignId, woken, new Date());
+  // and any recorded since without a chase (e.g. 已销号 before it started): the starter finds those
+  await startRecordedHazardChases(chaseDeps({ ...deps, client: deps.client }), campaignId);
+  return { hazards: ids.length, woken: woken.length };
 }
 
 // ───────────────────────────── import, report, export ─────────────────────────────
@@ -207,7 +215,8 @@ export async function importHazards(deps: HazardDeps, args: { campaignId: string
     if (isDuplicate(err)) throw new DubanError('HAZARD_CONFLICT', `${args.fileName}：导入时另有隐患同时写入台账（序号相同），未导入任何隐患；请重新导入`);
     throw err;
   }
-  if (deps.client && created.length) await chaseHazards({ client: deps.client, taskQueue: deps.taskQueue, log: deps.log, attemptMs: deps.chaseAttemptMs }, args.campaignId, created);
+  // the chases start in the background, a batch at a time (workflows/hazard-chase-starts.ts)
+  if (deps.client && created.length) await startRecordedHazardChases(chaseDeps({ ...deps, client: deps.client }), args.campaignId);
   return { campaignId: args.campaignId, rows: rows.length, created, unchanged };
 }
 

@@ -4,7 +4,9 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import { createMailer } from '../mail/mailer';
 import { TASK_QUEUE } from '../shared/contract';
-import { createDb } from '../store/db';
+import { signalHazardChaseStarts } from '../shared/hazard-contract';
+import { type Db, createDb } from '../store/db';
+import { campaignsWithHazardsAwaitingChase } from '../store/hazard-chases';
 import { createDubanWorker } from '../worker/worker';
 import { type DubanConfig, smtpUrl } from './config';
 import { registerSearchAttributes } from './search-attributes';
@@ -64,12 +66,14 @@ export async function createWorkerProcess(
   cleanups.push(() => mailer.close());
   const nativeConnection = await step(NativeConnection.connect({ address }));
   cleanups.push(() => nativeConnection.close());
+  const client = new Client({ connection, namespace: config.namespace });
+  await step(resumeHazardChaseStarts(db, client));
   return step(
     createDubanWorker({
       connection: nativeConnection,
       namespace: config.namespace,
       taskQueue: TASK_QUEUE,
-      client: new Client({ connection, namespace: config.namespace }),
+      client,
       db,
       mailer,
       searchAttributes: config.searchAttributes,
@@ -77,6 +81,21 @@ export async function createWorkerProcess(
       publicUrl: config.publicUrl,
     }),
   );
+}
+
+/**
+ * Hazards recorded while Temporal could not be told (an import whose signal to the chase starter failed three times):
+ * their campaigns' starters run again now. A failure here is only logged: the next import or `hazards wake` retries.
+ */
+export async function resumeHazardChaseStarts(db: Db, client: Client): Promise<void> {
+  for (const campaignId of await campaignsWithHazardsAwaitingChase(db)) {
+    try {
+      await signalHazardChaseStarts(client, TASK_QUEUE, campaignId);
+      log(`专项行动 ${campaignId}：有隐患的督办流程尚未启动，已交由后台启动`);
+    } catch (err) {
+      log(`专项行动 ${campaignId}：隐患督办流程未能启动（${err instanceof Error ? err.message : String(err)}）`);
+    }
+  }
 }
 
 /** Stopping on Ctrl-C or SIGTERM: start-up steps raced against `step` fail at once; a running worker shuts down. */

@@ -98,6 +98,19 @@ export interface HazardActivities {
   /** Starts the 通报's workflow of that send time once (a second start starts nothing); its key. */
   joinHazardCirculation(input: SendHazardCirculationInput): Promise<{ businessKey: string }>;
   prepareHazardCirculation(input: HazardCirculationInput): Promise<PrepareHazardCirculationResult>;
+  /** Starts (or wakes) the chases of up to `limit` hazards recorded without one, and marks them started. */
+  startHazardChases(input: StartHazardChasesInput): Promise<StartHazardChasesResult>;
+}
+
+export interface StartHazardChasesInput {
+  campaignId: string;
+  limit: number;
+}
+
+export interface StartHazardChasesResult {
+  started: number;
+  /** Hazards of the campaign still without a chase after this batch. */
+  remaining: number;
 }
 
 /** The workflow holding the 通报 of hazards `key` (campaign/hazard-circulation/<day>/<HHmm>) for 签发: duban/<key>. */

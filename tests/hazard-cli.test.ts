@@ -15,7 +15,7 @@ import { compileCampaign } from '../domain/compile';
 import { parseInstant } from '../domain/zoned-time';
 import { readDefinitionFile } from '../operations/definition-file';
 import { temporalTestServerPath } from '../platform/tools';
-import { hazardWorkflowId } from '../shared/hazard-contract';
+import { hazardChaseStartsWorkflowId, hazardWorkflowId } from '../shared/hazard-contract';
 import { storeCampaign } from '../store/campaigns';
 import { type Db, createDb } from '../store/db';
 import { migrateDatabase } from '../store/migrate';
@@ -67,8 +67,9 @@ describe.each(TEST_DATABASES)('duban hazards on %s', (kind) => {
     const again = await duban('hazards', 'import', CAMPAIGN, 'examples/leizhou-2022-hazards.xlsx', '--json');
     expect(JSON.parse(again.stdout)).toMatchObject({ rows: 30, created: [] });
     expect(await db.hazard.count()).toBe(30);
-    // each new hazard's chase was started
-    expect((await env.client.workflow.getHandle(hazardWorkflowId(CAMPAIGN, '30')).describe()).type).toBe('hazardWorkflow');
+    // the campaign's chase starter was asked to start the new hazards' chases (no worker runs here: they wait)
+    expect((await env.client.workflow.getHandle(hazardChaseStartsWorkflowId(CAMPAIGN)).describe()).type).toBe('hazardChaseStartsWorkflow');
+    expect(await db.hazard.count({ where: { chaseStartedAt: null } })).toBe(30);
 
     const major = await duban('hazards', 'status', CAMPAIGN, '--level', 'major', '--town', 'leicheng');
     expect(major.code).toBe(0);
@@ -148,5 +149,8 @@ describe.each(TEST_DATABASES)('duban hazards on %s', (kind) => {
     // every hazard not yet 销号 (or still 挂牌) has its chase woken again: 30 less #1, 销号
     const wake = await duban('hazards', 'wake', CAMPAIGN, '--json');
     expect(JSON.parse(wake.stdout)).toMatchObject({ hazards: 29, woken: 29 });
+    expect((await env.client.workflow.getHandle(hazardWorkflowId(CAMPAIGN, '30')).describe()).type).toBe('hazardWorkflow');
+    // woken means started (#1's changes, up to its 销号, each started or woke its chase itself): none left to the starter
+    expect(await db.hazard.count({ where: { chaseStartedAt: null } })).toBe(0);
   });
 });

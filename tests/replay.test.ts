@@ -27,6 +27,9 @@ it('replays every saved history without nondeterminism', async () => {
   // a letter's group-robot deliveries (tests/channels.test.ts with DUBAN_RECORD_CHANNEL_HISTORIES=1): a notice's two robots
   // through refusals, a 通报's to one listed unit
   expect(files.filter((f) => f.startsWith('channel-v1-'))).toHaveLength(2);
+  // the campaign's starter of imported hazards' chases, three batches (tests/hazard-chase-starts.test.ts with
+  // DUBAN_RECORD_HAZARD_START_HISTORIES=1)
+  expect(files.filter((f) => f.startsWith('hazard-starts-v1'))).toHaveLength(1);
   const histories = files.map((f) => ({
     workflowId: f,
     history: proto.temporal.api.history.v1.History.decode(readFileSync(`${DIR}/${f}`)),

@@ -6,3 +6,4 @@ export { unitMessageWorkflow } from './unit-message';
 export { hazardWorkflow } from './hazard';
 export { channelWorkflow } from './channels';
 export { hazardCirculationWorkflow } from './hazard-circulation';
+export { hazardChaseStartsWorkflow } from './hazard-chase-starts';
