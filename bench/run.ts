@@ -4,6 +4,7 @@
 import { BOARD_USAGE, boardScale } from './board';
 import { BURST_USAGE, burst } from './burst';
 import { CHAOS_USAGE, chaos } from './chaos';
+import { DOCX_USAGE, docxBench } from './docx';
 import { HAZARDS_USAGE, hazardsScale } from './hazards';
 import { launch5000 } from './launch-5000';
 import { LAUNCH_USAGE, launchScale } from './launch-scale';
@@ -22,6 +23,7 @@ const SCENARIOS: Record<string, Scenario> = {
   launch: launchScale,
   board: boardScale,
   hazards: hazardsScale,
+  docx: docxBench,
 };
 
 /** Flags any scenario may be given; a scenario refuses those that do not apply to it. */
@@ -51,6 +53,8 @@ function usage(): string {
     ...BOARD_USAGE,
     '',
     ...HAZARDS_USAGE,
+    '',
+    ...DOCX_USAGE,
   ].join('\n');
 }
 
