@@ -184,11 +184,16 @@ export async function waitForFirstTasks(client: Client, ids: string[], timeoutMs
   let pending = ids;
   while (pending.length) {
     const sample = [...pending].sort(() => Math.random() - 0.5).slice(0, 50);
-    for (let left = sample; left.length; left = (await describeAll(client, left)).notRunYet) {
+    // not yet started (a starter's later batch) counts as not run yet
+    const waiting = async (of: string[]) => {
+      const d = await describeAll(client, of);
+      return [...d.notRunYet, ...d.missing];
+    };
+    for (let left = sample; left.length; left = await waiting(left)) {
       if (performance.now() - t0 > timeoutMs) return undefined;
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
-    pending = (await describeAll(client, pending)).notRunYet;
+    pending = await waiting(pending);
   }
   return performance.now() - t0;
 }
