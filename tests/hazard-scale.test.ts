@@ -1,5 +1,6 @@
 // A county's ledger of 20,000 hazards on both databases: imported in one go (and again, adding nothing), a filtered
-// page of the console, the statistics and the export, each against counts made from the generated rows, in time.
+// page of the console, the statistics and the export, each against counts made from the generated rows. How long
+// each takes is measured by `npm run bench -- hazards N`, not asserted here.
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileCampaign } from '../domain/compile';
@@ -44,39 +45,28 @@ describe.each(TEST_DATABASES)('20,000 hazards on %s', (kind) => {
     await database?.drop();
   });
 
-  const timed = async <T>(fn: () => Promise<T>): Promise<[T, number]> => {
-    const t = performance.now();
-    const result = await fn();
-    return [result, performance.now() - t];
-  };
-
   it('imports them at once, and the same file again adds nothing', async () => {
-    const [first, ms] = await timed(() => importHazards(deps(), { campaignId: CAMPAIGN, bytes, fileName: 'big.xlsx', actor: 't' }));
+    const first = await importHazards(deps(), { campaignId: CAMPAIGN, bytes, fileName: 'big.xlsx', actor: 't' });
     expect(first.created).toHaveLength(N);
-    expect(ms).toBeLessThan(60_000);
     const again = await importHazards(deps(), { campaignId: CAMPAIGN, bytes, fileName: 'big.xlsx', actor: 't' });
     expect([again.created.length, again.unchanged.length]).toEqual([0, N]);
     expect(await db.hazard.count()).toBe(N);
   }, 180_000);
 
-  it('pages the console’s filters quickly, counting as the rows say', async () => {
+  it('pages the console’s filters, counting as the rows say', async () => {
     const expected = rows.filter((r) => r.town[0] === 'wushi' && r.major && r.deadline < '2022-10-20').map((r) => r.i);
-    const [page, ms] = await timed(() => hazardList(deps(), { campaignId: CAMPAIGN, filters: { townId: 'wushi', level: 'major', overdue: true }, page: 2, pageSize: 50 }));
+    const page = await hazardList(deps(), { campaignId: CAMPAIGN, filters: { townId: 'wushi', level: 'major', overdue: true }, page: 2, pageSize: 50 });
     expect(page.total).toBe(expected.length);
     expect(page.items.map((h) => h.serial)).toEqual(expected.slice(50, 100));
-    expect(ms).toBeLessThan(2_000);
-    const [overdue, ms2] = await timed(() => hazardList(deps(), { campaignId: CAMPAIGN, filters: { overdue: true }, page: 100, pageSize: 50 }));
+    const overdue = await hazardList(deps(), { campaignId: CAMPAIGN, filters: { overdue: true }, page: 100, pageSize: 50 });
     expect(overdue.total).toBe(rows.filter((r) => r.deadline < '2022-10-20').length);
-    expect(ms2).toBeLessThan(2_000);
   });
 
   it('counts the statistics and exports every row', async () => {
-    const [stats, ms] = await timed(() => hazardStatistics(deps(), { campaignId: CAMPAIGN }));
+    const stats = await hazardStatistics(deps(), { campaignId: CAMPAIGN });
     expect(stats.total).toMatchObject({ found: N, rectified: 0, major: N / 10, overdue: rows.filter((r) => r.deadline < '2022-10-20').length });
     expect(stats.byTown.find((t) => t.unitId === 'kelu')!.found).toBe(rows.filter((r) => r.town[0] === 'kelu').length);
-    expect(ms).toBeLessThan(5_000);
-    const [out, ms2] = await timed(() => exportHazards(deps(), { campaignId: CAMPAIGN }));
+    const out = await exportHazards(deps(), { campaignId: CAMPAIGN });
     expect(out.rows).toBe(N);
-    expect(ms2).toBeLessThan(30_000);
   }, 60_000);
 });

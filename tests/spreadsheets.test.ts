@@ -66,7 +66,7 @@ describe('exportBoardWorkbook', () => {
     expect(ws.autoFilter).toBeTruthy();
   });
 
-  it('writes 5,000 rows quickly', async () => {
+  it('writes 5,000 rows, every one', async () => {
     const many: BoardExportRow[] = Array.from({ length: 5000 }, (_, i) => ({
       unitName: `第${i + 1}单位`,
       unitType: (['town', 'lead_department', 'department'] as const)[i % 3],
@@ -77,11 +77,7 @@ describe('exportBoardWorkbook', () => {
       escalation: (['none', 'urge', 'notice', 'circulate', 'interview'] as const)[i % 5],
       status: i % 2 ? '逾期1个工作日报送' : '逾期未报',
     }));
-    const started = performance.now();
     const bytes = await exportBoardWorkbook({ ...input, rows: many });
-    const ms = performance.now() - started;
-    console.log(`board export: 5,000 rows in ${Math.round(ms)} ms, ${bytes.length} bytes`);
-    expect(ms).toBeLessThan(10_000);
     const ws = (await readBack(bytes)).worksheets[0];
     expect(ws.rowCount).toBe(3 + 5000);
     expect(ws.actualRowCount).toBe(3 + 5000);
