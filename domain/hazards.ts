@@ -752,6 +752,37 @@ export function listingLabel(listing: HazardListing): string {
   return base;
 }
 
+/**
+ * Working days from `from` to the day `now` falls on in `timeZone`, on the campaign's calendar: 0 on `from` itself
+ * (and before it), 1 on the first working day after it. Weekends and holidays are not counted, a 调休 working day is.
+ */
+export function workingDaysSince(calendar: WorkCalendar, timeZone: string, from: CivilDate, now: number): number {
+  return workingDaysOf(calendar).workingDaysAfter(from, civilDateOf(now, timeZone));
+}
+
+/** A listing's 限期整改指令书 not yet signed by every recipient: who has not (unit ids, in the order's order), since when. */
+export interface UnsignedOrder {
+  listingId: string;
+  documentNumber: string;
+  sentOn: CivilDate;
+  unitIds: string[];
+  /** Working days since it was sent (workingDaysSince), on the day `now` falls on. */
+  workingDays: number;
+}
+
+/** The recipients of a listing's 限期整改指令书 that have not signed it, while it is listed; undefined when none (or not listed). */
+export function unsignedOrder(ctx: Pick<HazardContext, 'calendar' | 'timeZone'>, listing: HazardListing, now: number): UnsignedOrder | undefined {
+  if (listing.status !== 'listed') return undefined;
+  const unitIds = listing.order.recipients.filter((u) => !listing.signatures.some((s) => s.unitId === u));
+  if (unitIds.length === 0) return undefined;
+  const { sentOn } = listing.order;
+  return { listingId: listing.id, documentNumber: listing.documentNumber, sentOn, unitIds, workingDays: workingDaysSince(ctx.calendar, ctx.timeZone, sentOn, now) };
+}
+
+/** The letters naming a hazard that a leader may have to sign (签发) before they go: a 通报 listing it, its 约谈通知. */
+export type HeldLetterKind = 'circulate' | 'interview';
+export const HELD_LETTER_NAMES: Record<HeldLetterKind, string> = { circulate: '通报', interview: '约谈通知' };
+
 /** A unit's (or the total's) hazard figures for a period, as the statistics report them (统计). */
 export interface HazardFigures {
   /** 发现隐患: found in the period, not 撤销. */

@@ -36,6 +36,8 @@ import {
   newHazardState,
   newListing,
   pendingListingExtension,
+  unsignedOrder,
+  workingDaysSince,
 } from '../domain/hazards';
 import { stateCouncilDays } from '../domain/state-council-calendar';
 import { formatInstant, parseInstant } from '../domain/zoned-time';
@@ -536,6 +538,27 @@ describe('挂牌督办', () => {
     refuseStep(l, rectifying, { kind: 'decide_extension', approved: true, reason: '同意', by: '安委办' }, '2022-10-09', 'DATE_IN_PAST');
     l = step(l, rectifying, { kind: 'decide_extension', approved: false, reason: '已过期', by: '安委办' }, '2022-10-09');
     expect(l.extensionRequests[0].decision?.approved).toBe(false);
+  });
+
+  it('marks who has not signed the 限期整改指令书 and for how many working days, across the 国庆 holiday', () => {
+    // listed on Friday 2022-09-30, the eve of 国庆 (10-01…10-07 off, Saturday 10-08 and Sunday 10-09 调休 working days)
+    const eve = newListing(ctx, rectifying, { ...input, listedOn: '2022-09-30' }, on('2022-09-30'));
+    const wait = (l: HazardListing, date: string) => unsignedOrder(ctx, l, on(date));
+    expect(wait(eve, '2022-09-30')).toEqual({ listingId: 'l1', documentNumber: '雷安委办督〔2022〕3号', sentOn: '2022-09-30', unitIds: ['wushi', 'yingji'], workingDays: 0 });
+    expect(wait(eve, '2022-10-07')?.workingDays).toBe(0);
+    expect(wait(eve, '2022-10-08')?.workingDays).toBe(1);
+    expect(wait(eve, '2022-10-10')?.workingDays).toBe(3);
+    // the day is the one `now` falls on in the zone given: 16:30 UTC on 10-07 is already 10-08 in Beijing, not in UTC
+    expect(unsignedOrder(ctx, eve, parseInstant('2022-10-07T23:30:00+08:00', ZONE)!)?.workingDays).toBe(0);
+    expect(unsignedOrder(ctx, eve, Date.UTC(2022, 9, 7, 16, 30))?.workingDays).toBe(1);
+    expect(unsignedOrder({ ...ctx, timeZone: 'UTC' }, eve, Date.UTC(2022, 9, 7, 16, 30))?.workingDays).toBe(0);
+    // one signs: only the other is left; both signed, or the listing taken down: no mark
+    const half = step(eve, rectifying, { kind: 'sign', unitId: 'wushi', by: '乌石镇 陈' }, '2022-10-09');
+    expect(wait(half, '2022-10-12')).toMatchObject({ unitIds: ['yingji'], sentOn: '2022-09-30', workingDays: 5 });
+    expect(wait(step(half, rectifying, { kind: 'sign', unitId: 'yingji', by: '应急局 林' }, '2022-10-12'), '2022-10-12')).toBeUndefined();
+    expect(wait(step(half, rectifying, { kind: 'revoke', reason: '误判' }, '2022-10-12'), '2022-10-12')).toBeUndefined();
+    expect(workingDaysSince(calendar, ZONE, '2022-09-30', on('2022-10-20'))).toBe(11);
+    expect(workingDaysSince(calendar, ZONE, '2022-10-20', on('2022-10-19'))).toBe(0);
   });
 
   it('can be revoked with a reason', () => {
