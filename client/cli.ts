@@ -37,6 +37,7 @@ const OPTIONS = {
   department: { type: 'string' },
   overdue: { type: 'boolean' },
   listed: { type: 'boolean' },
+  'awaiting-sign-off': { type: 'boolean' },
   text: { type: 'string' },
   page: { type: 'string' },
   'page-size': { type: 'string' },

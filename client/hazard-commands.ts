@@ -6,6 +6,7 @@ import { DubanError } from '../domain/errors';
 import {
   HAZARD_LEVEL_NAMES,
   HAZARD_STATUS_NAMES,
+  HELD_LETTER_NAMES,
   LISTING_LEVELS,
   type HazardEvent,
   type HazardLevel,
@@ -80,6 +81,7 @@ function filtersOf(inv: Invocation): HazardFilters {
     overdue: flag(inv, 'overdue') || undefined,
     listed: flag(inv, 'listed') || undefined,
     text: opt(inv, 'text'),
+    awaitingSignOff: flag(inv, 'awaiting-sign-off') || undefined,
   };
 }
 
@@ -91,10 +93,20 @@ async function withDeps<T>(fn: (deps: HazardDeps, db: Db) => Promise<T>, tempora
   );
 }
 
+/** 通报、约谈通知 */
+const heldNames = (h: HazardSummary) => h.awaitingSignOff.map((k) => HELD_LETTER_NAMES[k]).join('、');
+
+/** 【待签发：约谈通知】【指令书未签收：市应急管理局，已3个工作日】 — what waits on someone, for the line of the list. */
+function marksOf(h: HazardSummary): string {
+  const held = h.awaitingSignOff.length ? `【待签发：${heldNames(h)}】` : '';
+  const o = h.unsignedOrder;
+  return `${held}${o ? `【指令书未签收：${o.units.map((u) => u.name).join('、')}，已${o.workingDays}个工作日】` : ''}`;
+}
+
 function summaryLine(h: HazardSummary): string {
   const late = h.overdueWorkingDays > 0 ? `，逾期${h.overdueWorkingDays}个工作日` : '';
   const listed = h.listing?.status === 'listed' ? '【挂牌】' : '';
-  return `${String(h.serial).padStart(4)}  ${HAZARD_STATUS_NAMES[h.status]}  ${HAZARD_LEVEL_NAMES[h.level]}${listed}  ${h.townName}／${h.departmentName}  ${h.site}：${h.description}（时限 ${h.deadline}${late}）`;
+  return `${String(h.serial).padStart(4)}  ${HAZARD_STATUS_NAMES[h.status]}  ${HAZARD_LEVEL_NAMES[h.level]}${listed}  ${h.townName}／${h.departmentName}  ${h.site}：${h.description}（时限 ${h.deadline}${late}）${marksOf(h)}`;
 }
 
 function detailText(d: HazardDetail): string {
@@ -106,6 +118,9 @@ function detailText(d: HazardDetail): string {
       d.acceptanceDue ? `；验收期限 ${d.acceptanceDue}` : ''
     }；第 ${h.version} 版`,
   ];
+  if (h.awaitingSignOff.length) lines.push(`  待签发：${heldNames(h)}（须经领导签发后发出）`);
+  const o = h.unsignedOrder;
+  if (o) lines.push(`  限期整改指令书（${o.documentNumber}）${o.sentOn} 送达，未签收：${o.units.map((u) => u.name).join('、')}（已${o.workingDays}个工作日）`);
   for (const r of d.state.rounds)
     lines.push(
       `  第${r.round}轮：${r.startedOn} 开始，时限 ${r.deadline}${r.report ? `；${r.report.on} 报告完成：${r.report.done}` : ''}${
@@ -178,7 +193,7 @@ const VERBS: Record<string, { usage: string; run: Verb }> = {
     },
   },
   status: {
-    usage: 'status CAMPAIGN [--town T] [--department D] [--level general|major] [--status S,…] [--overdue] [--listed] [--text 文字] [--page N] [--page-size N]',
+    usage: 'status CAMPAIGN [--town T] [--department D] [--level general|major] [--status S,…] [--overdue] [--listed] [--awaiting-sign-off] [--text 文字] [--page N] [--page-size N]',
     async run(inv, campaignId, rest) {
       if (rest.length) throw new UsageError(`多余的参数 ${rest.join(' ')}`);
       const page = await withDeps(

@@ -35,6 +35,7 @@ import { markHazardChasesStarted } from '../store/hazard-chases';
 import { type HazardSignOffStep, hazardSignOffHistory } from '../store/hazard-sign-off';
 import {
   type HazardEventEntry,
+  type HazardMarks,
   type HazardRecord,
   type HazardRow,
   type NewHazard,
@@ -43,7 +44,9 @@ import {
   createHazards,
   hazardContextOf,
   hazardEvents,
+  hazardIdsAwaitingSignOff,
   hazardImportKey,
+  hazardMarks,
   listHazard,
   listingOfRow,
   loadHazard,
@@ -271,7 +274,8 @@ function lastWorkingDay(ctx: HazardContext, date: CivilDate): CivilDate {
   return days.isWorkingDay(date) ? date : days.nthWorkingDayBefore(date, 1);
 }
 
-function whereOf(c: HazardCampaign, f: HazardFilters) {
+/** `awaiting`: the hazards named by a letter held for 签发 (hazardIdsAwaitingSignOff), for that filter. */
+function whereOf(c: HazardCampaign, f: HazardFilters, awaiting: readonly string[] = []) {
   const and: Record<string, unknown>[] = [{ campaignId: c.campaignId }];
   if (f.townId) and.push({ townId: f.townId });
   if (f.departmentId) and.push({ departmentId: f.departmentId });
@@ -280,6 +284,7 @@ function whereOf(c: HazardCampaign, f: HazardFilters) {
   if (f.overdue) and.push({ status: { in: ['pending', 'rectifying'] }, deadline: { lt: lastWorkingDay(c.ctx, today(c)) } });
   if (f.listed) and.push({ listingStatus: 'listed' });
   if (f.text) and.push({ OR: [{ site: { contains: f.text } }, { description: { contains: f.text } }] });
+  if (f.awaitingSignOff) and.push({ id: { in: [...awaiting] } });
   return { AND: and };
 }
 
@@ -289,7 +294,8 @@ function overdueOfRow(c: HazardCampaign, row: Pick<HazardRow, 'status' | 'deadli
   return row.lateWorkingDays ?? 0;
 }
 
-function summaryOf(c: HazardCampaign, row: HazardRow): HazardSummary {
+function summaryOf(c: HazardCampaign, row: HazardRow, marks: HazardMarks | undefined): HazardSummary {
+  const order = marks?.unsignedOrder;
   return {
     id: row.id,
     serial: row.serial,
@@ -309,6 +315,10 @@ function summaryOf(c: HazardCampaign, row: HazardRow): HazardSummary {
     reportedOn: row.reportedOn,
     closedOn: row.closedOn,
     listing: row.listingStatus ? { status: row.listingStatus, level: row.listingLevel ?? '' } : null,
+    awaitingSignOff: marks?.heldLetters ?? [],
+    unsignedOrder: order
+      ? { listingId: order.listingId, documentNumber: order.documentNumber, sentOn: order.sentOn, workingDays: order.workingDays, units: order.unitIds.map((id) => ({ id, name: c.unitName(id) })) }
+      : null,
     version: row.version,
   };
 }
@@ -320,7 +330,7 @@ export async function hazardList(deps: HazardDeps, args: { campaignId: string; f
   checkFilters(filters, c.units);
   const page = Math.max(1, Math.floor(args.page ?? 1));
   const pageSize = Math.min(500, Math.max(1, Math.floor(args.pageSize ?? 50)));
-  const where = whereOf(c, filters);
+  const where = whereOf(c, filters, filters.awaitingSignOff ? await hazardIdsAwaitingSignOff(deps.db, c.campaignId) : []);
   const [total, rows, grouped] = await Promise.all([
     deps.db.hazard.count({ where }),
     deps.db.hazard.findMany({ where, orderBy: { serial: 'asc' }, skip: (page - 1) * pageSize, take: pageSize }),
@@ -328,21 +338,31 @@ export async function hazardList(deps: HazardDeps, args: { campaignId: string; f
   ]);
   const byStatus = Object.fromEntries(HAZARD_STATUSES.map((s) => [s, 0])) as Record<HazardStatus, number>;
   for (const g of grouped) byStatus[g.status as HazardStatus] = g._count._all;
-  return { campaignId: c.campaignId, title: c.title, today: today(c), total, page, pageSize, byStatus, items: rows.map((r) => summaryOf(c, r)) };
+  const marks = await hazardMarks(deps.db, c.ctx, c.campaignId, rows, c.now);
+  return { campaignId: c.campaignId, title: c.title, today: today(c), total, page, pageSize, byStatus, items: rows.map((r) => summaryOf(c, r, marks.get(r.id))) };
 }
 
 export async function hazardDetail(deps: HazardDeps, args: { campaignId: string; hazardId: string }): Promise<HazardDetail> {
   const c = await hazardCampaign(deps, args.campaignId);
-  const record = await loadHazard(deps.db, args.campaignId, args.hazardId);
-  const events = await hazardEvents(deps.db, args.campaignId, args.hazardId);
-  return detailOf(c, record, events, await hazardSignOffHistory(deps.db, args.campaignId, args.hazardId));
+  return loadDetail(deps, c, await loadHazard(deps.db, args.campaignId, args.hazardId));
 }
 
-function detailOf(c: HazardCampaign, record: HazardRecord, events: HazardEventEntry[], signOffs: HazardSignOffStep[] = []): HazardDetail {
+/** The hazard as the drawer shows it: its record, its events and its letters' 签发 steps, its marks. */
+async function loadDetail(deps: HazardDeps, c: HazardCampaign, record: HazardRecord): Promise<HazardDetail> {
+  const { campaignId, id } = record.row;
+  const [events, signOffs, marks] = await Promise.all([
+    hazardEvents(deps.db, campaignId, id),
+    hazardSignOffHistory(deps.db, campaignId, id),
+    hazardMarks(deps.db, c.ctx, campaignId, [record.row], c.now),
+  ]);
+  return detailOf(c, record, events, signOffs, marks.get(id));
+}
+
+function detailOf(c: HazardCampaign, record: HazardRecord, events: HazardEventEntry[], signOffs: HazardSignOffStep[], marks: HazardMarks | undefined): HazardDetail {
   // its letters' 签发 steps (seq 0: they are not events of the record) among its events, by time
   const steps = [...events, ...signOffs.map((s) => ({ ...s, seq: 0, listingId: null }))].sort((a, b) => a.at.getTime() - b.at.getTime());
   return {
-    summary: summaryOf(c, record.row),
+    summary: summaryOf(c, record.row, marks),
     state: record.state,
     listings: record.listings,
     acceptanceDue: acceptanceDue(c.ctx, record.state) ?? null,
@@ -361,8 +381,9 @@ function detailOf(c: HazardCampaign, record: HazardRecord, events: HazardEventEn
 /** The ledger as .xlsx: every hazard (or the filtered ones), by 序号, with where each stands. */
 export async function exportHazards(deps: HazardDeps, args: { campaignId: string; filters?: HazardFilters }): Promise<{ fileName: string; bytes: Buffer; rows: number }> {
   const c = await hazardCampaign(deps, args.campaignId);
-  checkFilters(args.filters ?? {}, c.units);
-  const where = whereOf(c, args.filters ?? {});
+  const filters = args.filters ?? {};
+  checkFilters(filters, c.units);
+  const where = whereOf(c, filters, filters.awaitingSignOff ? await hazardIdsAwaitingSignOff(deps.db, c.campaignId) : []);
   const rows = await deps.db.hazard.findMany({ where, orderBy: { serial: 'asc' } });
   const listingRows = await deps.db.hazardListing.findMany({ where: { campaignId: c.campaignId }, orderBy: { createdAt: 'asc' } });
   const latest = new Map<string, HazardListing>();
@@ -431,7 +452,7 @@ export async function actOnHazard(deps: HazardDeps, args: HazardChangeArgs & { e
   const event: HazardEvent = args.event?.kind === 'accept' && !args.event.on ? { ...args.event, on: today(c) } : args.event;
   const record = await transitionHazard(deps.db, c.ctx, { ...args, event, now: c.now, unitName: c.unitName });
   await chase(deps, args.campaignId, args.hazardId);
-  return detailOf(c, record, await hazardEvents(deps.db, args.campaignId, args.hazardId), await hazardSignOffHistory(deps.db, args.campaignId, args.hazardId));
+  return loadDetail(deps, c, record);
 }
 
 /** 挂牌督办 of a 重大 hazard. */
@@ -448,7 +469,7 @@ export async function listHazardForSupervision(
     listing: { level: args.level, documentNumber: args.documentNumber ?? '', ...(args.listedOn ? { listedOn: args.listedOn } : {}) },
   });
   await chase(deps, args.campaignId, args.hazardId);
-  return detailOf(c, record, await hazardEvents(deps.db, args.campaignId, args.hazardId), await hazardSignOffHistory(deps.db, args.campaignId, args.hazardId));
+  return loadDetail(deps, c, record);
 }
 
 /** One event of a 挂牌督办 (签收, 公告, 申请延期, 决定延期申请, 摘牌, 撤销挂牌). `listingId` defaults to the hazard's open one. */
@@ -466,7 +487,7 @@ export async function actOnHazardListing(deps: HazardDeps, args: HazardChangeArg
   }
   const record = await actOnListing(deps.db, c.ctx, { ...args, listingId, now: c.now, unitName: c.unitName });
   await chase(deps, args.campaignId, args.hazardId);
-  return detailOf(c, record, await hazardEvents(deps.db, args.campaignId, args.hazardId), await hazardSignOffHistory(deps.db, args.campaignId, args.hazardId));
+  return loadDetail(deps, c, record);
 }
 
 // ───────────────────────────── statistics ─────────────────────────────

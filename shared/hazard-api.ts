@@ -8,12 +8,13 @@ import type {
   HazardLevel,
   HazardListing,
   HazardSource,
+  HeldLetterKind,
   HazardState,
   HazardStatus,
   ListingLevel,
 } from '../domain/hazards';
 
-export type { FileRef, HazardFacts, HazardFigures, HazardLevel, HazardListing, HazardSource, HazardState, HazardStatus, ListingLevel };
+export type { FileRef, HazardFacts, HazardFigures, HazardLevel, HazardListing, HazardSource, HazardState, HazardStatus, HeldLetterKind, ListingLevel };
 
 /** The answer to an import. */
 export interface ImportResult {
@@ -37,6 +38,8 @@ export interface HazardFilters {
   listed?: boolean;
   /** Text in the site or the description. */
   text?: string;
+  /** Named by a letter held for a leader's 签发 (its 约谈通知, a 通报 listing it). */
+  awaitingSignOff?: boolean;
 }
 
 /** One hazard as the list shows it. */
@@ -59,6 +62,13 @@ export interface HazardSummary {
   reportedOn: CivilDate | null;
   closedOn: CivilDate | null;
   listing: { status: string; level: string } | null;
+  /** 待签发: the letters naming it held for a leader's 签发 — a 通报 listing it (`circulate`), its 约谈通知 (`interview`); [] when none. */
+  awaitingSignOff: HeldLetterKind[];
+  /**
+   * Under 挂牌督办 with its 限期整改指令书 not signed by every recipient (属地, 行业主管部门): who has not, and the working
+   * days since it was sent, on the campaign's calendar as of today; null otherwise.
+   */
+  unsignedOrder: { listingId: string; documentNumber: string; sentOn: CivilDate; workingDays: number; units: { id: string; name: string }[] } | null;
   version: number;
 }
 

@@ -5,6 +5,7 @@
 // under the hazard's own 通报 key and the same messageId. Each step is written to the audit under the hazard's town and
 // `隐患/<id>` (as its 约谈 record is), and read back as the hazard's history (hazardSignOffHistory).
 import type { HazardLetterDue } from '../domain/hazard-chase';
+import type { HeldLetterKind } from '../domain/hazards';
 import { APPROVED } from './claims';
 import type { Db } from './db';
 import { auditWrite } from './audit';
@@ -17,6 +18,7 @@ export const HAZARD_NOT_NEEDED = 'not_needed';
 export const hazardAuditItem = (hazardId: string) => `隐患/${hazardId}`;
 
 const NAMES = { circulate: '通报', interview: '约谈通知' } as const;
+export const HELD_KINDS: HeldLetterKind[] = ['circulate', 'interview'];
 
 /** A letter as held: what it says, to whom. */
 export interface HeldWording {
@@ -273,6 +275,19 @@ export async function hazardsApprovedIn(db: Db, campaignId: string, businessKey:
     select: { eventKey: true },
   });
   return rows.map((r) => r.eventKey!.slice(`${businessKey}/sign-off/approved/`.length));
+}
+
+/** The letters held for 签发 that name each of `hazardIds` (its 约谈通知, a 通报 listing it): one grouped query. */
+export async function heldLettersOf(db: Db, campaignId: string, hazardIds: readonly string[]): Promise<Map<string, HeldLetterKind[]>> {
+  const held = new Map<string, HeldLetterKind[]>();
+  if (hazardIds.length === 0) return held;
+  const rows = await db.hazardLetter.groupBy({
+    by: ['hazardId', 'kind'],
+    where: { campaignId, hazardId: { in: [...hazardIds] }, status: HAZARD_AWAITING_SIGN_OFF, kind: { in: HELD_KINDS } },
+    orderBy: [{ hazardId: 'asc' }, { kind: 'asc' }],
+  });
+  for (const r of rows) held.set(r.hazardId, [...(held.get(r.hazardId) ?? []), r.kind as HeldLetterKind]);
+  return held;
 }
 
 /** One 签发 step of a letter naming the hazard. */

@@ -21,8 +21,10 @@ import {
   type HazardListing,
   type HazardState,
   type HazardUnit,
+  type HeldLetterKind,
   type ListingEvent,
   type NewListing,
+  type UnsignedOrder,
   applyHazardEvent,
   applyListingEvent,
   checkHazardEvent,
@@ -32,12 +34,14 @@ import {
   listingExtensionEvent,
   newHazardState,
   newListing,
+  unsignedOrder,
 } from '../domain/hazards';
 import { civilDateOf } from '../domain/zoned-time';
 import { Prisma } from '../generated/prisma/client';
 import type { HazardListing as ListingRow, Hazard as HazardRow } from '../generated/prisma/client';
 import { type CampaignSettings, hazardPolicyOf } from './campaigns';
 import type { Db } from './db';
+import { HAZARD_AWAITING_SIGN_OFF, HELD_KINDS, heldLettersOf } from './hazard-sign-off';
 import { readRecord } from './records';
 
 export type { HazardRow, ListingRow };
@@ -149,6 +153,46 @@ const listingNumber = (id: string) => Number(id.split('-').pop());
 /** One hazard with its listings, or UNKNOWN_HAZARD. */
 export function loadHazard(db: Db, campaignId: string, hazardId: string): Promise<HazardRecord> {
   return readHazard(db, campaignId, hazardId);
+}
+
+/** What the ledger marks on a hazard's row beside its state: letters held for 签发, an 指令书 not yet signed by all. */
+export interface HazardMarks {
+  heldLetters: HeldLetterKind[];
+  unsignedOrder?: UnsignedOrder;
+}
+
+/**
+ * The marks of a page of the ledger, whatever its size in two queries: the held letters naming its hazards, grouped,
+ * and the open listings of those under 挂牌督办 (`listingStatus` of the row), their 签收 counted on the calendar at `now`.
+ */
+export async function hazardMarks(
+  db: Db,
+  ctx: Pick<HazardContext, 'calendar' | 'timeZone'>,
+  campaignId: string,
+  rows: readonly Pick<HazardRow, 'id' | 'listingStatus'>[],
+  now: number,
+): Promise<Map<string, HazardMarks>> {
+  const listed = rows.filter((r) => r.listingStatus === 'listed').map((r) => r.id);
+  const [held, listings] = await Promise.all([
+    heldLettersOf(db, campaignId, rows.map((r) => r.id)),
+    listed.length ? db.hazardListing.findMany({ where: { campaignId, hazardId: { in: listed }, status: 'listed' } }) : [],
+  ]);
+  const unsigned = new Map<string, UnsignedOrder>();
+  for (const l of listings) {
+    const order = unsignedOrder(ctx, listingOfRow(l), now);
+    if (order) unsigned.set(l.hazardId, order);
+  }
+  return new Map(rows.map((r) => [r.id, { heldLetters: held.get(r.id) ?? [], ...(unsigned.has(r.id) ? { unsignedOrder: unsigned.get(r.id) } : {}) }]));
+}
+
+/** The hazards of the campaign named by a letter held for 签发 (the ledger's 待签发 filter). */
+export async function hazardIdsAwaitingSignOff(db: Db, campaignId: string): Promise<string[]> {
+  const rows = await db.hazardLetter.findMany({
+    where: { campaignId, status: HAZARD_AWAITING_SIGN_OFF, kind: { in: HELD_KINDS }, hazardId: { not: '' } },
+    select: { hazardId: true },
+    distinct: ['hazardId'],
+  });
+  return rows.map((r) => r.hazardId);
 }
 
 // ───────────────────────────── the record of events ─────────────────────────────

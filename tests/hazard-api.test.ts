@@ -2,20 +2,24 @@
 // Temporal server (each change wakes the hazard's chase): an operator's import, list, changes with files, 挂牌督办
 // and statistics; what needs a leader; and the boundary — no session, no CSRF token, a clerk where a leader must
 // decide, a unit's link on another unit's hazard, a forged link. Each refusal changes nothing.
+import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addOperator } from '../access/operators';
 import { signUnitLink, unitLinkKey } from '../access/unit-links';
 import { compileCampaign } from '../domain/compile';
+import { workingDaysSince } from '../domain/hazards';
 import { parseInstant } from '../domain/zoned-time';
 import { readDefinitionFile } from '../operations/definition-file';
 import { temporalTestServerPath } from '../platform/tools';
+import type { HazardSummary } from '../shared/hazard-api';
 import { hazardWorkflowId } from '../shared/hazard-contract';
-import { storeCampaign } from '../store/campaigns';
+import { loadCampaign, storeCampaign } from '../store/campaigns';
 import { type Db, createDb } from '../store/db';
 import { migrateDatabase } from '../store/migrate';
 import { createConsoleServer } from '../web/server';
@@ -261,5 +265,49 @@ describe.each(TEST_DATABASES)('the hazard API on %s', (kind) => {
     expect(file.bytes).toEqual(PNG);
     // a unit may not 验收 or cancel, and sees only its own hazards' files
     expect((await portal.call('GET', `/api/portal/${await link('yingji')}/hazards/13/files/${sha}`)).status).toBe(404);
+  });
+
+  it('marks a 挂牌 whose 限期整改指令书 is not signed by all: who has not, working days since it was sent (国庆 between), in the list, the drawer and the CLI', async () => {
+    // #8 (客路镇, 市应急管理局) listed on the eve of 国庆 — 10-01…10-07 off, 10-08 and 10-09 调休 working days; today is 10-20
+    const listed = await clerk.call('POST', `${H}/8/list`, { json: { level: 'county', documentNumber: '雷安委办督〔2022〕5号', listedOn: '2022-09-30' } });
+    expect(listed.status).toBe(200);
+    const both = [
+      { id: 'kelu', name: '客路镇' },
+      { id: 'yingji', name: '市应急管理局' },
+    ];
+    expect((listed.body.summary as HazardSummary).unsignedOrder).toEqual({ listingId: '8-1', documentNumber: '雷安委办督〔2022〕5号', sentOn: '2022-09-30', workingDays: 11, units: both });
+    const page = async () => (await clerk.call('GET', `${H}?listed=true`)).body.items as HazardSummary[];
+    // #2, listed today, was signed by its 属地 through the portal: only its 行业主管部门 is left, 0 working days on
+    expect((await page()).map((h) => [h.serial, h.unsignedOrder])).toEqual([
+      [2, { listingId: '2-1', documentNumber: '雷安委办督〔2022〕3号', sentOn: '2022-10-20', workingDays: 0, units: [both[1]] }],
+      [8, { listingId: '8-1', documentNumber: '雷安委办督〔2022〕5号', sentOn: '2022-09-30', workingDays: 11, units: both }],
+    ]);
+    // a hazard not listed has no such mark (nor a letter waiting for 签发 here)
+    expect((await clerk.call('GET', `${H}/5`)).body.summary).toMatchObject({ unsignedOrder: null, awaitingSignOff: [] });
+
+    // the 属地 signs through its link: the 行业主管部门 is left, in the list and the drawer
+    const signed = await new Browser(base).call('POST', `/api/portal/${await link('kelu')}/hazards/8/sign`, { json: { by: '客路镇 安办 郑' } });
+    expect(signed.status).toBe(200);
+    expect((await page()).find((h) => h.serial === 8)?.unsignedOrder).toMatchObject({ workingDays: 11, units: [both[1]] });
+    expect(((await clerk.call('GET', `${H}/8`)).body.summary as HazardSummary).unsignedOrder).toMatchObject({ sentOn: '2022-09-30', workingDays: 11, units: [both[1]] });
+
+    // the CLI says it too, counted to the day its campaign clock is on
+    const { settings } = await loadCampaign(db, CAMPAIGN);
+    const cli = async (...args: string[]) =>
+      (await promisify(execFile)(process.execPath, ['bin/duban.mjs', 'hazards', ...args], { env: { ...process.env, DATABASE_URL: database.url, DUBAN_DATA_DIR: dataDir } })).stdout;
+    const before = Date.now();
+    const [status, show] = [await cli('status', CAMPAIGN, '--listed'), await cli('show', CAMPAIGN, '8')];
+    const days = workingDaysSince(settings.calendar, settings.timeZone, '2022-09-30', before);
+    expect(days).toBeGreaterThan(11);
+    const line = status.split('\n').find((l) => l.trim().startsWith('8 '));
+    expect(line).toContain(`【指令书未签收：市应急管理局，已${days}个工作日】`);
+    expect(show).toContain(`  限期整改指令书（雷安委办督〔2022〕5号）2022-09-30 送达，未签收：市应急管理局（已${days}个工作日）`);
+
+    // both signed: no mark
+    expect((await clerk.call('POST', `${H}/8/listing/sign`, { json: { unitId: 'yingji', by: '应急局 林' } })).status).toBe(200);
+    expect((await page()).find((h) => h.serial === 8)?.unsignedOrder).toBeNull();
+    const after = (await cli('status', CAMPAIGN, '--listed')).split('\n');
+    expect(after.find((l) => l.trim().startsWith('8 '))).not.toContain('指令书未签收');
+    expect(after.find((l) => l.trim().startsWith('2 '))).toContain('【指令书未签收：市应急管理局，已');
   });
 });

@@ -3,10 +3,13 @@
 // 约谈通知 at their time as 待签发, listed with their full text by operations/sign-off.ts (the console's card and
 // `duban signoff`), nothing sent; a clerk cannot approve; approved two days later the 通报 goes once, dated and
 // numbered that day, listing only the hazards still due; a withdrawn one never goes, its reason recorded; 整改完成
-// withdraws a waiting 约谈通知; an approved 通报 whose hazards were all 撤销 meanwhile is not sent.
+// withdraws a waiting 约谈通知; an approved 通报 whose hazards were all 撤销 meanwhile is not sent. The ledger (API and
+// `duban hazards status/show`) marks each hazard named by a held letter 待签发, and no longer once it is decided.
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addOperator } from '../access/operators';
 import type { HazardEvent } from '../domain/hazards';
@@ -15,6 +18,7 @@ import { campaignHistory } from '../operations/history';
 import { type HazardDeps, actOnHazard, hazardDetail, reportHazard } from '../operations/hazards';
 import { decideSignOff, pendingSignOffs } from '../operations/sign-off';
 import { type Rehearsal, startRehearsal } from '../rehearsal/rehearsal';
+import type { HazardPage } from '../shared/hazard-api';
 import { hazardCirculationWorkflowId, hazardLetterBusinessKey } from '../shared/hazard-activities';
 import { hazardWorkflowId } from '../shared/hazard-contract';
 import { createConsoleServer } from '../web/server';
@@ -81,6 +85,16 @@ describe.each(TEST_DATABASES)('签发 of hazard letters on %s', (kind) => {
       serverNow = await r.env.currentTimeMs();
       return name === 'boss' ? session(base, 'boss', 'leader password') : session(base, 'li', 'clerk password');
     };
+    /** The ledger's 待签发 marks through the API: each hazard's, and the hazards its 待签发 filter finds. */
+    const marks = async () => {
+      const clerk = await signIn('li');
+      const all = (await clerk('GET', `/api/campaigns/${C}/hazards`)).body as unknown as HazardPage;
+      const held = (await clerk('GET', `/api/campaigns/${C}/hazards?awaitingSignOff=true`)).body as unknown as HazardPage;
+      return { each: Object.fromEntries(all.items.map((h) => [h.id, h.awaitingSignOff])), filtered: held.items.map((h) => h.id), total: held.total };
+    };
+    /** `duban hazards …` on the rehearsal's database. */
+    const cli = async (...args: string[]) =>
+      (await promisify(execFile)(process.execPath, ['bin/duban.mjs', 'hazards', ...args], { env: { ...process.env, DATABASE_URL: database.url, DUBAN_DATA_DIR: join(dir, 'data') } })).stdout;
     const report = async (f: Parameters<typeof facts>[0]) =>
       (await reportHazard(await ops('2022-09-26T10:30:00+08:00'), { campaignId: C, facts: facts(f), origin: 'console', actor: 'wu' })).row.id;
     id.a = await report({ site: '雷城某加油站', deadline: '2022-10-03' });
@@ -91,6 +105,7 @@ describe.each(TEST_DATABASES)('签发 of hazard letters on %s', (kind) => {
     // 10-12 09:00: the 通报 of A and B is held, nothing sent
     await r.advanceTo(at('2022-10-12T12:00:00+08:00'));
     seen.pending1012 = await pendingSignOffs(r.db, C);
+    seen.marks1012 = await marks();
     seen.circulatedBy1012 = r.catcher!.messages().filter((m) => m.headers['x-duban-action'] === 'hazard-circulate').length;
     seen.urgeSent = r.catcher!.messages().filter((m) => m.headers['x-duban-action'] === 'hazard-urge').length;
     const clerk = await signIn('li');
@@ -105,6 +120,8 @@ describe.each(TEST_DATABASES)('签发 of hazard letters on %s', (kind) => {
     // 10-13 09:00: A's and B's 约谈通知 held too
     await r.advanceTo(at('2022-10-13T12:00:00+08:00'));
     seen.pending1013 = await pendingKeys();
+    seen.marks1013 = await marks();
+    seen.cli1013 = { status: await cli('status', C, '--awaiting-sign-off'), show: await cli('show', C, id.a), all: await cli('status', C) };
     seen.interviewsBy1013 = r.catcher!.messages().filter((m) => m.headers['x-duban-action'] === 'hazard-interview').length;
     seen.historyA1013 = (await hazardDetail(await ops('2022-10-13T12:00:00+08:00'), { campaignId: C, hazardId: id.a })).history;
     // A's chase run afresh while its 约谈通知 waits (a reset, a lost history): the new run holds the same letter
@@ -126,6 +143,8 @@ describe.each(TEST_DATABASES)('签发 of hazard letters on %s', (kind) => {
     await r.advanceTo(at('2022-10-14T11:30:00+08:00'));
     await decideSignOff(deps(), { key: interviewKey(id.a), decision: 'approve', actor: 'operator:boss', role: 'admin' });
     await r.advanceTo(at('2022-10-14T12:00:00+08:00'));
+    seen.marks1014 = await marks();
+    seen.cli1014 = { status: await cli('status', C, '--awaiting-sign-off'), show: await cli('show', C, id.a) };
     seen.circulationResult = await r.env.client.workflow.getHandle(hazardCirculationWorkflowId(CIRCULATION_1012)).result();
     try {
       await decideSignOff(deps(), { key: CIRCULATION_1012, decision: 'withdraw', reason: '再议', actor: 'operator:boss', role: 'leader' });
@@ -136,9 +155,11 @@ describe.each(TEST_DATABASES)('签发 of hazard letters on %s', (kind) => {
     // 10-17 09:00: W's 通报 held; withdrawn (a reason is required)
     await r.advanceTo(at('2022-10-17T10:00:00+08:00'));
     seen.pending1017 = await pendingKeys();
+    seen.marks1017 = await marks();
     const leader = await signIn('boss');
     seen.noReason = (await leader('POST', `${signOffPath(CIRCULATION_1017)}/withdraw`, {})).body.error;
     seen.withdrawn = (await leader('POST', `${signOffPath(CIRCULATION_1017)}/withdraw`, { reason: '该园已停课整改，另行处理' })).status;
+    seen.marks1017withdrawn = await marks();
 
     // 10-18 09:00: X's 通报 held; X is 撤销 before the leader approves: approved, it lists nobody and is not sent
     await change(id.x, '2022-10-18T10:00:00+08:00', { kind: 'cancel', reason: '经复核不属于隐患' });
@@ -184,6 +205,28 @@ describe.each(TEST_DATABASES)('签发 of hazard letters on %s', (kind) => {
       expect.stringMatching(/^通报待签发：/),
       expect.stringMatching(/^约谈通知待签发：.*关于约谈雷城街道和市教育局主要负责人的通知/),
     ]);
+  });
+
+  it('marks each hazard named by a held letter 待签发 in the ledger (API, filter, CLI), and no longer once it is approved or withdrawn', () => {
+    const none = { [id.a]: [], [id.b]: [], [id.w]: [], [id.x]: [] };
+    // 10-12: the 通报 listing A and B waits
+    expect(seen.marks1012).toEqual({ each: { ...none, [id.a]: ['circulate'], [id.b]: ['circulate'] }, filtered: [id.a, id.b], total: 2 });
+    // 10-13: and their 约谈通知
+    expect(seen.marks1013).toEqual({ each: { ...none, [id.a]: ['circulate', 'interview'], [id.b]: ['circulate', 'interview'] }, filtered: [id.a, id.b], total: 2 });
+    const cli = seen.cli1013 as { status: string; show: string; all: string };
+    expect(cli.status).toContain('共 2 处');
+    expect(cli.status).toMatch(/^\s*1 .*雷城某加油站.*【待签发：通报、约谈通知】$/m);
+    expect(cli.status).toMatch(/^\s*2 .*新城某加油站.*【待签发：通报、约谈通知】$/m);
+    expect(cli.all).toMatch(/^\s*3 .*雷城某幼儿园[^【]*$/m);
+    expect(cli.show).toContain('\n  待签发：通报、约谈通知（须经领导签发后发出）\n');
+    // 10-14: B's 约谈通知 withdrawn by its 整改完成, the 通报 and A's 约谈通知 approved: nothing waits
+    expect(seen.marks1014).toEqual({ each: none, filtered: [], total: 0 });
+    const after = seen.cli1014 as { status: string; show: string };
+    expect(after.status).toContain('共 0 处');
+    expect(after.show).not.toContain('\n  待签发：');
+    // 10-17: W's 通报 waits, then is withdrawn
+    expect(seen.marks1017).toEqual({ each: { ...none, [id.w]: ['circulate'] }, filtered: [id.w], total: 1 });
+    expect(seen.marks1017withdrawn).toEqual({ each: none, filtered: [], total: 0 });
   });
 
   it('approved two days later, the 通报 goes once, dated and numbered that day, listing only the hazards still due', () => {

@@ -140,6 +140,7 @@ function filtersOf(q: Query): HazardFilters {
     overdue: q.overdue === 'true' || q.overdue === '1' || undefined,
     listed: q.listed === 'true' || q.listed === '1' || undefined,
     text: q.text || undefined,
+    awaitingSignOff: q.awaitingSignOff === 'true' || q.awaitingSignOff === '1' || undefined,
   };
 }
 
