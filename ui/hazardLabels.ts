@@ -23,6 +23,9 @@ export const HAZARD_STATUS_COLOR: Record<HazardStatus, string> = {
   closed: 'success',
   cancelled: 'default',
 };
+/** The letters naming a hazard that may wait for a leader's 签发 (the summary's awaitingSignOff). */
+export type HeldLetterKind = 'circulate' | 'interview';
+export const HELD_LETTER_LABEL: Record<HeldLetterKind, string> = { circulate: '通报', interview: '约谈通知' };
 export const LISTING_LEVEL_LABEL: Record<ListingLevel, string> = { county: '县级', city: '市级', province: '省级' };
 export const LISTING_STATUS_LABEL: Record<string, string> = { listed: '挂牌中', delisted: '已摘牌', revoked: '已撤销挂牌' };
 

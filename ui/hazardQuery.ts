@@ -8,10 +8,11 @@ export interface HazardQuery {
   status?: string;
   overdue?: string;
   listed?: string;
+  awaitingSignOff?: string;
   q?: string;
 }
 
-export const HAZARD_FILTER_KEYS = ['town', 'department', 'level', 'status', 'overdue', 'listed', 'q'] as const;
+export const HAZARD_FILTER_KEYS = ['town', 'department', 'level', 'status', 'overdue', 'listed', 'awaitingSignOff', 'q'] as const;
 export type HazardFilterKey = (typeof HAZARD_FILTER_KEYS)[number];
 
 export function readHazardQuery(search: URLSearchParams): HazardQuery {
@@ -47,6 +48,7 @@ export function hazardApiQuery(q: HazardQuery, paged = true): string {
   if (q.status) p.set('status', q.status);
   if (q.overdue) p.set('overdue', 'true');
   if (q.listed) p.set('listed', 'true');
+  if (q.awaitingSignOff) p.set('awaitingSignOff', 'true');
   if (q.q) p.set('text', q.q);
   if (paged) {
     p.set('page', String(q.page));

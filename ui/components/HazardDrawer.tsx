@@ -5,13 +5,13 @@ import { Alert, App, Button, Card, Descriptions, Divider, Drawer, Empty, Space, 
 import { useState, type ReactNode } from 'react';
 import { api } from '../api';
 import { useDetail } from '../useDetail';
-import { HAZARD_SOURCE_LABEL, LISTING_LEVEL_LABEL, LISTING_STATUS_LABEL, historyLabel, type HazardSource } from '../hazardLabels';
+import { HAZARD_SOURCE_LABEL, HELD_LETTER_LABEL, LISTING_LEVEL_LABEL, LISTING_STATUS_LABEL, historyLabel, type HazardSource } from '../hazardLabels';
 import type { FileRef, HazardDetail, HazardListing } from '../hazardTypes';
 import { actorLabel } from '../labels';
 import { enc } from '../router';
 import { useSession } from '../session';
 import { HAZARD_ACTION_DONE, HazardActionModal, TODAY, type HazardActionKind, type HazardActionSpec } from './HazardActionModal';
-import { HazardLevelTag, HazardStatusTag } from './HazardTags';
+import { AwaitingSignOffTag, HazardLevelTag, HazardStatusTag } from './HazardTags';
 
 /** Where an action posts, when not under its own name (the 挂牌督办's act on the hazard's open listing). */
 const API_PATH: Partial<Record<HazardActionKind, string>> = { 'report-done': 'done' };
@@ -131,7 +131,14 @@ export function HazardDrawer({
       onClose={onClose}
       size={820}
       title={detail ? subject : '隐患'}
-      extra={s && <HazardStatusTag status={s.status} />}
+      extra={
+        s && (
+          <Space size={4}>
+            <AwaitingSignOffTag kinds={s.awaitingSignOff} />
+            <HazardStatusTag status={s.status} />
+          </Space>
+        )
+      }
       destroyOnHidden
       data-testid="drawer"
     >
@@ -174,6 +181,35 @@ export function HazardDrawer({
                 { key: 'funds', label: '整改资金', children: `${h.fundsWan} 万元` },
                 { key: 'late', label: '逾期工作日', children: s.overdueWorkingDays > 0 ? <Typography.Text type="danger">{s.overdueWorkingDays}</Typography.Text> : '—' },
                 { key: 'acceptanceDue', label: '验收期限', children: detail.acceptanceDue ?? '—' },
+                ...(s.awaitingSignOff?.length
+                  ? [
+                      {
+                        key: 'signOff',
+                        label: '待签发',
+                        span: 2,
+                        children: (
+                          <span data-testid="hazard-detail-awaiting-sign-off">
+                            {s.awaitingSignOff.map((k) => HELD_LETTER_LABEL[k] ?? k).join('、')}已拟好，等待领导签发后发出
+                          </span>
+                        ),
+                      },
+                    ]
+                  : []),
+                ...(s.unsignedOrder
+                  ? [
+                      {
+                        key: 'unsigned',
+                        label: '指令书未签收',
+                        span: 2,
+                        children: (
+                          <Typography.Text type={s.unsignedOrder.workingDays > 0 ? 'danger' : undefined} data-testid="hazard-detail-unsigned-order">
+                            限期整改指令书（{s.unsignedOrder.documentNumber}）{s.unsignedOrder.sentOn} 送达，{s.unsignedOrder.units.map((u) => u.name).join('、')}尚未签收，已{' '}
+                            {s.unsignedOrder.workingDays} 个工作日
+                          </Typography.Text>
+                        ),
+                      },
+                    ]
+                  : []),
                 ...(st.closedOn ? [{ key: 'closed', label: '销号日期', children: st.closedOn }] : []),
                 ...(st.cancellation
                   ? [{ key: 'cancelled', label: '撤销', span: 2, children: `${st.cancellation.on} ${actorLabel(st.cancellation.by)}：${st.cancellation.reason}` }]

@@ -1,6 +1,6 @@
-// The ledger's filter bar: 属地, 行业主管部门, 等级, 状态, 逾期, 挂牌, 企业或隐患描述.
+// The ledger's filter bar: 属地, 行业主管部门, 等级, 状态, 逾期, 挂牌, 待签发, 企业或隐患描述.
 import { SearchOutlined } from '@ant-design/icons';
-import { Button, Checkbox, Form, Input, Select } from 'antd';
+import { Button, Checkbox, Form, Input, Select, Tooltip } from 'antd';
 import { useEffect, useState } from 'react';
 import type { HazardUnitOption } from '../hazardTypes';
 import { HAZARD_LEVEL_LABEL, HAZARD_STATUSES, HAZARD_STATUS_LABEL, type HazardLevel } from '../hazardLabels';
@@ -34,7 +34,7 @@ export function HazardFilters({
       data-testid={`hazard-filter-${key}`}
     />
   );
-  const flag = (key: 'overdue' | 'listed', label: string) => (
+  const flag = (key: 'overdue' | 'listed' | 'awaitingSignOff', label: string) => (
     <Checkbox checked={!!query[key]} onChange={(e) => onChange({ [key]: e.target.checked ? '1' : undefined })} data-testid={`hazard-filter-${key}`}>
       {label}
     </Checkbox>
@@ -46,6 +46,7 @@ export function HazardFilters({
     status: undefined,
     overdue: undefined,
     listed: undefined,
+    awaitingSignOff: undefined,
     q: undefined,
   };
 
@@ -62,6 +63,9 @@ export function HazardFilters({
       <Form.Item label="状态">{select('status', HAZARD_STATUSES.map((s) => ({ value: s, label: HAZARD_STATUS_LABEL[s] })))}</Form.Item>
       <Form.Item>{flag('overdue', '仅看逾期')}</Form.Item>
       <Form.Item>{flag('listed', '仅看挂牌督办')}</Form.Item>
+      <Form.Item>
+        <Tooltip title="通报或约谈通知已拟好，等待领导签发后才发出">{flag('awaitingSignOff', '仅看待签发')}</Tooltip>
+      </Form.Item>
       <Form.Item label="搜索">
         <Input
           allowClear

@@ -1,7 +1,7 @@
 // 隐患整改台账: a campaign's hazards — filters, server-side paging, Excel import and export, and the hazard's drawer
 // (URL-addressable: /campaigns/:id/hazards/:hazard).
 import { BarChartOutlined, DownloadOutlined, PlusOutlined, ProfileOutlined, ReloadOutlined, UploadOutlined } from '@ant-design/icons';
-import { Alert, App, Button, Card, Col, Modal, Row, Statistic, Table, Tooltip, Typography } from 'antd';
+import { Alert, App, Button, Card, Col, Modal, Row, Space, Statistic, Table, Tooltip, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useCallback, useEffect, useRef, useState, type HTMLAttributes } from 'react';
 import { api, download, errorMessage } from '../api';
@@ -9,7 +9,7 @@ import { HazardDrawer } from '../components/HazardDrawer';
 import { HazardFactsForm } from '../components/HazardFactsForm';
 import { HazardFilters } from '../components/HazardFilters';
 import { HazardImportModal } from '../components/HazardImportModal';
-import { HazardLevelTag, HazardStatusTag, ListingTag } from '../components/HazardTags';
+import { AwaitingSignOffTag, HazardLevelTag, HazardStatusTag, ListingTag, UnsignedOrderTag } from '../components/HazardTags';
 import { PageHeader } from '../components/PageHeader';
 import { HAZARD_STATUSES, HAZARD_STATUS_LABEL, type HazardLevel, type HazardStatus } from '../hazardLabels';
 import { hazardApiQuery, hazardQueryString, readHazardQuery, type HazardQuery } from '../hazardQuery';
@@ -109,7 +109,17 @@ export function HazardsPage({ campaignId, open }: { campaignId: string; open: st
         </div>
       ),
     },
-    { title: '状态', dataIndex: 'status', width: 88, render: (v: HazardStatus) => <HazardStatusTag status={v} /> },
+    {
+      title: '状态',
+      dataIndex: 'status',
+      width: 120,
+      render: (v: HazardStatus, r) => (
+        <Space orientation="vertical" size={4}>
+          <HazardStatusTag status={v} />
+          <AwaitingSignOffTag kinds={r.awaitingSignOff} />
+        </Space>
+      ),
+    },
     {
       title: '逾期工作日',
       dataIndex: 'overdueWorkingDays',
@@ -117,7 +127,17 @@ export function HazardsPage({ campaignId, open }: { campaignId: string; open: st
       align: 'right',
       render: (v: number) => (v > 0 ? <span style={{ color: '#cf1322' }}>{v}</span> : '—'),
     },
-    { title: '挂牌', dataIndex: 'listing', width: 96, render: (v: HazardSummary['listing']) => <ListingTag listing={v} /> },
+    {
+      title: '挂牌',
+      dataIndex: 'listing',
+      width: 130,
+      render: (v: HazardSummary['listing'], r) => (
+        <Space orientation="vertical" size={4}>
+          <ListingTag listing={v} />
+          <UnsignedOrderTag order={r.unsignedOrder} />
+        </Space>
+      ),
+    },
   ];
 
   const byStatus = ledger?.byStatus;
@@ -185,7 +205,7 @@ export function HazardsPage({ campaignId, open }: { campaignId: string; open: st
           loading={loading}
           dataSource={ledger?.items ?? []}
           columns={columns}
-          scroll={{ x: 1100 }}
+          scroll={{ x: 1200 }}
           rowClassName={() => 'hazard-row'}
           onRow={(r) =>
             ({
