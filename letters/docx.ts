@@ -49,7 +49,7 @@ interface ParagraphXml {
   tabs?: string;
   spacing?: string;
   ind?: string;
-  jc?: 'center' | 'both' | 'right' | 'left';
+  jc?: 'center' | 'both' | 'right';
 }
 /** A paragraph on the 28.95 pt line, without the space Word and WPS put between digits and Chinese (2022年, not 2022 年). */
 const para = (p: ParagraphXml, runs = '') =>
