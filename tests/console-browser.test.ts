@@ -515,6 +515,13 @@ describe('the 隐患整改台账 in a browser', () => {
     await expect.poll(shown).toBe('hazard-row-2');
     await page.getByTestId('hazard-filter-reset').click();
     await expect.poll(shown).toBe('hazard-row-1 hazard-row-2 hazard-row-3');
+    // 仅看待签发: no letter of these waits for a leader's 签发 yet
+    await page.getByTestId('hazard-filter-awaitingSignOff').click();
+    await page.waitForURL(/awaitingSignOff=1/);
+    await expect.poll(shown).toBe('');
+    expect(await page.getByTestId('hazard-awaiting-sign-off').count()).toBe(0);
+    await page.getByTestId('hazard-filter-reset').click();
+    await expect.poll(shown).toBe('hazard-row-1 hazard-row-2 hazard-row-3');
     await settled(page);
     await page.screenshot({ path: join(SCREENSHOTS, 'hazards-ledger.png') });
 

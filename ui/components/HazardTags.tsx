@@ -62,8 +62,13 @@ export function UnsignedOrderTag({ order }: { order: HazardSummary['unsignedOrde
   const names = order.units.map((u) => u.name).join('、');
   return (
     <Tooltip title={`限期整改指令书（${order.documentNumber}）${order.sentOn} 送达，${names}尚未签收，已 ${order.workingDays} 个工作日`}>
-      <Tag color={order.workingDays > 0 ? 'red' : 'default'} data-testid="hazard-unsigned-order" data-units={order.units.map((u) => u.id).join(',')}>
-        {names}未签收{order.workingDays > 0 ? ` ${order.workingDays}个工作日` : ''}
+      <Tag
+        color={order.workingDays > 0 ? 'red' : 'default'}
+        style={{ whiteSpace: 'normal', marginInlineEnd: 0 }}
+        data-testid="hazard-unsigned-order"
+        data-units={order.units.map((u) => u.id).join(',')}
+      >
+        {names}未签收{order.workingDays > 0 ? `，已${order.workingDays}个工作日` : ''}
       </Tag>
     </Tooltip>
   );

@@ -130,7 +130,7 @@ export function HazardsPage({ campaignId, open }: { campaignId: string; open: st
     {
       title: '挂牌',
       dataIndex: 'listing',
-      width: 130,
+      width: 150,
       render: (v: HazardSummary['listing'], r) => (
         <Space orientation="vertical" size={4}>
           <ListingTag listing={v} />
@@ -205,7 +205,7 @@ export function HazardsPage({ campaignId, open }: { campaignId: string; open: st
           loading={loading}
           dataSource={ledger?.items ?? []}
           columns={columns}
-          scroll={{ x: 1200 }}
+          scroll={{ x: 1220 }}
           rowClassName={() => 'hazard-row'}
           onRow={(r) =>
             ({
