@@ -1,0 +1,3 @@
+-- CreateIndex
+CREATE INDEX "HazardLetter_campaignId_status_idx" ON "HazardLetter"("campaignId", "status");
+
