@@ -23,15 +23,18 @@ import {
   acceptanceDue,
   hazardOverdueWorkingDays,
 } from '../domain/hazards';
+import { HAZARD_LETTER_NAMES, type HazardLetterKind, hazardLetterDecision, hazardLetters, nextHazardLetter } from '../domain/hazard-chase';
 import { chineseDateTime, civilDateOf } from '../domain/zoned-time';
+import { acceptorOf } from '../letters/hazard';
 import type { Db, Unit } from '../store/db';
 import { type HazardExportRow, type HazardRow as SheetRow, type LedgerUnit, exportHazardWorkbook, hazardExportRow, parseHazardWorkbook } from '../spreadsheets/hazards-ledger';
 import type { SheetProblem } from '../spreadsheets/cells';
 import { exportStatisticsWorkbook, percent } from '../spreadsheets/hazard-statistics';
-import { loadCampaign } from '../store/campaigns';
+import { lettersOf, loadCampaign, unitPrincipals } from '../store/campaigns';
 
 import { storeFile } from '../store/files';
 import { markHazardChasesStarted } from '../store/hazard-chases';
+import { chaseFactsOf, dealtWithHazardLetterKeys, hazardLetterPrefix, hazardLetterRows } from '../store/hazard-letters';
 import { type HazardSignOffStep, hazardSignOffHistory } from '../store/hazard-sign-off';
 import {
   type HazardEventEntry,
@@ -58,6 +61,9 @@ import type {
   HazardDetail,
   HazardFigures,
   HazardFilters,
+  HazardLetterStatus,
+  HazardLetterView,
+  HazardNextLetter,
   HazardPage,
   HazardStatistics,
   HazardSummary,
@@ -94,6 +100,8 @@ export interface HazardCampaign {
   units: Unit[];
   hazardUnits: HazardUnit[];
   unitName: UnitNames;
+  /** An address a letter went to as a person reads it: a unit's, a principal's, the office's or a 抄送 name, else itself. */
+  addressName: (email: string) => string;
   /** Campaign time now. */
   now: number;
 }
@@ -102,6 +110,17 @@ export async function hazardCampaign(deps: HazardDeps, campaignId: string): Prom
   const { campaign, settings, clock } = await loadCampaign(deps.db, campaignId);
   const units = await deps.db.unit.findMany({ where: { campaignId }, orderBy: { unitId: 'asc' } });
   const names = new Map(units.map((u) => [u.unitId, u.name]));
+  let book: Map<string, string> | undefined;
+  const addressBook = () => {
+    if (book) return book;
+    book = new Map<string, string>();
+    for (const cc of lettersOf(settings, campaign.officeName).cc) book.set(cc.email, cc.name);
+    for (const u of units)
+      for (const p of unitPrincipals(u)) if (!book.has(p.email)) book.set(p.email, p.name.startsWith(u.name) ? p.name : `${u.name}${p.title ?? '主要负责人'}${p.name}`);
+    for (const u of units) book.set(u.email, u.name);
+    book.set(campaign.officeEmail, campaign.officeName);
+    return book;
+  };
   return {
     campaignId,
     title: campaign.title,
@@ -111,6 +130,7 @@ export async function hazardCampaign(deps: HazardDeps, campaignId: string): Prom
     units,
     hazardUnits: units.map((u) => ({ id: u.unitId, type: u.type as HazardUnit['type'] })),
     unitName: (id) => names.get(id) ?? id,
+    addressName: (email) => addressBook().get(email) ?? email,
     now: clock.at(deps.now?.() ?? Date.now()),
   };
 }
@@ -342,23 +362,149 @@ export async function hazardList(deps: HazardDeps, args: { campaignId: string; f
   return { campaignId: c.campaignId, title: c.title, today: today(c), total, page, pageSize, byStatus, items: rows.map((r) => summaryOf(c, r, marks.get(r.id))) };
 }
 
-export async function hazardDetail(deps: HazardDeps, args: { campaignId: string; hazardId: string }): Promise<HazardDetail> {
+/** The hazard's detail; `forUnit`: as its 属地 or 行业主管部门 sees it on the portal (unitHazardDetail). */
+export async function hazardDetail(deps: HazardDeps, args: { campaignId: string; hazardId: string; forUnit?: boolean }): Promise<HazardDetail> {
   const c = await hazardCampaign(deps, args.campaignId);
-  return loadDetail(deps, c, await loadHazard(deps.db, args.campaignId, args.hazardId));
+  const detail = await loadDetail(deps, c, await loadHazard(deps.db, args.campaignId, args.hazardId));
+  return args.forUnit ? unitHazardDetail(detail) : detail;
 }
 
-/** The hazard as the drawer shows it: its record, its events and its letters' 签发 steps, its marks. */
+/** What a unit sees of a detail: the letters sent (no draft held for 签发, withdrawn or not yet sent), not the next one. */
+export function unitHazardDetail(d: HazardDetail): HazardDetail {
+  return { ...d, letters: d.letters.filter((l) => l.status === 'sent'), nextLetter: null, noNextLetter: null };
+}
+
+/** The hazard as the drawer shows it: its record, its events and its letters' 签发 steps, its marks, its letters. */
 async function loadDetail(deps: HazardDeps, c: HazardCampaign, record: HazardRecord): Promise<HazardDetail> {
   const { campaignId, id } = record.row;
-  const [events, signOffs, marks] = await Promise.all([
+  const [events, signOffs, marks, letters] = await Promise.all([
     hazardEvents(deps.db, campaignId, id),
     hazardSignOffHistory(deps.db, campaignId, id),
     hazardMarks(deps.db, c.ctx, campaignId, [record.row], c.now),
+    hazardLetterRows(deps.db, campaignId, id),
   ]);
-  return detailOf(c, record, events, signOffs, marks.get(id));
+  return detailOf(c, record, events, signOffs, marks.get(id), letters);
 }
 
-function detailOf(c: HazardCampaign, record: HazardRecord, events: HazardEventEntry[], signOffs: HazardSignOffStep[], marks: HazardMarks | undefined): HazardDetail {
+const LETTER_STATUS_NAMES: Record<HazardLetterStatus, string> = {
+  sent: '已发出',
+  awaiting_sign_off: '待签发',
+  approved: '已签发，待发出',
+  withdrawn: '已撤回',
+  not_needed: '无需发出',
+  claimed: '发送中',
+  sending: '发送中',
+};
+export const hazardLetterStatusName = (status: string): string => LETTER_STATUS_NAMES[status as HazardLetterStatus] ?? status;
+
+type LetterRow = Awaited<ReturnType<typeof hazardLetterRows>>[number];
+
+/** The 发文字号 a letter carries: the register's, or a 挂牌's letters their own (the 挂牌's, the 摘牌's when it has one). */
+function documentNumberOf(r: LetterRow, listings: readonly HazardListing[]): string | null {
+  if (r.documentNumber) return r.documentNumber;
+  const listing = listings.find((l) => l.id === r.listingId);
+  if (r.kind === 'listing_order') return listing?.documentNumber ?? null;
+  if (r.kind === 'delisting') return listing?.delisting?.documentNumber ?? null;
+  return null;
+}
+
+function letterView(c: HazardCampaign, prefix: string, r: LetterRow, listings: readonly HazardListing[]): HazardLetterView {
+  let to: string[] = [];
+  let cc: string[] = [];
+  try {
+    const parsed = JSON.parse(r.recipients) as { to?: unknown; cc?: unknown };
+    if (Array.isArray(parsed.to)) to = parsed.to.map(String);
+    if (Array.isArray(parsed.cc)) cc = parsed.cc.map(String);
+  } catch {
+    // a row claimed before its words were recorded: no recipients yet
+  }
+  return {
+    key: r.businessKey.slice(prefix.length),
+    kind: r.kind as HazardLetterKind,
+    kindName: HAZARD_LETTER_NAMES[r.kind as HazardLetterKind] ?? r.kind,
+    status: r.status as HazardLetterStatus,
+    statusName: hazardLetterStatusName(r.status),
+    round: r.round,
+    deadline: r.deadline,
+    listingId: r.listingId,
+    scheduledAt: chineseDateTime(r.scheduledAt.getTime(), c.timeZone),
+    sentAt: r.status === 'sent' && r.sentAt ? chineseDateTime(r.sentAt.getTime(), c.timeZone) : null,
+    documentNumber: documentNumberOf(r, listings),
+    to,
+    cc,
+    recipients: [...to, ...cc].map(c.addressName),
+    subject: r.subject,
+    reason: r.reason,
+    text: r.body,
+    messageId: r.messageId,
+  };
+}
+
+/** Who the letter goes to, by name (letters/hazard.ts addresses it so). */
+function nextRecipients(c: HazardCampaign, state: HazardState, kind: HazardLetterKind): string[] {
+  const h = state.hazard;
+  const units = [c.unitName(h.townId), c.unitName(h.departmentId)];
+  if (kind === 'circulate') return c.units.map((u) => u.name);
+  if (kind === 'interview') return units.map((n) => `${n}主要负责人`);
+  if ((kind === 'acceptance' || kind === 'acceptance_overdue') && acceptorOf(h.level) === 'office') return [c.officeName];
+  return units;
+}
+
+/**
+ * The letter its chase sends next if nothing changes: the first the record calls for not yet dealt with (sent,
+ * withdrawn, not needed), leaving out those the chase would skip when their time came (a reminder for a day past),
+ * as activities/hazards.ts nextHazardLetter and sendHazardLetter decide it.
+ */
+function nextLetterOf(
+  c: HazardCampaign,
+  record: HazardRecord,
+  events: HazardEventEntry[],
+  rows: LetterRow[],
+): { nextLetter: HazardNextLetter | null; noNextLetter: string | null } {
+  const { campaignId, id } = record.row;
+  const facts = chaseFactsOf(record, events);
+  const done = new Set(dealtWithHazardLetterKeys(rows, campaignId, id));
+  for (const n of hazardLetters(c.ctx, facts)) if (!done.has(n.key) && !hazardLetterDecision(c.ctx, facts, n, Math.max(c.now, n.at)).send) done.add(n.key);
+  const { next } = nextHazardLetter(c.ctx, facts, done);
+  if (!next) {
+    const state = record.state;
+    const listed = record.listings.some((l) => l.status === 'listed');
+    const why: Record<HazardState['status'], string> = {
+      pending: '督办文书均已发出，等待整改完成',
+      rectifying: '督办文书均已发出，等待整改完成',
+      awaiting_acceptance: '等待验收',
+      closed: listed ? '已销号，等待摘牌' : '已销号',
+      cancelled: '已撤销',
+    };
+    return { nextLetter: null, noNextLetter: why[state.status] };
+  }
+  const row = rows.find((r) => r.businessKey === hazardLetterPrefix(campaignId, id) + next.key);
+  return {
+    nextLetter: {
+      key: next.key,
+      kind: next.kind,
+      kindName: HAZARD_LETTER_NAMES[next.kind],
+      at: chineseDateTime(next.at, c.timeZone),
+      round: next.round,
+      deadline: next.deadline,
+      reason: next.reason,
+      recipients: nextRecipients(c, record.state, next.kind),
+      status: row ? (row.status as HazardLetterStatus) : null,
+      statusName: row ? hazardLetterStatusName(row.status) : null,
+    },
+    noNextLetter: null,
+  };
+}
+
+function detailOf(
+  c: HazardCampaign,
+  record: HazardRecord,
+  events: HazardEventEntry[],
+  signOffs: HazardSignOffStep[],
+  marks: HazardMarks | undefined,
+  letters: LetterRow[],
+): HazardDetail {
+  const prefix = hazardLetterPrefix(record.row.campaignId, record.row.id);
   // its letters' 签发 steps (seq 0: they are not events of the record) among its events, by time
   const steps = [...events, ...signOffs.map((s) => ({ ...s, seq: 0, listingId: null }))].sort((a, b) => a.at.getTime() - b.at.getTime());
   return {
@@ -375,6 +521,8 @@ function detailOf(c: HazardCampaign, record: HazardRecord, events: HazardEventEn
       summary: e.summary,
       listingId: e.listingId,
     })),
+    letters: letters.map((r) => letterView(c, prefix, r, record.listings)),
+    ...nextLetterOf(c, record, events, letters),
   };
 }
 
@@ -452,7 +600,8 @@ export async function actOnHazard(deps: HazardDeps, args: HazardChangeArgs & { e
   const event: HazardEvent = args.event?.kind === 'accept' && !args.event.on ? { ...args.event, on: today(c) } : args.event;
   const record = await transitionHazard(deps.db, c.ctx, { ...args, event, now: c.now, unitName: c.unitName });
   await chase(deps, args.campaignId, args.hazardId);
-  return loadDetail(deps, c, record);
+  const detail = await loadDetail(deps, c, record);
+  return args.role === 'unit' ? unitHazardDetail(detail) : detail;
 }
 
 /** 挂牌督办 of a 重大 hazard. */
@@ -469,7 +618,8 @@ export async function listHazardForSupervision(
     listing: { level: args.level, documentNumber: args.documentNumber ?? '', ...(args.listedOn ? { listedOn: args.listedOn } : {}) },
   });
   await chase(deps, args.campaignId, args.hazardId);
-  return loadDetail(deps, c, record);
+  const detail = await loadDetail(deps, c, record);
+  return args.role === 'unit' ? unitHazardDetail(detail) : detail;
 }
 
 /** One event of a 挂牌督办 (签收, 公告, 申请延期, 决定延期申请, 摘牌, 撤销挂牌). `listingId` defaults to the hazard's open one. */
@@ -487,7 +637,8 @@ export async function actOnHazardListing(deps: HazardDeps, args: HazardChangeArg
   }
   const record = await actOnListing(deps.db, c.ctx, { ...args, listingId, now: c.now, unitName: c.unitName });
   await chase(deps, args.campaignId, args.hazardId);
-  return loadDetail(deps, c, record);
+  const detail = await loadDetail(deps, c, record);
+  return args.role === 'unit' ? unitHazardDetail(detail) : detail;
 }
 
 // ───────────────────────────── statistics ─────────────────────────────

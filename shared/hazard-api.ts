@@ -1,6 +1,7 @@
 // What the hazard ledger's operations answer (operations/hazards.ts) and the HTTP API hands on unchanged
 // (web/api-types.ts re-exports these for ui/), and the bodies the API takes. Types only.
 import type { CivilDate } from '../domain/calendar';
+import type { HazardLetterKind } from '../domain/hazard-chase';
 import type {
   FileRef,
   HazardFacts,
@@ -14,6 +15,7 @@ import type {
   ListingLevel,
 } from '../domain/hazards';
 
+export type { HazardLetterKind };
 export type { FileRef, HazardFacts, HazardFigures, HazardLevel, HazardListing, HazardSource, HazardState, HazardStatus, HeldLetterKind, ListingLevel };
 
 /** The answer to an import. */
@@ -91,6 +93,68 @@ export interface HazardDetail {
   acceptanceDue: CivilDate | null;
   /** Every event, oldest first: `actor` as recorded (operator:NAME, unit:ID, a CLI name), `actorName` as a person reads it. */
   history: { seq: number; at: string; actor: string; actorName: string; kind: string; summary: string; listingId: string | null }[];
+  /** Every letter of its chase as recorded (sent, held for 签发, withdrawn…), oldest first: sent when sent, else when due. */
+  letters: HazardLetterView[];
+  /** The next letter its record calls for that is not yet sent, withdrawn or not needed; null when none is due. */
+  nextLetter: HazardNextLetter | null;
+  /** Why none is due when `nextLetter` is null (已销号, 等待验收…); null otherwise. */
+  noNextLetter: string | null;
+}
+
+/**
+ * What a letter's HazardLetter row may say of it: sent; held for a leader's 签发, approved (and to go), withdrawn
+ * or, approved, no longer called for when it was to go; being sent (claimed, sending).
+ */
+export type HazardLetterStatus = 'sent' | 'awaiting_sign_off' | 'approved' | 'withdrawn' | 'not_needed' | 'claimed' | 'sending';
+
+/** One letter of a hazard's chase (a 通报 listing it: the same letter on each hazard it lists, with the same messageId). */
+export interface HazardLetterView {
+  /** Within the hazard: r<round>/<时限>/<action>/<day>, r<round>/acceptance/<due>/<kind>, listing/<id>/<kind>. */
+  key: string;
+  kind: HazardLetterKind;
+  /** 整改提醒, 催办函, 督办通知, 通报, 约谈通知, 验收提醒, 验收催办函, 限期整改指令书, 摘牌通知 */
+  kindName: string;
+  status: HazardLetterStatus;
+  /** 已发出, 待签发, 已签发, 已撤回, 无需发出, 发送中 */
+  statusName: string;
+  round: number;
+  /** The 整改时限 (or 验收 deadline) it is about. */
+  deadline: CivilDate;
+  listingId: string | null;
+  /** When it was due to go, in the campaign's zone: 2022年10月10日 09:00 */
+  scheduledAt: string;
+  /** When it went out; null while not sent. */
+  sentAt: string | null;
+  /** 发文字号, when it carries one. */
+  documentNumber: string | null;
+  /** Addresses as recorded. */
+  to: string[];
+  cc: string[];
+  /** `to` then `cc` as a person reads them: a unit's, a principal's or the office's name, else the address. */
+  recipients: string[];
+  subject: string;
+  /** Why it goes out. */
+  reason: string;
+  /** The full text, as sent (or as held for 签发). */
+  text: string;
+  messageId: string;
+}
+
+/** The letter a hazard's chase sends next if nothing changes. */
+export interface HazardNextLetter {
+  key: string;
+  kind: HazardLetterKind;
+  kindName: string;
+  /** When it goes out, in the campaign's zone (past: it goes at once). */
+  at: string;
+  round: number;
+  deadline: CivilDate;
+  reason: string;
+  /** Who it goes to: the 属地 and the 行业主管部门 (their 主要负责人 for a 约谈通知, the office for a 重大 hazard's 验收), every unit for a 通报. */
+  recipients: string[];
+  /** Its row's status when it has one already (held for 签发: awaiting_sign_off, approved), else null. */
+  status: HazardLetterStatus | null;
+  statusName: string | null;
 }
 
 

@@ -2,9 +2,11 @@
 // business key before it is sent, with the 发文字号 its first claim takes), which of a hazard's letters are sent, and
 // what the record says of the hazard as far as its chase is concerned (domain/hazard-chase.ts HazardChaseFacts).
 import type { HazardChaseFacts, HazardLetterDue } from '../domain/hazard-chase';
+import type { HazardLetter } from '../generated/prisma/client';
 import type { Db } from './db';
 import type { ClaimRows, ClaimTable } from './claims';
-import { hazardEvents, loadHazard } from './hazards';
+import { type HazardEventEntry, type HazardRecord, hazardEvents, loadHazard } from './hazards';
+import { HAZARD_NOT_NEEDED, HAZARD_WITHDRAWN } from './hazard-sign-off';
 
 export const HAZARD_LETTERS: ClaimTable = {
   table: 'HazardLetter',
@@ -35,7 +37,11 @@ function setsDeadline(e: { kind: string; detail: unknown }): boolean {
 /** The hazard and its 挂牌 as its chase reads them, with when its 时限 was set and each listing recorded and taken down. */
 export async function hazardChaseFacts(db: Db, campaignId: string, hazardId: string): Promise<HazardChaseFacts & { serial: number }> {
   const record = await loadHazard(db, campaignId, hazardId);
-  const events = await hazardEvents(db, campaignId, hazardId);
+  return chaseFactsOf(record, await hazardEvents(db, campaignId, hazardId));
+}
+
+/** hazardChaseFacts of a record and its events already read (the hazard's detail reads both anyway). */
+export function chaseFactsOf(record: HazardRecord, events: readonly Pick<HazardEventEntry, 'kind' | 'detail' | 'at' | 'listingId'>[]): HazardChaseFacts & { serial: number } {
   let deadlineSetAt = 0;
   for (const e of events) if (setsDeadline(e)) deadlineSetAt = Math.max(deadlineSetAt, e.at.getTime());
   const at = (kind: string, listingId: string) => events.find((e) => e.kind === kind && e.listingId === listingId)?.at.getTime();
@@ -49,6 +55,23 @@ export async function hazardChaseFacts(db: Db, campaignId: string, hazardId: str
       return { listing, recordedAt, ...(delistedAt !== undefined ? { delistedAt } : {}) };
     }),
   };
+}
+
+/** Every letter row of the hazard, whatever its status (sent, held for 签发, withdrawn, claimed…), in one query. */
+export async function hazardLetterRows(db: Db, campaignId: string, hazardId: string): Promise<HazardLetter[]> {
+  const rows = await db.hazardLetter.findMany({ where: { campaignId, hazardId }, orderBy: { id: 'asc' } });
+  // oldest first: when it went out, or (not sent) when it was to go
+  const when = (r: HazardLetter) => (r.sentAt ?? r.scheduledAt).getTime();
+  return rows.sort((a, b) => when(a) - when(b) || a.id - b.id);
+}
+
+/**
+ * The keys (within the hazard) of its letters dealt with among `rows`: sent (sentHazardLetterKeys), or never to go —
+ * withdrawn at 签发, or approved and then not needed (settledHazardLetterKeys) — as the chase's next letter skips them.
+ */
+export function dealtWithHazardLetterKeys(rows: readonly Pick<HazardLetter, 'businessKey' | 'status'>[], campaignId: string, hazardId: string): string[] {
+  const prefix = hazardLetterPrefix(campaignId, hazardId);
+  return rows.filter((r) => r.status === 'sent' || r.status === HAZARD_WITHDRAWN || r.status === HAZARD_NOT_NEEDED).map((r) => r.businessKey.slice(prefix.length));
 }
 
 /** The letters a hazard's chase has sent, oldest first, as the console or the CLI may show them. */

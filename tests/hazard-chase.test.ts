@@ -20,7 +20,7 @@ import { REHEARSAL_FIRST_LINE, REHEARSAL_SUBJECT_PREFIX } from '../rehearsal/reh
 import { type SendHazardLetterResult, hazardLetterBusinessKey } from '../shared/hazard-activities';
 import { hazardWorkflowId } from '../shared/hazard-contract';
 import { settingsOf } from '../store/campaigns';
-import { type HazardDeps, actOnHazard, actOnHazardListing, listHazardForSupervision, reportHazard } from '../operations/hazards';
+import { type HazardDeps, type HazardDetail, actOnHazard, actOnHazardListing, hazardDetail, listHazardForSupervision, reportHazard } from '../operations/hazards';
 import { type TestDatabase, TEST_DATABASES, freshDatabase } from './support/databases';
 import { HAZARD_CAMPAIGN as C, FILES, hazardCampaignYaml, hazardFacts as facts } from './support/hazard-campaign';
 
@@ -33,6 +33,9 @@ describe.each(TEST_DATABASES)('hazard chase on %s', (kind) => {
   let ids: string[];
   let sentBeforeRerun: number;
   let rerun: SendHazardLetterResult;
+  /** Hazard details as the drawer and `hazards show` read them: hazard 1 the day after its 催办, every hazard at the end. */
+  let afterUrge: HazardDetail;
+  const atEnd: HazardDetail[] = [];
   const workflowStatus: Record<string, string> = {};
   let smtpRefused: number;
   // 雷城街道's 企业微信 group robot: every message it took
@@ -126,6 +129,7 @@ describe.each(TEST_DATABASES)('hazard chase on %s', (kind) => {
     await r.advanceTo(at('2022-10-08T12:00:00+08:00'));
     smtpRefused = 2;
     expect(r.catcher!.messages().length).toBeGreaterThan(before);
+    afterUrge = await hazardDetail(await ops('2022-10-09T12:00:00+08:00'), { campaignId: C, hazardId: h1 });
 
     await change(h3, '2022-10-10T12:00:00+08:00', { kind: 'edit', changes: { description: '灭火器过期失效（共12具）' } });
     await change(h2, '2022-10-11T16:00:00+08:00', { kind: 'extend', to: '2022-10-20', reason: '需采购专用门禁设备', approvedBy: '安委办主任' });
@@ -153,6 +157,7 @@ describe.each(TEST_DATABASES)('hazard chase on %s', (kind) => {
     await change(h4, '2022-10-26T10:00:00+08:00', { kind: 'accept', by: '李验收', on: '2022-10-26', result: 'pass', files: FILES });
     await r.advanceTo(at('2022-11-10T00:00:00+08:00'));
     for (const id of ids) workflowStatus[id] = await status(id);
+    for (const id of ids) atEnd.push(await hazardDetail(await ops('2022-11-10T00:00:00+08:00'), { campaignId: C, hazardId: id }));
 
     // the activity run again for a letter already sent (a retry after a lost reply): nothing more is sent
     sentBeforeRerun = r.catcher!.messages().length;
@@ -349,6 +354,81 @@ describe.each(TEST_DATABASES)('hazard chase on %s', (kind) => {
     // closed but still listed, the chase waited; taken down, it ended
     expect(workflowStatus.listedAfterClosing).toBe('RUNNING');
     expect(workflowStatus[id]).toBe('COMPLETED');
+  });
+
+  it('lists a hazard’s letters in its detail as sent, and names the next one until none is due', async () => {
+    // the day after hazard 1's 催办: its two reminders and the 催办 sent; its 督办通知 next, on the 3rd working day after 10-03
+    expect(afterUrge.letters.map((l) => [l.kindName, l.statusName, l.scheduledAt])).toEqual([
+      ['整改提醒', '已发出', '2022年9月28日 09:00'],
+      ['整改提醒', '已发出', '2022年9月30日 09:00'],
+      ['催办函', '已发出', '2022年10月8日 09:00'],
+    ]);
+    expect(afterUrge.nextLetter).toMatchObject({
+      kind: 'notice',
+      kindName: '督办通知',
+      at: '2022年10月10日 09:00',
+      key: 'r1/2022-10-03/notice/2022-10-10',
+      recipients: ['雷城街道', '市教育局'],
+      status: null,
+    });
+    expect(afterUrge.nextLetter!.reason).not.toBe('');
+    expect(afterUrge.noNextLetter).toBeNull();
+
+    // at the end: every letter of hazard 1, each as its row and its e-mail say
+    const [d1, d2, , d4, d5] = atEnd;
+    expect(d1.letters.map((l) => `${l.kind} ${l.status}`)).toEqual(['reminder sent', 'reminder sent', 'urge sent', 'notice sent', 'circulate sent', 'interview sent']);
+    const rows = await r.db.hazardLetter.findMany({ where: { campaignId: C, hazardId: ids[0] } });
+    for (const l of d1.letters) {
+      const row = rows.find((x) => x.businessKey === hazardLetterBusinessKey(C, ids[0], l.key))!;
+      expect(l.sentAt).toBe(chineseDateTime(row.sentAt!.getTime(), ZONE));
+      expect([l.subject, l.text, l.reason, l.documentNumber, l.messageId]).toEqual([row.subject, row.body, row.reason, row.documentNumber, row.messageId]);
+      if (l.kind !== 'circulate') expect(`【演练】${l.subject}`).toBe(one(ids[0], l.key).subject);
+    }
+    const [reminder, , urge, notice, circulate, interview] = d1.letters;
+    expect(reminder).toMatchObject({ documentNumber: null, to: ['leicheng@leizhou.example', 'jiaoyu@leizhou.example'], recipients: ['雷城街道', '市教育局'] });
+    expect(reminder.sentAt).toMatch(/^2022年9月28日 09:0\d$/);
+    expect(urge.documentNumber).toMatch(/^雷安办〔2022〕\d+号$/);
+    expect(notice.recipients).toEqual(['雷城街道', '市教育局', '雷城街道主要负责人', '市教育局主要负责人']);
+    expect(notice.text).toContain('于2022年10月11日前完成整改并报告');
+    // the 通报 listing it and hazard 6: the one letter, to every unit, on both hazards
+    expect(circulate.messageId).toBe(byKey(`${C}/hazard-circulation/2022-10-12/0900`).messageId);
+    expect(new Set(circulate.recipients)).toEqual(new Set(['市应急管理局', '市教育局', '雷城街道', '新城街道', '雷州市安全生产委员会办公室', '市政府分管副市长']));
+    expect(atEnd[5].letters.find((l) => l.kind === 'circulate')).toMatchObject({ messageId: circulate.messageId, documentNumber: circulate.documentNumber });
+    expect(interview.recipients.slice(0, 2)).toEqual(['雷城街道主要负责人', '市教育局主要负责人']);
+    // its ladder all sent, still not done: nothing more is due
+    expect([d1.nextLetter, d1.noNextLetter]).toEqual([null, '督办文书均已发出，等待整改完成']);
+
+    // extended on 10-11: the old 时限's reminders before, the new one's after; the 2nd round's 催办 after a failed 验收;
+    // the 挂牌 letters with their 发文字号
+    expect(d2.letters.map((l) => `${l.deadline} ${l.kind}`)).toEqual([
+      '2022-10-12 reminder',
+      '2022-10-12 reminder',
+      '2022-10-20 reminder',
+      '2022-10-20 reminder',
+      '2022-10-20 reminder',
+      '2022-10-20 urge',
+      '2022-10-20 notice',
+      '2022-10-20 circulate',
+      '2022-10-20 interview',
+    ]);
+    expect(d4.letters.map((l) => [l.kindName, l.round])).toEqual([
+      ['验收提醒', 1],
+      ['验收催办函', 1],
+      ['整改提醒', 2],
+      ['整改提醒', 2],
+      ['整改提醒', 2],
+      ['催办函', 2],
+    ]);
+    expect(d5.letters.map((l) => [l.kindName, l.sentAt])).toEqual([
+      ['限期整改指令书', expect.stringMatching(/^2022年9月27日 10:0\d$/)],
+      ['验收提醒', expect.stringMatching(/^2022年10月19日 09:0\d$/)],
+      ['摘牌通知', expect.stringMatching(/^2022年10月20日 10:0\d$/)],
+    ]);
+    expect(d5.letters[0]).toMatchObject({ documentNumber: '雷安委办督〔2022〕3号', listingId: `${ids[4]}-1` });
+    // a 重大 hazard's 验收 is chased at the office
+    expect(d5.letters[1].recipients).toEqual(['雷州市安全生产委员会办公室', '雷城街道', '市应急管理局']);
+    // 销号 (and taken down): none due
+    for (const d of [d4, d5]) expect([d.nextLetter, d.noNextLetter]).toEqual([null, '已销号']);
   });
 
   // docs/hazard-letters.md: one letter of each kind as this run sent it (the rehearsal's marks taken off, the

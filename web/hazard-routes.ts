@@ -369,7 +369,7 @@ export function registerHazardRoutes(app: FastifyInstance, deps: ConsoleDeps): v
   app.get<{ Params: PortalParams }>('/api/portal/:token/hazards/:hazard', async (request) => {
     const { link } = await linkOf(request.params.token);
     await ownHazard(link, request.params.hazard);
-    return hazardDetail(hazardDeps, { campaignId: link.campaignId, hazardId: request.params.hazard });
+    return hazardDetail(hazardDeps, { campaignId: link.campaignId, hazardId: request.params.hazard, forUnit: true });
   });
   app.post<{ Params: { token: string } }>('/api/portal/:token/hazards', async (request) => {
     const { link, unit } = await linkOf(request.params.token);
@@ -383,7 +383,7 @@ export function registerHazardRoutes(app: FastifyInstance, deps: ConsoleDeps): v
       origin: 'portal',
       actor: `unit:${link.unitId}`,
     });
-    return hazardDetail(hazardDeps, { campaignId: link.campaignId, hazardId: record.row.id });
+    return hazardDetail(hazardDeps, { campaignId: link.campaignId, hazardId: record.row.id, forUnit: true });
   });
   app.post<{ Params: PortalParams }>('/api/portal/:token/hazards/:hazard/done', async (request) => {
     const { link, unit } = await linkOf(request.params.token);
