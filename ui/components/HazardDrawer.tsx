@@ -1,5 +1,6 @@
 // One hazard in a drawer: its facts, where it stands, the actions its state allows, its 治理方案, every round of
-// rectification with its evidence (files downloadable), its extensions, its 挂牌督办 and the full history.
+// rectification with its evidence (files downloadable), its extensions, its 挂牌督办, its letters (and the next one)
+// and the full history.
 import { FileOutlined } from '@ant-design/icons';
 import { Alert, App, Button, Card, Descriptions, Divider, Drawer, Empty, Space, Spin, Tag, Timeline, Tooltip, Typography } from 'antd';
 import { useState, type ReactNode } from 'react';
@@ -11,6 +12,7 @@ import { actorLabel } from '../labels';
 import { enc } from '../router';
 import { useSession } from '../session';
 import { HAZARD_ACTION_DONE, HazardActionModal, TODAY, type HazardActionKind, type HazardActionSpec } from './HazardActionModal';
+import { HazardLetters, HazardNextLetter } from './HazardLetters';
 import { AwaitingSignOffTag, HazardLevelTag, HazardStatusTag } from './HazardTags';
 
 /** Where an action posts, when not under its own name (the 挂牌督办's act on the hazard's open listing). */
@@ -337,6 +339,12 @@ export function HazardDrawer({
                 ))}
               </>
             )}
+
+            <Divider titlePlacement="start">文书</Divider>
+            <div data-testid="hazard-letters-section">
+              <HazardNextLetter next={detail.nextLetter} none={detail.noNextLetter} />
+              <HazardLetters letters={detail.letters ?? []} />
+            </div>
 
             <Divider titlePlacement="start">记录</Divider>
             <div data-testid="hazard-history">
