@@ -128,9 +128,29 @@ function detailText(d: HazardDetail): string {
       }`,
     );
   for (const l of d.listings) lines.push(`  ${listingLabel(l)}`);
+  lines.push(...lettersText(d));
   lines.push('  记录：');
   for (const e of d.history) lines.push(`    ${e.at}  ${e.actorName}  ${e.summary}`);
   return lines.join('\n');
+}
+
+/** The letters of its chase (time, kind, 发文字号, subject, to whom) and the next one. */
+function lettersText(d: HazardDetail): string[] {
+  const n = d.nextLetter;
+  const next = n
+    ? `  下一份文书：${n.kindName}${n.statusName ? `（${n.statusName}）` : ''}，${n.at}，发送给${n.recipients.join('、')}（${n.reason}）`
+    : `  暂无待发文书${d.noNextLetter ? `（${d.noNextLetter}）` : ''}`;
+  if (d.letters.length === 0) return [next, '  文书：尚未发出'];
+  return [
+    next,
+    '  文书：',
+    ...d.letters.map(
+      (l) =>
+        `    ${l.sentAt ?? l.scheduledAt}  ${l.kindName}${l.status === 'sent' ? '' : `（${l.statusName}）`}  ${l.documentNumber ? `${l.documentNumber}  ` : ''}${l.subject}  → ${
+          l.recipients.join('、') || '—'
+        }`,
+    ),
+  ];
 }
 
 function statsText(s: HazardStatistics): string {

@@ -470,8 +470,8 @@ function nextLetterOf(
     const state = record.state;
     const listed = record.listings.some((l) => l.status === 'listed');
     const why: Record<HazardState['status'], string> = {
-      pending: '督办文书均已发出，等待整改完成',
-      rectifying: '督办文书均已发出，等待整改完成',
+      pending: '无待发督办文书，等待整改完成',
+      rectifying: '无待发督办文书，等待整改完成',
       awaiting_acceptance: '等待验收',
       closed: listed ? '已销号，等待摘牌' : '已销号',
       cancelled: '已撤销',

@@ -13,14 +13,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addOperator } from '../access/operators';
 import { signUnitLink, unitLinkKey } from '../access/unit-links';
 import { compileCampaign } from '../domain/compile';
+import { hazardLetters } from '../domain/hazard-chase';
 import { workingDaysSince } from '../domain/hazards';
 import { parseInstant } from '../domain/zoned-time';
 import { readDefinitionFile } from '../operations/definition-file';
 import { temporalTestServerPath } from '../platform/tools';
-import type { HazardSummary } from '../shared/hazard-api';
+import type { HazardDetail, HazardSummary } from '../shared/hazard-api';
+import { hazardLetterBusinessKey } from '../shared/hazard-activities';
 import { hazardWorkflowId } from '../shared/hazard-contract';
 import { loadCampaign, storeCampaign } from '../store/campaigns';
 import { type Db, createDb } from '../store/db';
+import { hazardChaseFacts } from '../store/hazard-letters';
+import { decideHazardSignOff, holdHazardLetter } from '../store/hazard-sign-off';
+import { hazardContextOf } from '../store/hazards';
 import { migrateDatabase } from '../store/migrate';
 import { createConsoleServer } from '../web/server';
 import { TEST_DATABASES, type TestDatabase, freshDatabase } from './support/databases';
@@ -309,5 +314,63 @@ describe.each(TEST_DATABASES)('the hazard API on %s', (kind) => {
     const after = (await cli('status', CAMPAIGN, '--listed')).split('\n');
     expect(after.find((l) => l.trim().startsWith('8 '))).not.toContain('指令书未签收');
     expect(after.find((l) => l.trim().startsWith('2 '))).toContain('【指令书未签收：市应急管理局，已');
+  });
+
+  it('shows a hazard’s letters in its detail — one held for 签发, then withdrawn — and the next one due; the portal sees only letters sent', async () => {
+    // a hazard recorded today, due in six weeks: no worker runs here, nothing is sent; its first 整改提醒 is next
+    const facts = {
+      site: '客路镇某仓库',
+      townId: 'kelu',
+      departmentId: 'yingji',
+      description: '堆垛过高',
+      level: 'general',
+      foundOn: '2022-10-19',
+      source: 'inspection',
+      measures: '降低堆垛',
+      responsible: '仓库主管',
+      deadline: '2022-11-30',
+    };
+    const created = await clerk.call('POST', H, { json: facts });
+    expect(created.status).toBe(200);
+    const id = (created.body as unknown as HazardDetail).summary.id;
+    const before = (await clerk.call('GET', `${H}/${id}`)).body as unknown as HazardDetail;
+    expect(before.letters).toEqual([]);
+    expect(before.nextLetter).toMatchObject({ kind: 'reminder', kindName: '整改提醒', round: 1, deadline: '2022-11-30', status: null, recipients: ['客路镇', '市应急管理局'] });
+    expect(before.nextLetter!.at).toMatch(/^2022年11月\d+日 09:00$/);
+    expect(before.noNextLetter).toBeNull();
+    const { settings } = await loadCampaign(db, CAMPAIGN);
+    const interview = hazardLetters(hazardContextOf(settings), await hazardChaseFacts(db, CAMPAIGN, id)).find((l) => l.kind === 'interview')!;
+    const businessKey = hazardLetterBusinessKey(CAMPAIGN, id, interview.key);
+    const wording = { messageId: `<held-${id}@duban>`, to: ['kelu.head@example'], cc: ['anweiban@example'], subject: '关于约谈的通知（待签发）', text: '约谈通知正文' };
+    const held = { hazardId: id, townId: before.summary.townId, businessKey, letter: interview, reason: interview.reason };
+    await holdHazardLetter(db, CAMPAIGN, held, wording, new Date(serverNow));
+
+    const detail = (await clerk.call('GET', `${H}/${id}`)).body as unknown as HazardDetail;
+    expect(detail.letters).toHaveLength(1);
+    expect(detail.letters[0]).toMatchObject({
+      key: interview.key,
+      kind: 'interview',
+      kindName: '约谈通知',
+      status: 'awaiting_sign_off',
+      statusName: '待签发',
+      sentAt: null,
+      documentNumber: null,
+      to: wording.to,
+      cc: wording.cc,
+      subject: wording.subject,
+      reason: interview.reason,
+      text: wording.text,
+    });
+    expect(detail.letters[0].scheduledAt).toMatch(/^\d{4}年\d+月\d+日 09:00$/);
+    // the letters before it are still due first
+    expect(detail.nextLetter?.key).toBe(before.nextLetter?.key);
+    // the unit's portal: no draft, no plan
+    const portal = await new Browser(base).call('GET', `/api/portal/${await link(before.summary.townId)}/hazards/${id}`);
+    expect(portal.status).toBe(200);
+    expect(portal.body).toMatchObject({ letters: [], nextLetter: null, noNextLetter: null });
+
+    await decideHazardSignOff(db, { businessKey, decision: 'withdraw', actor: 'operator:wang', reason: '已当面约谈', at: new Date(serverNow), townOf: () => before.summary.townId });
+    const withdrawn = (await clerk.call('GET', `${H}/${id}`)).body as unknown as HazardDetail;
+    expect(withdrawn.letters.map((l) => [l.kindName, l.statusName])).toEqual([['约谈通知', '已撤回']]);
   });
 });

@@ -396,7 +396,7 @@ describe.each(TEST_DATABASES)('hazard chase on %s', (kind) => {
     expect(atEnd[5].letters.find((l) => l.kind === 'circulate')).toMatchObject({ messageId: circulate.messageId, documentNumber: circulate.documentNumber });
     expect(interview.recipients.slice(0, 2)).toEqual(['雷城街道主要负责人', '市教育局主要负责人']);
     // its ladder all sent, still not done: nothing more is due
-    expect([d1.nextLetter, d1.noNextLetter]).toEqual([null, '督办文书均已发出，等待整改完成']);
+    expect([d1.nextLetter, d1.noNextLetter]).toEqual([null, '无待发督办文书，等待整改完成']);
 
     // extended on 10-11: the old 时限's reminders before, the new one's after; the 2nd round's 催办 after a failed 验收;
     // the 挂牌 letters with their 发文字号

@@ -105,6 +105,16 @@ describe.each(TEST_DATABASES)('duban hazards on %s', (kind) => {
     const usage = await duban('hazards', 'accept', CAMPAIGN, '3', '--result', 'ok');
     expect(usage.code).toBe(2);
     expect(usage.stderr).toContain('--result 应为 pass（合格）或 fail（不合格），实际为“ok”');
+    // its letters (none sent: no worker runs here) and the next one the record calls for, or why none
+    expect((await duban('hazards', 'show', CAMPAIGN, '1')).stdout).toContain('  暂无待发文书（已销号）\n  文书：尚未发出\n');
+    const extended = JSON.parse((await duban('hazards', 'show', CAMPAIGN, '3', '--json')).stdout);
+    expect(extended.letters).toEqual([]);
+    expect(extended.nextLetter).toMatchObject({ kind: 'reminder', kindName: '整改提醒', deadline: '2030-01-31', round: 1, status: null });
+    expect(extended.nextLetter.at).toMatch(/^2030年1月\d+日 \d\d:\d\d$/);
+    expect(extended.nextLetter.recipients).toEqual([extended.summary.townName, extended.summary.departmentName]);
+    expect(extended.noNextLetter).toBeNull();
+    const shown = await duban('hazards', 'show', CAMPAIGN, '3');
+    expect(shown.stdout).toContain(`  下一份文书：整改提醒，${extended.nextLetter.at}，发送给${extended.summary.townName}、${extended.summary.departmentName}（`);
     const unknown = await duban('hazards', 'show', CAMPAIGN, '99');
     expect(unknown.stderr).toContain('没有序号为“99”的隐患');
   });
@@ -122,6 +132,8 @@ describe.each(TEST_DATABASES)('duban hazards on %s', (kind) => {
     expect(signed.stdout).toContain('雷城街道签收限期整改指令书（签收人 雷城街道 陈）');
     expect((await duban('hazards', 'delist', CAMPAIGN, '2')).stderr).toContain('无权批准摘牌');
     expect((await duban('hazards', 'delist', CAMPAIGN, '2', '--by', 'wang')).stderr).toContain('尚未验收合格销号，不能摘牌');
+    // its 限期整改指令书 is the letter due (no worker sends it here), with the listing's own number
+    expect((await duban('hazards', 'show', CAMPAIGN, '2')).stdout).toMatch(/ {2}下一份文书：限期整改指令书，\d{4}年\d+月\d+日 \d\d:\d\d，发送给雷城街道、市应急管理局（[^）]*雷安委办督〔2022〕3号/);
     const status = await duban('hazards', 'status', CAMPAIGN, '--listed');
     expect(status.stdout).toMatch(/\s2 {2}待整改 {2}重大【挂牌】/);
   });
