@@ -531,6 +531,9 @@ describe('the 隐患整改台账 in a browser', () => {
     await expect.poll(() => detail.textContent()).toContain('城镇燃气经营安全重大隐患判定标准第十条');
     expect(await detail.textContent()).toContain('南城街道');
     expect(await page.getByTestId('hazard-history').textContent()).toContain('导入台账第5行');
+    // its 文书: the letter its chase sends next (or why none), above the letters sent
+    expect(await page.getByTestId('hazard-next-letter').textContent()).toMatch(/^(下一份文书：\S+，\d{4}年\d+月\d+日 \d\d:\d\d，发送给|暂无待发文书)/);
+    await page.getByTestId('hazard-letters').waitFor();
     // a 重大 hazard starts only after its 治理方案: 开始整改 is offered, and refused by the server until then
     await page.getByTestId('hazard-action-start').click();
     await page.getByTestId('hazard-start-confirm').click();
@@ -636,6 +639,7 @@ describe('the 隐患整改台账 in a browser', () => {
     await expect.poll(() => office.getByTestId('drawer').getByTestId('hazard-status').getAttribute('data-status'), { timeout: 20_000 }).toBe('closed');
     expect(await office.getByTestId('drawer').getByTestId('hazard-status').textContent()).toBe('已销号');
     expect(await office.getByTestId('hazard-round-1').textContent()).toContain('赵验收');
+    await expect.poll(() => office.getByTestId('hazard-next-letter').textContent()).toContain('暂无待发文书（已销号');
     await office.getByTestId('drawer').locator('.ant-drawer-close').click();
     await office.getByTestId('hazard-drawer').waitFor({ state: 'hidden' });
     await expect.poll(() => office.getByTestId('hazard-row-1').getByTestId('hazard-status').textContent()).toBe('已销号');
