@@ -74,22 +74,6 @@ export function dealtWithHazardLetterKeys(rows: readonly Pick<HazardLetter, 'bus
   return rows.filter((r) => r.status === 'sent' || r.status === HAZARD_WITHDRAWN || r.status === HAZARD_NOT_NEEDED).map((r) => r.businessKey.slice(prefix.length));
 }
 
-/** The letters a hazard's chase has sent, oldest first, as the console or the CLI may show them. */
-export async function sentHazardLetters(db: Db, campaignId: string, hazardId: string) {
-  const rows = await db.hazardLetter.findMany({ where: { campaignId, hazardId, status: 'sent' }, orderBy: [{ sentAt: 'asc' }, { id: 'asc' }] });
-  return rows.map((r) => ({
-    key: r.businessKey.slice(hazardLetterPrefix(campaignId, hazardId).length),
-    kind: r.kind,
-    round: r.round,
-    deadline: r.deadline,
-    listingId: r.listingId,
-    documentNumber: r.documentNumber,
-    subject: r.subject,
-    text: r.body,
-    sentAt: r.sentAt!,
-  }));
-}
-
 /** A hazard listed in the day's 通报 of hazards, recorded as its own 通报 sent by that letter. */
 export interface ListedCirculation {
   /** The hazard's own key for its 通报 step: campaign/hazard/<id>/r<round>/<时限>/circulate/<day> */
