@@ -60,28 +60,7 @@ export function percent(rate: number | null | undefined): string {
   return `${(rate * 100).toFixed(1)}%`;
 }
 
-/** The letters of a hazard's chase (the detail's letters and nextLetter: kind). */
-export const HAZARD_LETTER_LABEL: Record<string, string> = {
-  reminder: '整改提醒',
-  urge: '催办函',
-  notice: '督办通知',
-  circulate: '通报',
-  interview: '约谈通知',
-  acceptance: '验收提醒',
-  acceptance_overdue: '验收催办函',
-  listing_order: '限期整改指令书',
-  delisting: '摘牌通知',
-};
-/** A letter's status as its record says (sent; held for 签发, approved, withdrawn, not needed; being sent). */
-export const HAZARD_LETTER_STATUS_LABEL: Record<string, string> = {
-  sent: '已发出',
-  awaiting_sign_off: '待签发',
-  approved: '已签发，待发出',
-  withdrawn: '已撤回',
-  not_needed: '无需发出',
-  claimed: '发送中',
-  sending: '发送中',
-};
+/** A letter's status as a tag colour (its words come with the letter: statusName). */
 export const HAZARD_LETTER_STATUS_COLOR: Record<string, string> = {
   sent: 'success',
   awaiting_sign_off: 'warning',

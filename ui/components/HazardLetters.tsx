@@ -3,13 +3,12 @@
 // next if nothing changes, or why none is due.
 import { MailOutlined } from '@ant-design/icons';
 import { Alert, Collapse, Tag, Timeline, Typography } from 'antd';
-import { HAZARD_LETTER_LABEL, HAZARD_LETTER_STATUS_COLOR, HAZARD_LETTER_STATUS_LABEL } from '../hazardLabels';
+import { HAZARD_LETTER_STATUS_COLOR } from '../hazardLabels';
 import type { HazardDetail } from '../hazardTypes';
 
 type Letter = HazardDetail['letters'][number];
 type NextLetter = NonNullable<HazardDetail['nextLetter']>;
 
-const kindLabel = (kind: string, name?: string) => HAZARD_LETTER_LABEL[kind] ?? name ?? kind;
 
 function colourOf(l: Letter): string {
   if (l.status !== 'sent') return 'gray';
@@ -27,7 +26,7 @@ export function HazardNextLetter({ next, none }: { next: NextLetter | null | und
         暂无待发文书{none ? `（${none}）` : ''}
       </Typography.Paragraph>
     );
-  const held = next.status ? `（${HAZARD_LETTER_STATUS_LABEL[next.status] ?? next.statusName ?? next.status}）` : '';
+  const held = next.status ? `（${next.statusName ?? next.status}）` : '';
   return (
     <Alert
       type={next.status === 'awaiting_sign_off' ? 'warning' : 'info'}
@@ -37,7 +36,7 @@ export function HazardNextLetter({ next, none }: { next: NextLetter | null | und
       data-kind={next.kind}
       title={
         <span>
-          下一份文书：{kindLabel(next.kind, next.kindName)}
+          下一份文书：{next.kindName}
           {held}，{next.at}，发送给{next.recipients.join('、')}
           <Typography.Text type="secondary">（{next.reason}）</Typography.Text>
         </span>
@@ -66,10 +65,10 @@ export function HazardLetters({ letters }: { letters: Letter[] }) {
                 <Typography.Text type="secondary" style={{ fontVariantNumeric: 'tabular-nums' }}>
                   {l.sentAt ?? l.scheduledAt}
                 </Typography.Text>
-                <Tag style={{ marginLeft: 8 }}>{kindLabel(l.kind, l.kindName)}</Tag>
+                <Tag style={{ marginLeft: 8 }}>{l.kindName}</Tag>
                 {l.status !== 'sent' && (
                   <Tag color={HAZARD_LETTER_STATUS_COLOR[l.status] ?? 'default'} data-testid="hazard-letter-status">
-                    {HAZARD_LETTER_STATUS_LABEL[l.status] ?? l.statusName}
+                    {l.statusName}
                   </Tag>
                 )}
                 {l.documentNumber && <Typography.Text type="secondary">{l.documentNumber}</Typography.Text>}
