@@ -534,6 +534,8 @@ describe('the 隐患整改台账 in a browser', () => {
     // its 文书: the letter its chase sends next (or why none), above the letters sent
     expect(await page.getByTestId('hazard-next-letter').textContent()).toMatch(/^(下一份文书：\S+，\d{4}年\d+月\d+日 \d\d:\d\d，发送给|暂无待发文书)/);
     await page.getByTestId('hazard-letters').waitFor();
+    await settled(page);
+    await page.getByTestId('drawer').screenshot({ path: join(SCREENSHOTS, 'hazard-drawer.png') });
     // a 重大 hazard starts only after its 治理方案: 开始整改 is offered, and refused by the server until then
     await page.getByTestId('hazard-action-start').click();
     await page.getByTestId('hazard-start-confirm').click();
