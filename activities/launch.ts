@@ -1,73 +1,67 @@
-// Starting a campaign's obligation workflows, a batch per activity. Idempotent: a workflow id that
-// already exists is left alone, so a retried batch starts nothing twice.
+// Starting a campaign's obligation workflows. Idempotent: a workflow id that already exists is left alone, so a
+// retried batch starts nothing twice; every start accepted (or found done) is marked on the obligation's row.
 import { Context } from '@temporalio/activity';
-import { type Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import { WorkflowIdReusePolicy } from '@temporalio/common';
-import { initialState } from '../domain/policy';
-import { type ObligationInput, SEARCH_ATTRIBUTES, type StartBatchInput, obligationWorkflowId } from '../shared/contract';
-import { loadCampaign, scheduleContext } from '../store/campaigns';
+import type { Client } from '@temporalio/client';
+import type { DueStartsInput, DueStartsResult, StartBatchInput } from '../shared/contract';
+import { startObligationWorkflow } from '../shared/obligation-start';
+import { loadCampaign } from '../store/campaigns';
 import type { Db } from '../store/db';
-import { obligationWorkflow } from '../workflows/obligation';
+import { type ObligationToStart, markObligationsStarted, nextObligationStartBy, obligationInput, obligationsDueToStart } from '../store/obligation-starts';
 
 /** Concurrent start requests within one batch. */
-const START_CONCURRENCY = 16;
+const START_CONCURRENCY = 32;
 
 export function createLaunchActivities(deps: { db: Db; client: Client; taskQueue: string; searchAttributes: boolean }) {
   const { db, client } = deps;
+  const startOptions = { taskQueue: deps.taskQueue, searchAttributes: deps.searchAttributes };
+
+  /** Starts these obligations' workflows, a few at a time, heartbeating; marks each as started. */
+  async function startAll(campaignId: string, rows: ObligationToStart[]): Promise<number> {
+    const { settings } = await loadCampaign(db, campaignId);
+    let started = 0;
+    let next = 0;
+    const lanes = Array.from({ length: Math.min(START_CONCURRENCY, rows.length) }, async () => {
+      while (next < rows.length) {
+        const o = rows[next++];
+        if (await startObligationWorkflow(client, startOptions, obligationInput(settings, campaignId, o))) started++;
+        Context.current().heartbeat(next);
+      }
+    });
+    await Promise.all(lanes);
+    await markObligationsStarted(db, campaignId, rows, new Date());
+    return started;
+  }
 
   async function countObligations(campaignId: string): Promise<number> {
     return db.obligation.count({ where: { campaignId } });
   }
 
+  /** Campaigns launched before obligations were started when due: every open one, a page of the campaign's at a time. */
   async function startObligationWorkflows(args: StartBatchInput): Promise<number> {
-    const { campaignId } = args;
-    const { settings } = await loadCampaign(db, campaignId);
     const rows = await db.obligation.findMany({
-      where: { campaignId }, // stable pagination: every row, closed ones skipped below
+      where: { campaignId: args.campaignId }, // stable pagination: every row, closed ones skipped below
       orderBy: [{ unitId: 'asc' }, { deliverableId: 'asc' }],
       skip: args.offset,
       take: args.limit,
     });
-    let started = 0;
-    let next = 0;
-    const startOne = async (o: (typeof rows)[number]) => {
-      if (o.status !== 'open') return; // submitted or waived: never started again, whatever Temporal remembers
-      const input: ObligationInput = {
-        campaignId,
-        unitId: o.unitId,
-        deliverableId: o.deliverableId,
-        stageId: o.stageId,
-        ctx: scheduleContext(settings, campaignId, o.deliverableId),
-        state: initialState(o.due, o.opensAt.getTime()),
-        clockOffsetMs: settings.clockOffsetMs,
-      };
-      try {
-        await client.workflow.start(obligationWorkflow, {
-          workflowId: obligationWorkflowId(campaignId, o.unitId, o.deliverableId),
-          taskQueue: deps.taskQueue,
-          args: [input],
-          workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-          typedSearchAttributes: deps.searchAttributes
-            ? [
-                { key: SEARCH_ATTRIBUTES.campaign, value: campaignId },
-                { key: SEARCH_ATTRIBUTES.unit, value: o.unitId },
-                { key: SEARCH_ATTRIBUTES.deliverable, value: o.deliverableId },
-                { key: SEARCH_ATTRIBUTES.stage, value: o.stageId },
-              ]
-            : undefined,
-        });
-        started++;
-      } catch (err) {
-        if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-      }
-      Context.current().heartbeat(args.offset + next);
-    };
-    const lanes = Array.from({ length: Math.min(START_CONCURRENCY, rows.length) }, async () => {
-      while (next < rows.length) await startOne(rows[next++]);
-    });
-    await Promise.all(lanes);
-    return started;
+    // submitted or waived: never started again, whatever Temporal remembers
+    return startAll(args.campaignId, rows.filter((o) => o.status === 'open'));
   }
 
-  return { countObligations, startObligationWorkflows };
+  /**
+   * Starts up to `limit` of the campaign's obligations whose workflows are due to start (workflowStartBy reached, in
+   * campaign time) and were not; says whether more are due, and when the next falls due (server time, for the workflow's timer).
+   */
+  async function startDueObligationWorkflows(args: DueStartsInput): Promise<DueStartsResult> {
+    const { clock } = await loadCampaign(db, args.campaignId);
+    const now = new Date(clock.current(Date.now(), () => Context.current().info.currentAttemptScheduledTimestampMs));
+    const rows = await obligationsDueToStart(db, args.campaignId, now, args.limit + 1);
+    const batch = rows.slice(0, args.limit);
+    const started = await startAll(args.campaignId, batch);
+    if (rows.length > args.limit) return { started, more: true };
+    const next = await nextObligationStartBy(db, args.campaignId, now);
+    return { started, more: false, nextStartAt: next ? clock.serverTimeAt(next.getTime()) : undefined };
+  }
+
+  return { countObligations, startObligationWorkflows, startDueObligationWorkflows };
 }

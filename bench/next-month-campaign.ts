@@ -31,17 +31,18 @@ export interface MonthCampaign {
 export const monthTownId = (i: number, towns: number) => `town-${String(i).padStart(Math.max(5, String(towns).length), '0')}`;
 
 /**
- * Writes campaign `id` of `towns` towns into `dir`. Its stage is next month (after `now`); escalation can
+ * Writes campaign `id` of `towns` towns into `dir` (with `oneFirstNotice`, the second deliverable is due with the
+ * first and reminded alike, so that every obligation's first notice falls at one instant). Its stage is next month (after `now`); escalation can
  * run into the month after. The years it spans are listed under campaign.calendar.years: the bundled
  * State Council calendar ends in 2026, and a campaign reaching an unknown year launches with a warning. No
  * notice of this campaign falls due while the benchmark runs, so whether a listed year's holidays are
  * complete does not change what is measured.
  */
-export function writeMonthCampaign(dir: string, id: string, towns: number, now = Date.now()): MonthCampaign {
+export function writeMonthCampaign(dir: string, id: string, towns: number, now = Date.now(), opts: { oneFirstNotice?: boolean } = {}): MonthCampaign {
   const start = DateTime.fromMillis(now, { zone: TIME_ZONE }).plus({ months: 1 }).startOf('month');
   const iso = (d: DateTime) => d.toFormat('yyyy-MM-dd');
   const stage = { start: iso(start), end: iso(start.endOf('month')) };
-  const due = { monthly: iso(start.set({ day: 15 })), rectification: iso(start.set({ day: 25 })) };
+  const due = { monthly: iso(start.set({ day: 15 })), rectification: iso(start.set({ day: opts.oneFirstNotice ? 15 : 25 })) };
   const years = [...new Set([start.year, start.plus({ months: 2 }).year])];
   const domain = `${id}.example`;
   const unitIds: string[] = [];
@@ -92,7 +93,8 @@ export function writeMonthCampaign(dir: string, id: string, towns: number, now =
     `    due: ${due.rectification}`,
     '    submitTo: [office]',
     '    policy:',
-    '      remindBefore: [5, 2, 0]',
+    // oneFirstNotice: both due on the 15th with the same reminders, so every obligation's first notice is one instant
+    `      remindBefore: ${opts.oneFirstNotice ? '[3, 1, 0]' : '[5, 2, 0]'}`,
     '',
   );
   const text = out.join('\n');

@@ -124,7 +124,7 @@ async function obligationAction(inv: Invocation): Promise<void> {
   const { state, warnings } = await withDb(async (db) => ({
     state: await withTemporal((client) =>
       inv.name === 'submit'
-        ? submitObligation({ client, db, dataDir: config.dataDir, maxUploadBytes: config.maxUploadBytes }, { ...args, upload })
+        ? submitObligation({ client, db, dataDir: config.dataDir, maxUploadBytes: config.maxUploadBytes, searchAttributes: config.searchAttributes }, { ...args, upload })
         : actOnObligation({ client, db, taskQueue: TASK_QUEUE, searchAttributes: config.searchAttributes }, args),
     ),
     warnings: await actionWarnings(db, args),

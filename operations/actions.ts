@@ -12,7 +12,10 @@ import { dubanErrorOf } from '../shared/failures';
 import { readAuditDetail } from '../store/audit';
 import { loadCampaign, requireCampaign, requireObligation, scheduleContext } from '../store/campaigns';
 import type { Db } from '../store/db';
+import { markObligationsStarted, obligationInput } from '../store/obligation-starts';
 import { obligationFacts } from '../store/obligations';
+import { startObligationWorkflow } from '../shared/obligation-start';
+import type { Obligation } from '../generated/prisma/client';
 import { tellUnit } from './tell-unit';
 
 export interface ObligationActionArgs {
@@ -28,8 +31,8 @@ export interface ActionDeps {
   db: Db;
   /** The workers' task queue, which sends the unit's letter (TASK_QUEUE unless told). */
   taskQueue?: string;
-  /** Whether Duban* search attributes are registered (the letter's workflow then carries them). */
-  searchAttributes?: boolean;
+  /** Whether Duban* search attributes are registered (the workflows this starts then carry them). */
+  searchAttributes: boolean;
 }
 
 export interface ActionOptions {
@@ -43,6 +46,7 @@ export interface ActionOptions {
 export async function actOnObligation(deps: ActionDeps, args: ObligationActionArgs, options: ActionOptions = {}): Promise<ObligationState> {
   const obligation = await requireObligation(deps.db, args.campaignId, args.unitId, args.deliverableId);
   const tell = options.tellUnit !== false && args.event.kind !== 'submit';
+  if (!obligation.workflowStartedAt && obligation.status === 'open') await startEarly(deps, obligation);
   const handle = deps.client.workflow.getHandle(obligation.workflowId);
   let state: ObligationState;
   try {
@@ -60,6 +64,17 @@ export async function actOnObligation(deps: ActionDeps, args: ObligationActionAr
   }
   if (tell) await tellOfAction(deps, args, obligation, 'accepted');
   return state;
+}
+
+/**
+ * An action on an obligation whose workflow the campaign has not started yet (its first notice is more than a day
+ * away): the workflow is started now, from the obligation as launched, and takes the action as it would later.
+ */
+async function startEarly(deps: ActionDeps, obligation: Obligation): Promise<void> {
+  const { settings } = await loadCampaign(deps.db, obligation.campaignId);
+  const options = { taskQueue: deps.taskQueue ?? TASK_QUEUE, searchAttributes: deps.searchAttributes };
+  await startObligationWorkflow(deps.client, options, obligationInput(settings, obligation.campaignId, obligation));
+  await markObligationsStarted(deps.db, obligation.campaignId, [obligation], new Date());
 }
 
 type AuditRow = { id: number; eventKey: string | null; kind: string; at: Date; detail: string };

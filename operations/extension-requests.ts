@@ -81,6 +81,8 @@ export async function requestExtension(
 /** What deciding a request needs: the database, and Temporal to tell the unit. */
 export interface DecisionDeps extends TellDeps {
   db: Db;
+  /** Whether Duban* search attributes are registered (an obligation's workflow started by an approval carries them). */
+  searchAttributes: boolean;
 }
 
 const decisionKey = (row: ExtensionRequest, status: 'approved' | 'refused') => `extension-request-${row.id}-${status}`;

@@ -190,7 +190,9 @@ export async function campaignHistory(
       orderBy: [{ unitId: 'asc' }, { deliverableId: 'asc' }],
     });
     const workflows = [{ id: campaign.workflowId, unit: undefined as string | undefined, deliverable: undefined as string | undefined }];
-    if (args.unitId) workflows.push(...obligations.map((o) => ({ id: o.workflowId, unit: o.unitId, deliverable: o.deliverableId })));
+    // an obligation whose workflow has not started yet (a day before its first notice) has no Temporal events
+    const started = obligations.filter((o) => o.workflowStartedAt !== null);
+    if (args.unitId) workflows.push(...started.map((o) => ({ id: o.workflowId, unit: o.unitId, deliverable: o.deliverableId })));
     if (args.unitId) {
       // a lead department's lists of its units not yet in, once their letter is claimed (workflows/lead-digest.ts)
       const lists = await db.unitMessage.findMany({ where: { campaignId: args.campaignId, unitId: args.unitId, kind: LEAD_DIGEST }, orderBy: { messageKey: 'asc' } });

@@ -6,7 +6,7 @@ import { parseCampaignDefinition } from '../domain/definition';
 import { DubanError } from '../domain/errors';
 import { localDateTime } from '../domain/standing';
 import { formatInstant } from '../domain/zoned-time';
-import { SEARCH_ATTRIBUTES, campaignWorkflowId } from '../shared/contract';
+import { type CampaignProgress, SEARCH_ATTRIBUTES, campaignProgressQuery, campaignWorkflowId } from '../shared/contract';
 import { definitionHash, storeCampaign } from '../store/campaigns';
 import type { Db } from '../store/db';
 import { campaignWorkflow } from '../workflows/campaign';
@@ -85,4 +85,30 @@ export async function launchCampaign(deps: LaunchDeps, args: LaunchArgs): Promis
   return stored
     ? { ...base, outcome: 'launched', message: `已启动专项行动 ${def.id}：${def.units.length} 个单位，共 ${compiled.obligations.length} 项报送任务` }
     : { ...base, outcome: 'resumed', message: `专项行动 ${def.id} 此前已登记但未启动，现已启动` };
+}
+
+export interface CampaignStarts extends CampaignProgress {
+  /** Its workflow has ended: every open obligation's workflow has been started. */
+  done: boolean;
+}
+
+/**
+ * Waits until the campaign's workflow has started every obligation due so far (and the lead departments' lists):
+ * until it has ended, or sleeps until the next obligation's start. For rehearsals and benchmarks; a client that
+ * waits here does not let a time-skipping server skip time.
+ */
+export async function campaignStartsSettled(client: Client, workflowId: string, pollMs = 25): Promise<CampaignStarts> {
+  const handle = client.workflow.getHandle(workflowId);
+  for (;;) {
+    const { status } = await handle.describe();
+    if (status.name === 'COMPLETED') {
+      const result = (await handle.result()) as { started: number };
+      return { done: true, started: result.started };
+    }
+    if (status.name !== 'RUNNING') throw new Error(`the campaign's workflow ${workflowId} ended ${status.name}`);
+    // a campaign launched before its workflow answered this query finishes without sleeping: its result counts
+    const progress = await handle.query(campaignProgressQuery).catch(() => undefined);
+    if (progress?.waitingUntil !== undefined) return { done: false, ...progress };
+    await new Promise((resolve) => setTimeout(resolve, pollMs));
+  }
 }

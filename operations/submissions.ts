@@ -12,7 +12,7 @@ export interface Upload {
 }
 
 export async function submitObligation(
-  deps: { db: Db; client: Client; dataDir: string; maxUploadBytes?: number },
+  deps: { db: Db; client: Client; dataDir: string; maxUploadBytes?: number; searchAttributes: boolean },
   args: { campaignId: string; unitId: string; deliverableId: string; upload?: Upload; actor: string },
 ): Promise<ObligationState> {
   const stored = args.upload ? await storeFile(deps.dataDir, args.upload, { maxBytes: deps.maxUploadBytes }) : undefined;

@@ -13,7 +13,7 @@ import { type Mailer, createMailer } from '../mail/mailer';
 import { CampaignClock } from '../domain/clock';
 import { TASK_QUEUE } from '../shared/contract';
 import { bundleWorkflows, createDubanWorker } from '../worker/worker';
-import { type LaunchResult, launchCampaign } from '../operations/launch';
+import { type LaunchResult, campaignStartsSettled, launchCampaign } from '../operations/launch';
 import { migrateDatabase } from '../store/migrate';
 import { type MailCatcher, startMailCatcher } from '../mail/catcher';
 import { registerSearchAttributes } from '../platform/search-attributes';
@@ -114,7 +114,7 @@ export async function startRehearsal(opts: RehearsalOptions = {}): Promise<Rehea
       );
       // A plain client: waiting on it does not let the server skip time, so the campaign clock stays at
       // the launch until the caller advances it (the time-skipping client would skip while it waits).
-      await new Client({ connection: env.connection, namespace: env.namespace ?? 'default' }).workflow.getHandle(result.workflowId).result();
+      await campaignStartsSettled(new Client({ connection: env.connection, namespace: env.namespace ?? 'default' }), result.workflowId);
       return result;
     },
     async advanceTo(campaignTime) {

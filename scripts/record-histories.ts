@@ -6,7 +6,8 @@
 // on 10-20, the 10-19 one withdrawn, and both circulation workflows are recorded too. From v5 on its 约谈通知 waits for
 // 签发 too (signOff: [circulate, interview]): 市公安局's is approved on 10-21. From v6 on the campaign's workflow starts each
 // lead department's list of its departments not yet in (patched 'lead-digests'): 市应急管理局's and 市交通运输局's
-// lead-digest workflows of 10-12 are recorded too.
+// lead-digest workflows of 10-12 are recorded too. From v7 on the campaign's workflow starts each obligation's a day
+// before its first notice (patched 'obligations-started-when-due'), sleeping in between.
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -46,7 +47,7 @@ try {
     ...assumptions.flatMap((a) => {
       const event = a.event;
       if (isSignOffEvent(event)) return [];
-      return [{ at: a.at, run: () => actOnObligation({ client: r.env.client, db: r.db }, { campaignId: def.id, unitId: a.unit, deliverableId: a.deliverable, event, actor: 'recorder' }) }];
+      return [{ at: a.at, run: () => actOnObligation({ client: r.env.client, db: r.db, searchAttributes: true }, { campaignId: def.id, unitId: a.unit, deliverableId: a.deliverable, event, actor: 'recorder' }) }];
     }),
     ...(generation >= 5
       ? [

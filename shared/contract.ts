@@ -2,7 +2,7 @@
 // attributes, the operator-action Update, and the inputs and outputs of every workflow and activity.
 // It imports neither workflows/ nor activities/, so both (and every client) can import it.
 import { SearchAttributeType, defineSearchAttributeKey } from '@temporalio/common';
-import { defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { CivilDate } from '../domain/calendar';
 import type { ObligationEvent, ObligationState, ScheduleContext, ScheduledNotice } from '../domain/policy';
 import { formatInstant } from '../domain/zoned-time';
@@ -82,8 +82,11 @@ export const signOffUpdate = defineUpdate<SignOffDecision, [SignOffDecision]>('s
 export interface CampaignInput {
   campaignId: string;
   batchSize: number;
-  /** Batches in flight at once. */
+  /** Batches in flight at once (campaigns launched before obligations were started when due). */
   parallelism: number;
+  /** Carried across continue-as-new: the lead departments' lists are started, and how many obligations were. */
+  leadDigestsStarted?: boolean;
+  started?: number;
 }
 
 export interface ObligationInput {
@@ -104,6 +107,29 @@ export interface StartBatchInput {
   offset: number;
   limit: number;
 }
+
+export interface DueStartsInput {
+  campaignId: string;
+  limit: number;
+}
+
+export interface DueStartsResult {
+  started: number;
+  /** More are due now than `limit`: ask again at once. */
+  more: boolean;
+  /** Server time when the next obligation's workflow is due to start; absent: every open one has been. */
+  nextStartAt?: number;
+}
+
+/** What the campaign's workflow answers while it starts obligations as they come due. */
+export interface CampaignProgress {
+  /** Obligations' workflows started by this campaign's workflow (an operator's action may have started others). */
+  started: number;
+  /** Server time of the next start it waits for; absent while it is starting, or when it is done. */
+  waitingUntil?: number;
+}
+
+export const campaignProgressQuery = defineQuery<CampaignProgress>('campaignProgress');
 
 export interface SendNoticeInput {
   campaignId: string;
@@ -236,6 +262,7 @@ export interface LeadDigestResult {
 export interface DubanActivities {
   countObligations(campaignId: string): Promise<number>;
   startObligationWorkflows(input: StartBatchInput): Promise<number>;
+  startDueObligationWorkflows(input: DueStartsInput): Promise<DueStartsResult>;
   sendNotice(input: SendNoticeInput): Promise<SendNoticeResult>;
   recordObligationAction(input: RecordActionInput): Promise<void>;
   sendUnitMessage(input: SendUnitMessageInput): Promise<SendUnitMessageResult>;

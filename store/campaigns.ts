@@ -7,6 +7,7 @@ import { CHANNEL_KINDS, type ChannelKind, type Webhook } from '../domain/channel
 import { type CampaignDefinition, type Principal, type SubmitTarget, principalsOf } from '../domain/definition';
 import { DubanError } from '../domain/errors';
 import { DEFAULT_HAZARD_POLICY, type HazardPolicy } from '../domain/hazard-policy';
+import { obligationStartBy } from '../domain/obligation-start';
 import { ESCALATION_LADDER, type NoticePolicy, SIGN_OFF_STEPS, type ScheduleContext } from '../domain/policy';
 import { civilDateOf } from '../domain/zoned-time';
 import { campaignWorkflowId, obligationWorkflowId } from '../shared/contract';
@@ -251,6 +252,11 @@ export async function storeCampaign(
   return true;
 }
 
+function startByOf(ctx: ScheduleContext, due: string, opensAt: number): Date | null {
+  const at = obligationStartBy(ctx, due, opensAt);
+  return at === undefined ? null : new Date(at);
+}
+
 async function insertCampaign(
   db: Db,
   compiled: CompiledCampaign,
@@ -305,6 +311,7 @@ async function insertCampaign(
         status: 'open',
         escalation: 'none',
         workflowId: obligationWorkflowId(def.id, o.unitId, o.deliverableId),
+        workflowStartBy: startByOf(scheduleContext(settings, def.id, o.deliverableId), o.due, o.opensAt),
       })),
     });
     await appendAudit(tx, {

@@ -56,7 +56,7 @@ describe.each(TEST_DATABASES)('on %s', (kind) => {
   let r: Rehearsal;
   let database: TestDatabase;
   const act = (campaignId: string, unitId: string, event: Parameters<typeof actOnObligation>[1]['event']) =>
-    actOnObligation({ client: r.env.client, db: r.db }, { campaignId, unitId, deliverableId: DELIVERABLE, event, actor: 'wu' });
+    actOnObligation({ client: r.env.client, db: r.db, searchAttributes: true }, { campaignId, unitId, deliverableId: DELIVERABLE, event, actor: 'wu' });
   const digestsOf = (campaignId: string) =>
     r
       .catcher!.messages()

@@ -57,6 +57,9 @@ function stubs(answer: (input: SendNoticeInput, attempt: number) => SendNoticeRe
     async startObligationWorkflows() {
       throw new Error('not used by the obligation workflow');
     },
+    async startDueObligationWorkflows() {
+      throw new Error('not used by the obligation workflow');
+    },
     async sendNotice(input) {
       calls++;
       const result = answer(input, Context.current().info.attempt);

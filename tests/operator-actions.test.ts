@@ -29,7 +29,7 @@ describe.each(TEST_DATABASES)('on %s', (kind) => {
   let database: TestDatabase;
 
   const act = (unitId: string, deliverableId: string, event: ObligationEvent) =>
-    actOnObligation({ client: r.env.client, db: r.db }, { campaignId: CAMPAIGN, unitId, deliverableId, event, actor: 'li' });
+    actOnObligation({ client: r.env.client, db: r.db, searchAttributes: true }, { campaignId: CAMPAIGN, unitId, deliverableId, event, actor: 'li' });
 
   beforeAll(async () => {
     database = await freshDatabase(kind);
@@ -56,7 +56,7 @@ describe.each(TEST_DATABASES)('on %s', (kind) => {
       await expect(act('nosuch', 'work-plan', { kind: 'submit' })).rejects.toMatchObject({ code: 'UNKNOWN_UNIT', message: `专项行动 ${CAMPAIGN} 中没有单位“nosuch”` });
       await expect(act('taofu', 'nosuch', { kind: 'submit' })).rejects.toMatchObject({ code: 'UNKNOWN_DELIVERABLE', message: expect.stringContaining(`单位 taofu 在 ${CAMPAIGN} 中无需报送“nosuch”（它需报送：`) });
       await expect(
-        actOnObligation({ client: r.env.client, db: r.db }, { campaignId: 'nosuch', unitId: 'taofu', deliverableId: 'work-plan', event: { kind: 'submit' }, actor: 'li' }),
+        actOnObligation({ client: r.env.client, db: r.db, searchAttributes: true }, { campaignId: 'nosuch', unitId: 'taofu', deliverableId: 'work-plan', event: { kind: 'submit' }, actor: 'li' }),
       ).rejects.toMatchObject({ code: 'UNKNOWN_CAMPAIGN', message: '找不到专项行动“nosuch”：它从未启动过' });
       await expect(act('taofu', 'work-plan', { kind: 'extend', to: '2022-08-20', reason: '太忙' })).rejects.toMatchObject({ code: 'DATE_IN_PAST', message: '截止日期 --to 2022-08-20 已过（今天是 2022-08-25）' });
       await expect(act('taofu', 'work-plan', { kind: 'extend', to: '2022-08-26', reason: '太忙' })).rejects.toMatchObject({ code: 'DATE_NOT_LATER' });

@@ -118,6 +118,22 @@ deliverables:
 `,
 );
 
+/** Workflow ids the dev server's visibility lists for `query`, once it lists any (or after `tries` looks). */
+async function workflowsWhere(query: string, tries = 50): Promise<string[]> {
+  const connection = await Connection.connect({ address: `127.0.0.1:${env.DUBAN_TEMPORAL_PORT}` });
+  try {
+    const client = new Client({ connection });
+    let ids: string[] = [];
+    for (let i = 0; i <= tries && ids.length === 0; i++) {
+      if (i) await new Promise((r) => setTimeout(r, 200));
+      for await (const w of client.workflow.list({ query })) ids.push(w.workflowId);
+    }
+    return ids.sort();
+  } finally {
+    await connection.close();
+  }
+}
+
 beforeAll(async () => {
   env = {
     ...process.env,
@@ -144,19 +160,9 @@ describe('npm start and the duban CLI', () => {
     expect(JSON.parse(again.stdout)).toMatchObject({ outcome: 'already-launched' });
   });
 
-  it('finds each obligation workflow by its search attributes on the dev server', async () => {
-    const connection = await Connection.connect({ address: `127.0.0.1:${env.DUBAN_TEMPORAL_PORT}` });
-    try {
-      const client = new Client({ connection });
-      let ids: string[] = [];
-      for (let i = 0; i < 50 && ids.length === 0; i++) {
-        for await (const w of client.workflow.list({ query: `DubanCampaign = 'upcoming' AND DubanUnit = 'dept-b'` })) ids.push(w.workflowId);
-        if (!ids.length) await new Promise((r) => setTimeout(r, 200));
-      }
-      expect(ids).toEqual(['duban/upcoming/dept-b/report']);
-    } finally {
-      await connection.close();
-    }
+  it('finds the campaign’s workflow by its search attributes; an obligation’s waits until a day before its first notice', async () => {
+    expect(await workflowsWhere(`DubanCampaign = 'upcoming'`)).toEqual(['duban/upcoming']);
+    expect(await workflowsWhere(`DubanCampaign = 'upcoming' AND DubanUnit = 'dept-b'`, 0)).toEqual([]);
   });
 
   it('stops cleanly on Ctrl-C and resumes the running campaign on the next start', async () => {
@@ -189,6 +195,8 @@ describe('npm start and the duban CLI', () => {
     expect(code).toBe(0);
     expect(JSON.parse(stdout)).toMatchObject({ status: 'open', deadline: `${year}-03-15` });
     expect(stderr).toContain(`节假日日历不包含 ${year} 年`);
+    // the action started the obligation's workflow, found by its search attributes
+    expect(await workflowsWhere(`DubanCampaign = 'upcoming' AND DubanUnit = 'dept-b' AND WorkflowType = 'obligationWorkflow'`)).toEqual(['duban/upcoming/dept-b/report']);
   });
 
   it('prints one history merging duban records and Temporal events', async () => {

@@ -31,12 +31,12 @@ describe.each(TEST_DATABASES)('on %s', (kind) => {
     await r.launch(FILE, at('2022-10-08T10:00:00+08:00'));
     await r.advanceTo(at('2022-10-10T16:00:00+08:00'));
     await actOnObligation(
-      { client: r.env.client, db: r.db },
+      { client: r.env.client, db: r.db, searchAttributes: true },
       { campaignId: CAMPAIGN, unitId: 'chengguan', deliverableId: 'assessment-report', event: { kind: 'extend', to: '2022-10-20', reason: '国庆假期后集中报送' }, actor: 'wu' },
     );
     await r.advanceTo(at('2022-10-11T15:00:00+08:00'));
     leichengSubmission = await actOnObligation(
-      { client: r.env.client, db: r.db },
+      { client: r.env.client, db: r.db, searchAttributes: true },
       { campaignId: CAMPAIGN, unitId: 'leicheng', deliverableId: 'assessment-report', event: { kind: 'submit', file: 'leicheng-report.pdf' }, actor: 'wu' },
     );
     await r.advanceTo(at('2022-11-15T00:00:00+08:00'));

@@ -69,7 +69,7 @@ describe.each(TEST_DATABASES)('on %s: a 通报 waits for a leader’s 签发', (
   let base: string;
   let close: (() => Promise<unknown>) | undefined;
   let serverNow = 0;
-  const deps = () => ({ client: r.env.client, db: r.db });
+  const deps = () => ({ client: r.env.client, db: r.db, searchAttributes: true });
   const caught = (key: string) => r.catcher!.messages().filter((m) => m.headers['x-duban-key'] === key);
 
   beforeAll(async () => {
@@ -171,7 +171,7 @@ describe.each(TEST_DATABASES)('on %s: a 通报 waits for a leader’s 签发', (
 describe.each(TEST_DATABASES)('on %s: a 通报 approved after every unit it listed came in', (kind) => {
   let r: Rehearsal;
   let database: TestDatabase;
-  const deps = () => ({ client: r.env.client, db: r.db });
+  const deps = () => ({ client: r.env.client, db: r.db, searchAttributes: true });
 
   beforeAll(async () => {
     database = await freshDatabase(kind);
@@ -211,7 +211,7 @@ const interviewKey = (unit: string) => `${CAMPAIGN}/${unit}/assessment-report/20
 describe.each(TEST_DATABASES)('on %s: a 约谈通知 waits for a leader’s 签发', (kind) => {
   let r: Rehearsal;
   let database: TestDatabase;
-  const deps = () => ({ client: r.env.client, db: r.db });
+  const deps = () => ({ client: r.env.client, db: r.db, searchAttributes: true });
   const caught = (key: string) => r.catcher!.messages().filter((m) => m.headers['x-duban-key'] === key);
   const row = (unit: string) => r.db.notice.findUnique({ where: { businessKey: interviewKey(unit) } });
 

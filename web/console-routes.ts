@@ -201,10 +201,13 @@ export function registerConsoleRoutes(app: FastifyInstance, deps: ConsoleDeps): 
   app.get<{ Params: Params }>('/api/campaigns/:id/obligations/:unit/:deliverable', async (request) => {
     const { id, unit, deliverable } = request.params;
     const detail = await obligationDetail(db, id, unit, deliverable, now());
-    const workflowId = (await db.obligation.findUniqueOrThrow({ where: { campaignId_unitId_deliverableId: { campaignId: id, unitId: unit, deliverableId: deliverable } } })).workflowId;
+    const { workflowId, workflowStartedAt } = await db.obligation.findUniqueOrThrow({
+      where: { campaignId_unitId_deliverableId: { campaignId: id, unitId: unit, deliverableId: deliverable } },
+    });
     return {
       ...detail,
-      temporalUrl: deps.temporalUiUrl ? `${deps.temporalUiUrl}/namespaces/${encodeURIComponent(deps.namespace)}/workflows/${encodeURIComponent(workflowId)}` : null,
+      // not started yet (a day before its first notice, or at the first action on it): no workflow to show
+      temporalUrl: deps.temporalUiUrl && workflowStartedAt ? `${deps.temporalUiUrl}/namespaces/${encodeURIComponent(deps.namespace)}/workflows/${encodeURIComponent(workflowId)}` : null,
       portalUrl: await portalUrlFor(deps, id, unit),
     };
   });

@@ -1,16 +1,19 @@
-// Launches a campaign: starts one obligation workflow per unit × deliverable, in batches from an
-// activity, so a campaign of thousands of units never holds thousands of pending children; then (campaigns
-// launched since the patch 'lead-digests') one workflow per lead department's list of its units not yet in.
-import { patched, proxyActivities } from '@temporalio/workflow';
-import type { CampaignInput, DubanActivities } from '../shared/contract';
+// Launches a campaign. Since the patch 'obligations-started-when-due': starts the lead departments' lists, then each
+// obligation's workflow a day before its first notice (domain/obligation-start.ts), a batch per activity, sleeping
+// until the next is due; an operator's action on an obligation not yet started starts it itself. Before it: every
+// obligation's workflow at launch, in batches from an activity, then (since 'lead-digests') the lead departments'
+// lists. Either way a campaign of thousands of units never holds thousands of pending children.
+import { continueAsNew, patched, proxyActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
+import { type CampaignInput, type CampaignProgress, type DubanActivities, campaignProgressQuery } from '../shared/contract';
 
-const { countObligations, startObligationWorkflows, startLeadDigestWorkflows } = proxyActivities<DubanActivities>({
+const { countObligations, startObligationWorkflows, startDueObligationWorkflows, startLeadDigestWorkflows } = proxyActivities<DubanActivities>({
   startToCloseTimeout: '10 minutes',
   heartbeatTimeout: '1 minute',
   retry: { initialInterval: '2 seconds', maximumInterval: '1 minute' },
 });
 
 export async function campaignWorkflow(input: CampaignInput): Promise<{ obligations: number; started: number }> {
+  if (patched('obligations-started-when-due')) return startWhenDue(input);
   const total = await countObligations(input.campaignId);
   const offsets: number[] = [];
   for (let offset = 0; offset < total; offset += input.batchSize) offsets.push(offset);
@@ -25,4 +28,24 @@ export async function campaignWorkflow(input: CampaignInput): Promise<{ obligati
   }
   if (patched('lead-digests')) await startLeadDigestWorkflows(input.campaignId);
   return { obligations: total, started };
+}
+
+async function startWhenDue(input: CampaignInput): Promise<{ obligations: number; started: number }> {
+  const progress: CampaignProgress = { started: input.started ?? 0 };
+  setHandler(campaignProgressQuery, () => progress);
+  if (!input.leadDigestsStarted) await startLeadDigestWorkflows(input.campaignId);
+  for (;;) {
+    const due = await startDueObligationWorkflows({ campaignId: input.campaignId, limit: input.batchSize });
+    progress.started += due.started;
+    if (due.more) continue;
+    if (due.nextStartAt === undefined) break;
+    if (workflowInfo().continueAsNewSuggested) {
+      await continueAsNew<typeof campaignWorkflow>({ ...input, leadDigestsStarted: true, started: progress.started });
+    }
+    progress.waitingUntil = due.nextStartAt;
+    const wait = due.nextStartAt - Date.now();
+    if (wait > 0) await sleep(wait);
+    progress.waitingUntil = undefined;
+  }
+  return { obligations: await countObligations(input.campaignId), started: progress.started };
 }
