@@ -277,6 +277,14 @@ describe.each(TEST_DATABASES)('the console API on %s', (kind) => {
   });
 
   describe('one obligation', () => {
+    it('says when an obligation’s workflow will start, until it has: a day before its first notice', async () => {
+      const later = await admin.call('GET', obligationPath('wanbao', 'hazard-list')); // first reminder 08-31 09:00
+      expect(later.status).toBe(200);
+      expect(later.body).toMatchObject({ workflowStartsAt: '2022-08-30 09:00', temporalUrl: null });
+      const started = await admin.call('GET', obligationPath('wanbao')); // work-plan, due 08-26: started at launch
+      expect(started.body).toMatchObject({ workflowStartsAt: null });
+    });
+
     it('records a submission with its file, kept by sha256, and shows it in the timeline with who did it', async () => {
       const answer = await admin.call('POST', `${obligationPath('taofu')}/submit`, { form: fileForm('file', '洮府街道工作方案.pdf', PDF) });
       expect(answer.status).toBe(200);

@@ -81,6 +81,8 @@ export interface LaunchResponse {
 
 export interface ObligationDetail extends ObligationRecordView {
   temporalUrl: string | null;
+  /** Not started yet: when its workflow is due to start (a day before its first notice; local time), else null. */
+  workflowStartsAt: string | null;
   portalUrl: string;
 }
 

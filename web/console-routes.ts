@@ -8,6 +8,7 @@ import { parseCampaignDefinition } from '../domain/definition';
 import { DubanError } from '../domain/errors';
 import { PLANNED_NAMES, planCampaign } from '../domain/plan';
 import type { ObligationEvent } from '../domain/policy';
+import { localDateTime } from '../domain/standing';
 import { formatInstant } from '../domain/zoned-time';
 import { actOnObligation, actionWarnings } from '../operations/actions';
 import { type BoardQuery, allBoardRows, campaignBoard, campaignCounts, campaignSummaries } from '../operations/board';
@@ -201,12 +202,13 @@ export function registerConsoleRoutes(app: FastifyInstance, deps: ConsoleDeps): 
   app.get<{ Params: Params }>('/api/campaigns/:id/obligations/:unit/:deliverable', async (request) => {
     const { id, unit, deliverable } = request.params;
     const detail = await obligationDetail(db, id, unit, deliverable, now());
-    const { workflowId, workflowStartedAt } = await db.obligation.findUniqueOrThrow({
+    const { workflowId, workflowStartedAt, workflowStartBy } = await db.obligation.findUniqueOrThrow({
       where: { campaignId_unitId_deliverableId: { campaignId: id, unitId: unit, deliverableId: deliverable } },
     });
     return {
       ...detail,
       // not started yet (a day before its first notice, or at the first action on it): no workflow to show
+      workflowStartsAt: workflowStartedAt ? null : localDateTime(formatInstant((workflowStartBy ?? new Date()).getTime(), (await requireCampaign(db, id)).timeZone)),
       temporalUrl: deps.temporalUiUrl && workflowStartedAt ? `${deps.temporalUiUrl}/namespaces/${encodeURIComponent(deps.namespace)}/workflows/${encodeURIComponent(workflowId)}` : null,
       portalUrl: await portalUrlFor(deps, id, unit),
     };

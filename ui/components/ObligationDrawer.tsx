@@ -214,6 +214,11 @@ export function ObligationDrawer({
                   复制链接
                 </Button>
               </div>
+              {detail.workflowStartsAt && (
+                <Typography.Text type="secondary" data-testid="workflow-starts-at">
+                  工作流将于 {detail.workflowStartsAt} 启动（首次提醒前一天；在此之前的操作会立即启动它）
+                </Typography.Text>
+              )}
               {detail.temporalUrl && (
                 <a href={detail.temporalUrl} target="_blank" rel="noreferrer" data-testid="temporal-link">
                   <ExportOutlined /> 在 Temporal 中查看
