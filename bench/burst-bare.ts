@@ -7,12 +7,13 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Client } from '@temporalio/client';
 import { NativeConnection, Worker, bundleWorkflowCode } from '@temporalio/worker';
-import { type MailCatcher, startMailCatcher } from '../mail/catcher';
+import type { MailCatcher } from '../mail/catcher';
 import { type Mailer, createMailer } from '../mail/mailer';
 import { createBareActivities } from './bare/activities';
 import { bareBurstWorkflow } from './bare/workflows';
 import { type SideResult, chooseMinute, collectBurst, iso, letterChecks, load1, s, sleep } from './burst-common';
 import { type DevServer, NAMESPACE, startDevServer } from './dev-server';
+import { startSinkProcess } from './sink-process';
 import { waitForFirstTasks } from './measure';
 
 const require = createRequire(import.meta.url);
@@ -34,7 +35,7 @@ export async function runBare(n: number): Promise<SideResult> {
   try {
     let t = performance.now();
     server = await startDevServer(dir, { searchAttributes: true });
-    catcher = await startMailCatcher();
+    catcher = await startSinkProcess();
     mailer = createMailer(catcher.smtpUrl);
     native = await NativeConnection.connect({ address: server.address });
     worker = await Worker.create({

@@ -9,7 +9,7 @@ import { Client } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import { DateTime } from 'luxon';
 import { instantAt } from '../domain/zoned-time';
-import { type MailCatcher, startMailCatcher } from '../mail/catcher';
+import type { MailCatcher } from '../mail/catcher';
 import { type Mailer, createMailer } from '../mail/mailer';
 import { launchCampaign } from '../operations/launch';
 import { TASK_QUEUE, obligationWorkflowId } from '../shared/contract';
@@ -21,6 +21,7 @@ import { BURST_DELIVERABLE, type BurstTiming, generateBurst } from './campaigns'
 import { type DevServer, NAMESPACE, startDevServer } from './dev-server';
 import { waitForFirstTasks } from './measure';
 import { type Profiler, startProfiler, summarize, writeProfile } from './profile';
+import { startSinkProcess } from './sink-process';
 
 const FIRST_TASKS_TIMEOUT_MS = 5 * 60_000;
 /** Zones to write M in, first choice first: M must lie well inside its local day (a reminder sent after its day is dropped as stale). */
@@ -63,7 +64,7 @@ export async function runDuban(o: DubanOptions): Promise<SideResult> {
     const databaseUrl = `file:${join(dir, 'duban.db')}`;
     await migrateDatabase(databaseUrl);
     db = createDb(databaseUrl);
-    catcher = await startMailCatcher();
+    catcher = await startSinkProcess();
     mailer = createMailer(catcher.smtpUrl);
     native = await NativeConnection.connect({ address: server.address });
     const client = new Client({ connection: server.connection, namespace: NAMESPACE });

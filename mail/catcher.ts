@@ -55,6 +55,36 @@ function caughtMail(parsed: ParsedMail, seq: number, receivedAt: Date, envelope:
   };
 }
 
+/**
+ * The message from its header block alone, unfolded, names lower-cased, values as sent (encoded words are not
+ * decoded, no body): what a sink that only counts and checks headers needs, at a fraction of a full parse
+ * (a letter's .docx attachment is never decoded).
+ */
+function headersOnlyMail(raw: Buffer, seq: number, receivedAt: Date, envelope: { from: string; to: string[] }): CaughtMail {
+  const end = raw.indexOf('\r\n\r\n');
+  const head = raw.toString('utf8', 0, end < 0 ? raw.length : end).replace(/\r\n[ \t]+/g, ' ');
+  const headers: Record<string, string> = {};
+  for (const line of head.split('\r\n')) {
+    const colon = line.indexOf(':');
+    if (colon <= 0) continue;
+    const name = line.slice(0, colon).trim().toLowerCase();
+    const value = line.slice(colon + 1).trim();
+    headers[name] = name in headers ? `${headers[name]}, ${value}` : value;
+  }
+  return {
+    seq,
+    receivedAt,
+    envelopeFrom: envelope.from,
+    envelopeTo: envelope.to,
+    messageId: headers['message-id'] ?? '',
+    subject: headers.subject ?? '',
+    text: '',
+    headers,
+    to: [],
+    cc: [],
+  };
+}
+
 const STORED = /^(\d+)\.eml$/;
 
 /** The messages of earlier runs; the .eml files keep no envelope, so it is read from the headers. */
@@ -104,7 +134,18 @@ function inboxPage(mails: CaughtMail[]): string {
 <body><h1>duban mail catcher — ${mails.length} message(s)</h1>${rows || '<p>No mail yet.</p>'}</body></html>`;
 }
 
-export async function startMailCatcher(opts: { smtpPort?: number; webPort?: number; host?: string; storeDir?: string } = {}): Promise<MailCatcher> {
+export interface MailCatcherOptions {
+  smtpPort?: number;
+  webPort?: number;
+  host?: string;
+  storeDir?: string;
+  /** 'headers': keep only each message's headers (see headersOnlyMail), for a sink that counts letters; default 'full'. */
+  parse?: 'full' | 'headers';
+  /** Called with each message as it is kept. */
+  onMail?: (mail: CaughtMail) => void;
+}
+
+export async function startMailCatcher(opts: MailCatcherOptions = {}): Promise<MailCatcher> {
   const host = opts.host ?? '127.0.0.1';
   const storeDir = opts.storeDir;
   if (storeDir) mkdirSync(storeDir, { recursive: true });
@@ -135,14 +176,25 @@ export async function startMailCatcher(opts: { smtpPort?: number; webPort?: numb
           return;
         }
         const raw = Buffer.concat(chunks);
+        const keep = (mail: (seq: number, envelope: { from: string; to: string[] }) => CaughtMail) => {
+          const seq = storeDir ? store(storeDir, nextSeq, raw) : nextSeq;
+          nextSeq = seq + 1;
+          const envelope = { from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to: session.envelope.rcptTo.map((r) => r.address) };
+          const kept = mail(seq, envelope);
+          mails.push(kept);
+          opts.onMail?.(kept);
+          callback();
+        };
+        if (opts.parse === 'headers') {
+          try {
+            keep((seq, envelope) => headersOnlyMail(raw, seq, new Date(), envelope));
+          } catch (err) {
+            callback(err as Error);
+          }
+          return;
+        }
         simpleParser(raw)
-          .then((parsed) => {
-            const seq = storeDir ? store(storeDir, nextSeq, raw) : nextSeq;
-            nextSeq = seq + 1;
-            const envelope = { from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to: session.envelope.rcptTo.map((r) => r.address) };
-            mails.push(caughtMail(parsed, seq, new Date(), envelope));
-            callback();
-          })
+          .then((parsed) => keep((seq, envelope) => caughtMail(parsed, seq, new Date(), envelope)))
           .catch(callback);
       };
     },

@@ -1,0 +1,45 @@
+// The sink of `bench burst` as a child process (bench/sink-child.ts), seen from the bench as a MailCatcher: the
+// messages it reports arrive over IPC (at most ~50 ms after the sink took them; their receivedAt is the sink's).
+import { type ChildProcess, fork } from 'node:child_process';
+import { createRequire } from 'node:module';
+import type { CaughtMail, MailCatcher } from '../mail/catcher';
+import type { SinkCommand, SinkMessage } from './sink-child';
+
+const require = createRequire(import.meta.url);
+const READY_TIMEOUT_MS = 60_000;
+
+export async function startSinkProcess(): Promise<MailCatcher> {
+  // tsx runs this process; the child inherits its execArgv (the tsx loader), so it runs the .ts file too
+  const child: ChildProcess = fork(require.resolve('./sink-child.ts'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const mails: CaughtMail[] = [];
+  let closed: (() => void) | undefined;
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const smtpUrl = await new Promise<string>((resolve, reject) => {
+    const timeout = setTimeout(() => reject(new Error(`the sink process did not start within ${READY_TIMEOUT_MS / 1000} s`)), READY_TIMEOUT_MS);
+    child.once('error', reject);
+    void exited.then((code) => reject(new Error(`the sink process exited (code ${code}) before it was ready`)));
+    child.on('message', (m: SinkMessage) => {
+      if (m.type === 'ready') {
+        clearTimeout(timeout);
+        resolve(m.smtpUrl);
+      } else if (m.type === 'mail') {
+        for (const x of m.mails) mails.push({ ...x, receivedAt: new Date(x.receivedAt) });
+      } else if (m.type === 'closed') closed?.();
+    });
+  });
+  const command = (c: SinkCommand) => child.send(c);
+  return {
+    smtpUrl,
+    messages: () => [...mails],
+    failNext: (n) => command({ type: 'failNext', n }),
+    delayNext: (n, ms) => command({ type: 'delayNext', n, ms }),
+    async close() {
+      if (child.exitCode !== null || !child.connected) return;
+      const done = new Promise<void>((resolve) => (closed = resolve));
+      command({ type: 'close' });
+      await Promise.race([done, exited]);
+      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5_000))]);
+      if (child.exitCode === null) child.kill();
+    },
+  };
+}
