@@ -54,7 +54,7 @@ export async function deliverOnce<T, P extends { record: SentRecord }>(d: Delive
   } finally {
     clearInterval(keepAlive);
   }
-  await commitRecord(db, prepared.record);
+  await commitRecord(prepared.record);
   return { sent: held.claim };
 }
 

@@ -24,12 +24,11 @@ import {
   holdNoticeForSignOff,
   prepareSentRecord,
   findSentNotice,
-  letterHistory,
+  noticeFacts,
   noticeRequest,
   noticeWasSent,
   recordNoticeOutcome,
 } from '../store/notices';
-import { obligationRecord } from '../store/obligations';
 import { tellRobots } from './channels';
 import { deliverOnce, mailLetter } from './deliver';
 import { portalLinks } from './portal-links';
@@ -151,7 +150,8 @@ export function createNoticeActivities(deps: NoticeDeps) {
 
     const ctx = scheduleContext(loaded.settings, campaignId, deliverableId);
     const sendingAt = loaded.clock.current(Date.now(), () => Context.current().info.currentAttemptScheduledTimestampMs);
-    const obligation = await obligationRecord(db, campaignId, unitId, deliverableId);
+    // the obligation's record and its letters so far, in one query
+    const { obligation, history } = await noticeFacts(db, campaignId, unitId, deliverableId, notice.deadline, ctx.timeZone);
     if (!obligation) throw new DubanError('UNKNOWN_OBLIGATION', `no obligation ${campaignId}/${unitId}/${deliverableId} in the database`);
     const decision = noticeDecision(ctx, obligation, notice, sendingAt);
     if (!decision.send) {
@@ -161,7 +161,6 @@ export function createNoticeActivities(deps: NoticeDeps) {
     }
 
     const portal = await portalUrlOf(input, loaded);
-    const history = await letterHistory(db, campaignId, unitId, deliverableId, notice.deadline, ctx.timeZone);
     // the letter is worded by the claim, with the number it gives (or finds on its row): the last wording is the one claimed
     let worded: RenderedNotice | undefined;
     const request = claimFor(input, loaded, ctx.timeZone, (documentNumber) => (worded = composeLetter(input, loaded, ctx, sendingAt, portal, history, documentNumber)));
@@ -214,12 +213,11 @@ export function createNoticeActivities(deps: NoticeDeps) {
     const loaded = await loadCampaign(campaignId);
     const ctx = scheduleContext(loaded.settings, campaignId, deliverableId);
     const sendingAt = loaded.clock.current(Date.now(), () => Context.current().info.currentAttemptScheduledTimestampMs);
-    const obligation = await obligationRecord(db, campaignId, unitId, deliverableId);
+    const { obligation, history } = await noticeFacts(db, campaignId, unitId, deliverableId, notice.deadline, ctx.timeZone);
     if (!obligation) throw new DubanError('UNKNOWN_OBLIGATION', `no obligation ${campaignId}/${unitId}/${deliverableId} in the database`);
     const decision = noticeDecision(ctx, obligation, notice, sendingAt);
     if (!decision.send) return { businessKey, outcome: 'skipped', reason: decision.reason };
     const portal = await portalUrlOf(input, loaded);
-    const history = await letterHistory(db, campaignId, unitId, deliverableId, notice.deadline, ctx.timeZone);
     const request = claimFor(input, loaded, ctx.timeZone, (n) => composeLetter(input, loaded, ctx, sendingAt, portal, history, n));
     const letter = typeof request.letter === 'function' ? request.letter(undefined) : request.letter;
     await holdNoticeForSignOff(db, { ...request, letter }, new Date(sendingAt));

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { DubanError } from '../domain/errors';
 import { ESCALATION_LADDER, NOTICE_ACTIONS } from '../domain/policy';
 import type { Db } from './db';
+import { type SqlStatement, sql } from './hot-sql';
 import { checkRecord, readRecord } from './records';
 
 const civilDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
@@ -103,6 +104,16 @@ export function auditInsert<K extends AuditKind>(db: Pick<Db, '$executeRaw'>, e:
   return db.$executeRaw`INSERT INTO "AuditEvent" ("eventKey", "campaignId", "unitId", "deliverableId", "at", "kind", "actor", "summary", "detail")
     VALUES (${e.eventKey}, ${e.campaignId}, ${e.unitId ?? null}, ${e.deliverableId ?? null}, ${e.at}, ${e.kind}, ${e.actor}, ${e.summary}, ${detail})
     ON CONFLICT ("eventKey") DO NOTHING`;
+}
+
+/** The same insert as a statement of the hot path's SQL (store/hot-sql.ts). */
+export function auditStatement<K extends AuditKind>(e: AuditEntry<K>): SqlStatement {
+  const detail = JSON.stringify(checkRecord(AUDIT_DETAIL[e.kind] as z.ZodType<unknown>, e.detail, `the detail of audit event ${e.eventKey} (${e.kind})`));
+  return sql(
+    `INSERT INTO "AuditEvent" ("eventKey", "campaignId", "unitId", "deliverableId", "at", "kind", "actor", "summary", "detail")
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT ("eventKey") DO NOTHING`,
+    [e.eventKey, e.campaignId, e.unitId ?? null, e.deliverableId ?? null, e.at, e.kind, e.actor, e.summary, detail],
+  );
 }
 
 export async function appendAudit<K extends AuditKind>(db: Tx, e: AuditEntry<K>): Promise<void> {

@@ -7,7 +7,8 @@
 // follows (failing still, the sent-mark alone).
 import { randomUUID } from 'node:crypto';
 import { Prisma } from '../generated/prisma/client';
-import type { Db } from './db';
+import { type Db, hotSql } from './db';
+import { type SqlStatement, sql } from './hot-sql';
 
 /**
  * How long a claim holds without renewal. A live attempt renews it every `renewMs` while it talks to the peer,
@@ -100,6 +101,14 @@ class RowExists extends Error {}
 
 const name = (identifier: string) => Prisma.raw(`"${identifier}"`);
 
+function insertStatement(table: ClaimTable, columns: Record<string, Column>): SqlStatement {
+  const names = Object.keys(columns);
+  return sql(
+    `INSERT INTO "${table.table}" (${names.map((n) => `"${n}"`).join(', ')}) VALUES (${names.map(() => '?').join(', ')}) ON CONFLICT ("${table.key}") DO NOTHING`,
+    names.map((n) => columns[n]),
+  );
+}
+
 function insertRow(q: Pick<Db, '$executeRaw'>, table: ClaimTable, columns: Record<string, Column>) {
   const names = Object.keys(columns);
   return q.$executeRaw(
@@ -119,16 +128,16 @@ export async function claim<T>(db: Db, table: ClaimTable, c: Claim<T>, lease: Cl
   const token = randomUUID();
   const held = (claimed: T): Held<T> => ({ businessKey: key, token, claim: claimed });
   const claimColumns = { status: 'sending', leaseUntil, claimToken: token };
-  const insert = (q: Pick<Db, '$executeRaw'>, claimed: T, documentNumber: string | undefined) =>
-    insertRow(q, table, {
-      [table.key]: key,
-      ...c.fixed,
-      ...c.columns(claimed),
-      ...claimColumns,
-      attempts: 1,
-      ...(table.numbered ? { documentNumber: documentNumber ?? null } : {}),
-      createdAt: now,
-    });
+  const rowOf = (claimed: T, documentNumber: string | undefined) => ({
+    [table.key]: key,
+    ...c.fixed,
+    ...c.columns(claimed),
+    ...claimColumns,
+    attempts: 1,
+    ...(table.numbered ? { documentNumber: documentNumber ?? null } : {}),
+    createdAt: now,
+  });
+  const insert = (q: Pick<Db, '$executeRaw'>, claimed: T, documentNumber: string | undefined) => insertRow(q, table, rowOf(claimed, documentNumber));
   const numbering = c.numbering;
   const nextNumber = async (tx: Pick<Db, '$queryRaw'>) =>
     numbering ? (c.formatNumber ?? plainNumber)(numbering.prefix, numbering.year, await nextDocumentNumber(tx, numbering)) : undefined;
@@ -155,7 +164,7 @@ export async function claim<T>(db: Db, table: ClaimTable, c: Claim<T>, lease: Cl
     if (first) return first;
   } else {
     const claimed = c.word(undefined);
-    if ((await insert(db, claimed, undefined)) === 1) return held(claimed);
+    if ((await hotSql(db).run(insertStatement(table, rowOf(claimed, undefined)))) === 1) return held(claimed);
   }
 
   const rows = table.rows(db);
@@ -214,12 +223,12 @@ export async function release(db: Db, table: ClaimTable, held: HeldClaim): Promi
   });
 }
 
-/** What a sent letter's record is: the sent-mark, and the writes that follow from it (sent-mark first). */
+/** What a sent letter's record is: the sent-mark alone, and the whole record (the sent-mark and what follows) in one transaction. */
 export interface SentRecord {
   key: string;
   noun: string;
-  sentMark: () => Prisma.PrismaPromise<number>;
-  writes: () => Prisma.PrismaPromise<unknown>[];
+  sentMark: () => Promise<unknown>;
+  commit: () => Promise<unknown>;
 }
 
 /**
@@ -232,7 +241,22 @@ export function prepareRecord(db: Db, table: ClaimTable, key: string, sentAt: Da
       WHERE ${name(table.key)} = ${key} AND "status" <> ${'sent'}`);
   const writes = () => [sentMark(), ...outcome()];
   void writes(); // builds (and so checks) every write; a Prisma query runs only when awaited
-  return { key, noun: table.noun, sentMark, writes };
+  return { key, noun: table.noun, sentMark, commit: () => db.$transaction(writes()) };
+}
+
+/** The sent-mark as plain SQL (store/hot-sql.ts). */
+export function sentMarkStatement(table: ClaimTable, key: string, sentAt: Date): SqlStatement {
+  return sql(
+    `UPDATE "${table.table}" SET "status" = 'sent', "sentAt" = ?, "leaseUntil" = NULL, "claimToken" = NULL WHERE "${table.key}" = ? AND "status" <> 'sent'`,
+    [sentAt, key],
+  );
+}
+
+/** The same record as plain SQL statements, for the hot path (store/hot-sql.ts): the sent-mark, then `outcome`. */
+export function prepareHotRecord(db: Db, table: ClaimTable, key: string, sentAt: Date, outcome: SqlStatement[]): SentRecord {
+  const hot = hotSql(db);
+  const mark = sentMarkStatement(table, key, sentAt);
+  return { key, noun: table.noun, sentMark: () => hot.run(mark), commit: () => hot.transaction([mark, ...outcome]) };
 }
 
 const RECORD_TRIES = 3;
@@ -242,11 +266,11 @@ const RECORD_TRIES = 3;
  * follows from it. A failing database is tried again a few times; failing still, the sent-mark alone is written, so
  * that no retry sends the letter again, and the error is thrown so that the retry completes the record.
  */
-export async function commitRecord(db: Db, record: SentRecord): Promise<void> {
+export async function commitRecord(record: SentRecord): Promise<void> {
   let lastError: unknown;
   for (let attempt = 1; attempt <= RECORD_TRIES; attempt++) {
     try {
-      await db.$transaction(record.writes());
+      await record.commit();
       return;
     } catch (err) {
       lastError = err; // e.g. a busy database, or a concurrent completion of the same record (unique key)

@@ -7,6 +7,7 @@ import { DubanError } from '../domain/errors';
 import { PrismaClient } from '../generated/prisma/client';
 import { PrismaClient as PostgresClient } from '../generated/prisma-postgresql/client';
 import { databaseUrl } from './db-url';
+import { type HotSql, type RawClient, prismaHotSql, sqliteHotSql } from './hot-sql';
 
 export type Db = PrismaClient;
 
@@ -35,7 +36,27 @@ export function createDb(url: string = databaseUrl()): Db {
     // The file is in WAL mode (store/migrate.ts); NORMAL syncs the log at checkpoints, not at every commit:
     // a commit survives a crash of the process, and only an OS crash or power loss can take the last ones.
     db.$executeRawUnsafe('PRAGMA synchronous = NORMAL').catch(() => {});
-    return db;
+    return withHotSql(db, sqliteHotSql(url.replace(/^file:/, ''), SQLITE_BUSY_TIMEOUT_MS));
   }
   return new PostgresClient({ adapter: new PrismaPg({ connectionString: url }) }) as unknown as Db;
+}
+
+const hotSqls = new WeakMap<object, HotSql>();
+
+/** The database's hot-path SQL (store/hot-sql.ts), closed with the client. */
+function withHotSql(db: Db, hot: HotSql): Db {
+  hotSqls.set(db, hot);
+  const disconnect = db.$disconnect.bind(db);
+  db.$disconnect = async () => {
+    hot.close();
+    await disconnect();
+  };
+  return db;
+}
+
+/** The hot path's SQL for this client: its own SQLite connection, or (PostgreSQL, a transaction's client) Prisma's raw queries. */
+export function hotSql(db: Db): HotSql {
+  let hot = hotSqls.get(db);
+  if (!hot) hotSqls.set(db, (hot = prismaHotSql(db as unknown as RawClient)));
+  return hot;
 }

@@ -2,10 +2,19 @@
 // attempt at a time may send it, and marked sent (with the audit record) after.
 import { z } from 'zod';
 import { DubanError } from '../domain/errors';
-import { ESCALATION_LADDER, type EscalationStep, INSTRUMENT_NAMES, NOTICE_ACTIONS, type NoticeAction, escalationsBelow } from '../domain/policy';
+import {
+  ESCALATION_LADDER,
+  type EscalationStep,
+  INSTRUMENT_NAMES,
+  NOTICE_ACTIONS,
+  type NoticeAction,
+  type ObligationRecord,
+  type ObligationStatus,
+  escalationsBelow,
+} from '../domain/policy';
 import type { CivilDate } from '../domain/calendar';
 import { civilDateOf, formatInstant } from '../domain/zoned-time';
-import { auditInsert, auditWrite, readAuditDetail } from './audit';
+import { auditInsert, auditStatement, auditWrite, readAuditDetail } from './audit';
 import { obligationKey, requireUnit, unitPrincipals } from './campaigns';
 import {
   CLAIM_LEASE,
@@ -17,12 +26,13 @@ import {
   type Held,
   type HeldClaim,
   claim,
-  prepareRecord,
+  prepareHotRecord,
   release,
   renew,
   wasSent,
 } from './claims';
-import type { Db } from './db';
+import { type Db, hotSql } from './db';
+import { type SqlStatement, sql } from './hot-sql';
 import { readRecord } from './records';
 
 export { ClaimHeldError, type DocumentNumbering, type HeldClaim, nextDocumentNumber, plainNumber } from './claims';
@@ -191,15 +201,78 @@ export function outcomeWrites(db: Db, n: SentNotice, timeZone: string, principal
   return writes;
 }
 
-/** The record of a sent notice (store/claims.ts prepareRecord): the sent-mark and outcomeWrites. */
+/**
+ * outcomeWrites as the hot path's SQL (store/hot-sql.ts): the same rows, written by plain statements — the
+ * obligation's escalation (with its updatedAt, as Prisma's @updatedAt would), the 约谈 record, the audit events.
+ */
+export function outcomeStatements(n: SentNotice, timeZone: string, principal: string, now: Date = new Date()): SqlStatement[] {
+  const { businessKey, campaignId, unitId, deliverableId, action, sentAt, letter } = n;
+  const statements: SqlStatement[] = [];
+  if (action !== 'reminder') {
+    const below = escalationsBelow(action);
+    statements.push(
+      sql(
+        `UPDATE "Obligation" SET "escalation" = ?, "updatedAt" = ? WHERE "campaignId" = ? AND "unitId" = ? AND "deliverableId" = ?
+          AND "escalation" IN (${below.map(() => '?').join(', ')})`,
+        [action, now, campaignId, unitId, deliverableId, ...below],
+      ),
+    );
+  }
+  if (action === 'interview') {
+    statements.push(
+      sql(
+        `INSERT INTO "Interview" ("noticeKey", "campaignId", "unitId", "deliverableId", "principal", "status", "createdAt")
+          VALUES (?, ?, ?, ?, ?, 'to_schedule', ?) ON CONFLICT ("noticeKey") DO NOTHING`,
+        [businessKey, campaignId, unitId, deliverableId, principal, now],
+      ),
+      auditStatement({
+        eventKey: `${businessKey}/interview`,
+        campaignId,
+        unitId,
+        deliverableId,
+        at: sentAt,
+        kind: 'interview.created',
+        actor: 'duban',
+        summary: `约谈 ${principal} to be scheduled`,
+        detail: { noticeKey: businessKey },
+      }),
+    );
+  }
+  statements.push(
+    auditStatement({
+      eventKey: businessKey,
+      campaignId,
+      unitId,
+      deliverableId,
+      at: sentAt,
+      kind: 'notice.sent',
+      actor: 'duban',
+      summary: `${INSTRUMENT_NAMES[action]} sent: ${letter.subject}`,
+      detail: {
+        action,
+        scheduledAt: formatInstant(n.scheduledAt.getTime(), timeZone),
+        deadline: n.deadline,
+        reason: letter.reason,
+        to: letter.to,
+        cc: letter.cc,
+        subject: letter.subject,
+        text: letter.text,
+        messageId: letter.messageId,
+      },
+    }),
+  );
+  return statements;
+}
+
+/** The record of a sent notice (store/claims.ts prepareHotRecord): the sent-mark and outcomeStatements. */
 export function prepareSentRecord(db: Db, n: SentNotice, timeZone: string, principal: string) {
-  return prepareRecord(db, NOTICES, n.businessKey, n.sentAt, () => outcomeWrites(db, n, timeZone, principal));
+  return prepareHotRecord(db, NOTICES, n.businessKey, n.sentAt, outcomeStatements(n, timeZone, principal));
 }
 
 /** Completes the record of a notice an earlier attempt sent (and may have died before recording). */
 export async function recordNoticeOutcome(db: Db, n: SentNotice, timeZone: string): Promise<void> {
   const unit = await requireUnit(db, n.campaignId, n.unitId);
-  await db.$transaction(outcomeWrites(db, n, timeZone, unitPrincipals(unit).map((p) => p.name).join('、')));
+  await hotSql(db).transaction(outcomeStatements(n, timeZone, unitPrincipals(unit).map((p) => p.name).join('、')));
 }
 
 const recipientsSchema = z.object({ to: z.array(z.string()), cc: z.array(z.string()) });
@@ -218,21 +291,62 @@ export interface LetterHistory {
   extended?: { on: CivilDate; to: CivilDate; reason: string; at: number };
 }
 
+const HISTORY_UNION = `
+    SELECT 'notice' AS "source", "id", "action" AS "kind", NULL AS "detail", "sentAt" AS "at" FROM "Notice"
+      WHERE "campaignId" = ? AND "unitId" = ? AND "deliverableId" = ? AND "deadline" = ? AND "status" = 'sent' AND "action" <> 'reminder'
+    UNION ALL
+    SELECT 'audit' AS "source", "id", "kind", "detail", "at" FROM "AuditEvent"
+      WHERE "campaignId" = ? AND "unitId" = ? AND "deliverableId" = ? AND "kind" IN ('obligation.extend', 'obligation.return')`;
+
+/** The same, and the obligation's row (status and due, as store/obligations obligationRecord reads them). */
+const NOTICE_FACTS = `${HISTORY_UNION}
+    UNION ALL
+    SELECT 'obligation' AS "source", 0 AS "id", "status" AS "kind", "due" AS "detail", NULL AS "at" FROM "Obligation"
+      WHERE "campaignId" = ? AND "unitId" = ? AND "deliverableId" = ?`;
+
+type HistoryRow = { source: string; id: number | bigint; kind: string; detail: string | null; at: Date | string | null };
+
 /**
  * The escalation letters already sent for this obligation and deadline, and its latest return and extension:
  * one query (a UNION of the two indexed reads), on the hot path of sending a letter.
  */
 export async function letterHistory(db: Db, campaignId: string, unitId: string, deliverableId: string, deadline: string, timeZone: string): Promise<LetterHistory> {
-  const rows = await db.$queryRaw<{ source: string; id: number; kind: string; detail: string | null; at: Date | string | null }[]>`
-    SELECT 'notice' AS "source", "id", "action" AS "kind", NULL AS "detail", "sentAt" AS "at" FROM "Notice"
-      WHERE "campaignId" = ${campaignId} AND "unitId" = ${unitId} AND "deliverableId" = ${deliverableId} AND "deadline" = ${deadline}
-        AND "status" = ${'sent'} AND "action" <> ${'reminder'}
-    UNION ALL
-    SELECT 'audit' AS "source", "id", "kind", "detail", "at" FROM "AuditEvent"
-      WHERE "campaignId" = ${campaignId} AND "unitId" = ${unitId} AND "deliverableId" = ${deliverableId}
-        AND "kind" IN (${'obligation.extend'}, ${'obligation.return'})`;
+  const rows = await hotSql(db).all<HistoryRow>(sql(HISTORY_UNION, [campaignId, unitId, deliverableId, deadline, campaignId, unitId, deliverableId]));
+  return historyOf(rows, campaignId, unitId, deliverableId, timeZone);
+}
+
+const OBLIGATION_STATUSES: readonly string[] = ['open', 'submitted', 'waived'] satisfies ObligationStatus[];
+
+/**
+ * What a notice is decided on and worded from, in one query: the obligation's record (undefined: no such
+ * obligation) and its letter history for `deadline` (letterHistory).
+ */
+export async function noticeFacts(
+  db: Db,
+  campaignId: string,
+  unitId: string,
+  deliverableId: string,
+  deadline: string,
+  timeZone: string,
+): Promise<{ obligation: ObligationRecord | undefined; history: LetterHistory }> {
+  const rows = await hotSql(db).all<HistoryRow>(
+    sql(NOTICE_FACTS, [campaignId, unitId, deliverableId, deadline, campaignId, unitId, deliverableId, campaignId, unitId, deliverableId]),
+  );
+  const row = rows.find((r) => r.source === 'obligation');
+  let obligation: ObligationRecord | undefined;
+  if (row) {
+    if (!OBLIGATION_STATUSES.includes(row.kind)) {
+      throw new DubanError('CORRUPT_RECORD', `obligation ${campaignId}/${unitId}/${deliverableId} has status ${JSON.stringify(row.kind)}`);
+    }
+    obligation = { status: row.kind as ObligationStatus, deadline: row.detail ?? '' };
+  }
+  return { obligation, history: historyOf(rows, campaignId, unitId, deliverableId, timeZone) };
+}
+
+function historyOf(rows: HistoryRow[], campaignId: string, unitId: string, deliverableId: string, timeZone: string): LetterHistory {
   const history: LetterHistory = { stepsTaken: [] };
   for (const r of rows) {
+    if (r.source === 'obligation') continue;
     if (r.source === 'notice') {
       const step = checkedAction(r.kind, `${campaignId}/${unitId}/${deliverableId}`);
       if (step !== 'reminder' && !history.stepsTaken.includes(step)) history.stepsTaken.push(step);
