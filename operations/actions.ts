@@ -12,10 +12,9 @@ import { dubanErrorOf } from '../shared/failures';
 import { readAuditDetail } from '../store/audit';
 import { loadCampaign, requireCampaign, requireObligation, scheduleContext } from '../store/campaigns';
 import type { Db } from '../store/db';
-import { markObligationsStarted, obligationInput } from '../store/obligation-starts';
+import { type ObligationToStart, markObligationsStarted, obligationInput } from '../store/obligation-starts';
 import { obligationFacts } from '../store/obligations';
 import { startObligationWorkflow } from '../shared/obligation-start';
-import type { Obligation } from '../generated/prisma/client';
 import { tellUnit } from './tell-unit';
 
 export interface ObligationActionArgs {
@@ -70,7 +69,7 @@ export async function actOnObligation(deps: ActionDeps, args: ObligationActionAr
  * An action on an obligation whose workflow the campaign has not started yet (its first notice is more than a day
  * away): the workflow is started now, from the obligation as launched, and takes the action as it would later.
  */
-async function startEarly(deps: ActionDeps, obligation: Obligation): Promise<void> {
+async function startEarly(deps: ActionDeps, obligation: ObligationToStart & { campaignId: string }): Promise<void> {
   const { settings } = await loadCampaign(deps.db, obligation.campaignId);
   const options = { taskQueue: deps.taskQueue ?? TASK_QUEUE, searchAttributes: deps.searchAttributes };
   await startObligationWorkflow(deps.client, options, obligationInput(settings, obligation.campaignId, obligation));
