@@ -8,7 +8,9 @@ import { compileCampaign } from '../domain/compile';
 import { parseInstant } from '../domain/zoned-time';
 
 export const ZONE = 'Asia/Shanghai';
-export const LAUNCH_AT = '2022-10-08T10:00:00+08:00';
+// 23.5 hours before the next reminders (10-11 09:00, for the departments due 10-11 and everyone due 10-12): every
+// obligation's workflow is due to start at launch (a day before its first notice), as the launch benchmarks measure.
+export const LAUNCH_AT = '2022-10-10T09:30:00+08:00';
 export const DELIVERABLE = 'assessment-report';
 
 export interface Shape {
