@@ -54,7 +54,10 @@ export function createLaunchActivities(deps: { db: Db; client: Client; taskQueue
    */
   async function startDueObligationWorkflows(args: DueStartsInput): Promise<DueStartsResult> {
     const { clock } = await loadCampaign(db, args.campaignId);
-    const now = new Date(clock.current(Date.now(), () => Context.current().info.currentAttemptScheduledTimestampMs));
+    // never before the server's time of this attempt: the campaign's timer fired then, so a worker whose clock runs
+    // behind the server's still finds due what the timer woke it for
+    const scheduled = Context.current().info.currentAttemptScheduledTimestampMs;
+    const now = new Date(Math.max(clock.current(Date.now(), () => scheduled), clock.at(scheduled)));
     const rows = await obligationsDueToStart(db, args.campaignId, now, args.limit + 1);
     const batch = rows.slice(0, args.limit);
     const started = await startAll(args.campaignId, batch);

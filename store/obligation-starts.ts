@@ -23,12 +23,12 @@ export function obligationInput(settings: CampaignSettings, campaignId: string, 
   };
 }
 
-/** Open obligations whose workflow is due to start by `now` (campaign time) and has not been, up to `limit`. */
+/** Open obligations whose workflow is due to start by `now` (campaign time) and has not been, up to `limit`, the most pressing first. */
 export async function obligationsDueToStart(db: Db, campaignId: string, now: Date, limit: number): Promise<ObligationToStart[]> {
   return db.obligation.findMany({
     where: { campaignId, status: 'open', workflowStartedAt: null, OR: [{ workflowStartBy: null }, { workflowStartBy: { lte: now } }] },
     select: { unitId: true, deliverableId: true, stageId: true, due: true, opensAt: true },
-    orderBy: [{ unitId: 'asc' }, { deliverableId: 'asc' }],
+    orderBy: [{ workflowStartBy: 'asc' }, { unitId: 'asc' }, { deliverableId: 'asc' }],
     take: limit,
   });
 }

@@ -43,8 +43,8 @@ async function startWhenDue(input: CampaignInput): Promise<{ obligations: number
       await continueAsNew<typeof campaignWorkflow>({ ...input, leadDigestsStarted: true, started: progress.started });
     }
     progress.waitingUntil = due.nextStartAt;
-    const wait = due.nextStartAt - Date.now();
-    if (wait > 0) await sleep(wait);
+    // at least a second: a start due now that was not found (clocks apart) is looked for again, not in a tight loop
+    await sleep(Math.max(due.nextStartAt - Date.now(), 1000));
     progress.waitingUntil = undefined;
   }
   return { obligations: await countObligations(input.campaignId), started: progress.started };
