@@ -38,7 +38,8 @@ export async function deliverOnce<T, P extends { record: SentRecord }>(d: Delive
     throw err;
   }
   const activity = Context.current();
-  activity.heartbeat();
+  // No heartbeat now: Temporal counts the heartbeat timeout from the attempt's start, so a first heartbeat at once
+  // would tell it nothing new, and costs the server a call per letter; a conversation that lasts heartbeats below.
   const keepAlive = setInterval(() => {
     activity.heartbeat();
     renew(db, table, held, lease).then(
