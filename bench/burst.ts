@@ -2,7 +2,7 @@
 // Temporal on an identically started dev server, in one run. Lag = the time the sink received a letter − M.
 // First the baseline (bench/bare: N workflows sleep to M, then one activity sends one mail with
 // nodemailer), then duban (a generated N-unit campaign whose one reminder is at M, launched with the real
-// clock on the real worker). Each side has its own dev server, sink (and database), stopped before the
+// clock on the real worker). Each side has its own dev server, sink (a child process: bench/sink-child.ts) and database, stopped before the
 // next starts. Timings are reported, never judged; only the correctness checks decide the exit code.
 import { cpus, loadavg, totalmem } from 'node:os';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
@@ -72,6 +72,11 @@ function report(bare: SideResult, duban: SideResult): void {
   row('lag p99', s(b.p99), s(d.p99));
   row('lag max (last letter)', s(b.max), s(d.max));
   row('letters per second', b.perSecond.toFixed(1), d.perSecond.toFixed(1));
+  const meanKb = (r: SideResult) => {
+    const sizes = r.letters.map((l) => l.mail.size ?? 0);
+    return sizes.length ? `${(sizes.reduce((a, x) => a + x, 0) / sizes.length / 1024).toFixed(1)} KB` : '-';
+  };
+  row('mean message size', meanKb(bare), meanKb(duban));
   row('load average (1 min) at M', bare.loadAtM.toFixed(2), duban.loadAtM.toFixed(2));
   row('load average (1 min) after', bare.loadAfter.toFixed(2), duban.loadAfter.toFixed(2));
   const rate = d.perSecond / b.perSecond;

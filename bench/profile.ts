@@ -1,5 +1,5 @@
-// CPU profile of this process (the main thread: activities, Prisma, better-sqlite3, nodemailer, the mail
-// sink) with the inspector, written as a .cpuprofile (open it in Chrome DevTools or speedscope), and a
+// CPU profile of this process (the main thread: activities, Prisma, better-sqlite3, nodemailer; the burst's mail
+// sink runs in a child process) with the inspector, written as a .cpuprofile (open it in Chrome DevTools or speedscope), and a
 // short self-time summary: the top functions, and the same time by package / duban folder.
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';

@@ -19,6 +19,8 @@ export interface CaughtMail {
   headers: Record<string, string>;
   to: string[];
   cc: string[];
+  /** The message's size in bytes as received (headers-only sinks). */
+  size?: number;
 }
 
 export interface MailCatcher {
@@ -82,6 +84,7 @@ function headersOnlyMail(raw: Buffer, seq: number, receivedAt: Date, envelope: {
     headers,
     to: [],
     cc: [],
+    size: raw.length,
   };
 }
 
