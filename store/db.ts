@@ -36,7 +36,9 @@ export function createDb(url: string = databaseUrl()): Db {
     // The file is in WAL mode (store/migrate.ts); NORMAL syncs the log at checkpoints, not at every commit:
     // a commit survives a crash of the process, and only an OS crash or power loss can take the last ones.
     db.$executeRawUnsafe('PRAGMA synchronous = NORMAL').catch(() => {});
-    return withHotSql(db, sqliteHotSql(url.replace(/^file:/, ''), SQLITE_BUSY_TIMEOUT_MS));
+    const file = url.replace(/^file:/, '');
+    // a second connection to an in-memory database would open another database: that one stays on Prisma's raw queries
+    return file === ':memory:' || file === '' ? db : withHotSql(db, sqliteHotSql(file, SQLITE_BUSY_TIMEOUT_MS));
   }
   return new PostgresClient({ adapter: new PrismaPg({ connectionString: url }) }) as unknown as Db;
 }
