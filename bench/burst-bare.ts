@@ -7,13 +7,12 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Client } from '@temporalio/client';
 import { NativeConnection, Worker, bundleWorkflowCode } from '@temporalio/worker';
-import type { MailCatcher } from '../mail/catcher';
 import { type Mailer, createMailer } from '../mail/mailer';
 import { createBareActivities } from './bare/activities';
 import { bareBurstWorkflow } from './bare/workflows';
 import { type SideResult, chooseMinute, collectBurst, iso, letterChecks, load1, s, sleep } from './burst-common';
 import { type DevServer, NAMESPACE, startDevServer } from './dev-server';
-import { startSinkProcess } from './sink-process';
+import { type SinkProcess, startSinkProcess } from './sink-process';
 import { waitForFirstTasks } from './measure';
 
 const require = createRequire(import.meta.url);
@@ -27,7 +26,7 @@ const silentLogger = { trace() {}, debug() {}, info() {}, warn: console.warn, er
 export async function runBare(n: number): Promise<SideResult> {
   const dir = mkdtempSync(join(tmpdir(), 'duban-bench-burst-bare-'));
   let server: DevServer | undefined;
-  let catcher: MailCatcher | undefined;
+  let catcher: SinkProcess | undefined;
   let mailer: Mailer | undefined;
   let native: NativeConnection | undefined;
   let worker: Worker | undefined;
@@ -91,6 +90,10 @@ export async function runBare(n: number): Promise<SideResult> {
     await native?.close();
     mailer?.close();
     await catcher?.close();
+    if (catcher?.cpu) {
+      const { ms, received } = catcher.cpu;
+      console.log(`    bare: the sink process spent ${(ms / 1000).toFixed(1)} s of CPU from its first message on, ${(ms / Math.max(1, received)).toFixed(2)} ms a message (${received})`);
+    }
     await server?.stop();
     rmSync(dir, { recursive: true, force: true });
   }

@@ -9,7 +9,6 @@ import { Client } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import { DateTime } from 'luxon';
 import { instantAt } from '../domain/zoned-time';
-import type { MailCatcher } from '../mail/catcher';
 import { type Mailer, createMailer } from '../mail/mailer';
 import { launchCampaign } from '../operations/launch';
 import { TASK_QUEUE, obligationWorkflowId } from '../shared/contract';
@@ -21,7 +20,7 @@ import { BURST_DELIVERABLE, type BurstTiming, generateBurst } from './campaigns'
 import { type DevServer, NAMESPACE, startDevServer } from './dev-server';
 import { waitForFirstTasks } from './measure';
 import { type Profiler, startProfiler, summarize, writeProfile } from './profile';
-import { startSinkProcess } from './sink-process';
+import { type SinkProcess, startSinkProcess } from './sink-process';
 
 const FIRST_TASKS_TIMEOUT_MS = 5 * 60_000;
 /** Zones to write M in, first choice first: M must lie well inside its local day (a reminder sent after its day is dropped as stale). */
@@ -52,7 +51,7 @@ export async function runDuban(o: DubanOptions): Promise<SideResult> {
   const dir = mkdtempSync(join(tmpdir(), 'duban-bench-burst-duban-'));
   let server: DevServer | undefined;
   let db: Db | undefined;
-  let catcher: MailCatcher | undefined;
+  let catcher: SinkProcess | undefined;
   let mailer: Mailer | undefined;
   let native: NativeConnection | undefined;
   let worker: Worker | undefined;
@@ -120,6 +119,10 @@ export async function runDuban(o: DubanOptions): Promise<SideResult> {
     await native?.close();
     mailer?.close();
     await catcher?.close();
+    if (catcher?.cpu) {
+      const { ms, received } = catcher.cpu;
+      console.log(`    duban: the sink process spent ${(ms / 1000).toFixed(1)} s of CPU from its first message on, ${(ms / Math.max(1, received)).toFixed(2)} ms a message (${received})`);
+    }
     await db?.$disconnect();
     await server?.stop();
     rmSync(dir, { recursive: true, force: true });

@@ -9,12 +9,14 @@ const BATCH_MS = 50;
 export type SinkMessage =
   | { type: 'ready'; smtpUrl: string }
   | { type: 'mail'; mails: (Omit<CaughtMail, 'receivedAt'> & { receivedAt: number })[] }
-  | { type: 'closed' };
+  | { type: 'closed'; cpuMs: number; received: number };
 export type SinkCommand = { type: 'failNext'; n: number } | { type: 'delayNext'; n: number; ms: number } | { type: 'close' };
 
 const send = (m: SinkMessage) => new Promise<void>((resolve, reject) => process.send!(m, undefined, undefined, (err) => (err ? reject(err) : resolve())));
 
 let pending: CaughtMail[] = [];
+/** CPU time used when the first message arrived: what the sink spends on messages is counted from there. */
+let cpuAtFirst: NodeJS.CpuUsage | undefined;
 async function flush(): Promise<void> {
   if (!pending.length) return;
   const mails = pending.map((m) => ({ ...m, receivedAt: m.receivedAt.getTime() }));
@@ -22,7 +24,13 @@ async function flush(): Promise<void> {
   await send({ type: 'mail', mails });
 }
 
-const catcher = await startMailCatcher({ parse: 'headers', onMail: (m) => pending.push(m) });
+const catcher = await startMailCatcher({
+  parse: 'headers',
+  onMail: (m) => {
+    cpuAtFirst ??= process.cpuUsage();
+    pending.push(m);
+  },
+});
 const timer = setInterval(() => void flush(), BATCH_MS);
 process.on('message', (c: SinkCommand) => {
   if (c.type === 'failNext') catcher.failNext(c.n);
@@ -32,7 +40,10 @@ process.on('message', (c: SinkCommand) => {
     void catcher
       .close()
       .then(flush)
-      .then(() => send({ type: 'closed' }))
+      .then(() => {
+        const cpu = process.cpuUsage(cpuAtFirst);
+        return send({ type: 'closed', cpuMs: cpuAtFirst ? (cpu.user + cpu.system) / 1000 : 0, received: catcher.messages().length });
+      })
       .finally(() => process.disconnect());
   }
 });

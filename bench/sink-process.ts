@@ -8,11 +8,18 @@ import type { SinkCommand, SinkMessage } from './sink-child';
 const require = createRequire(import.meta.url);
 const READY_TIMEOUT_MS = 60_000;
 
-export async function startSinkProcess(): Promise<MailCatcher> {
+/** The sink, and (once closed) the CPU time its process spent on the messages, to weigh what it takes from the machine's cores. */
+export interface SinkProcess extends MailCatcher {
+  /** Set by close(): the child's CPU time (user + system) from its first message on, and how many messages it kept. */
+  cpu?: { ms: number; received: number };
+}
+
+export async function startSinkProcess(): Promise<SinkProcess> {
   // tsx runs this process; the child inherits its execArgv (the tsx loader), so it runs the .ts file too
   const child: ChildProcess = fork(require.resolve('./sink-child.ts'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const mails: CaughtMail[] = [];
   let closed: (() => void) | undefined;
+  let cpu: SinkProcess['cpu'];
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const smtpUrl = await new Promise<string>((resolve, reject) => {
     const timeout = setTimeout(() => reject(new Error(`the sink process did not start within ${READY_TIMEOUT_MS / 1000} s`)), READY_TIMEOUT_MS);
@@ -24,11 +31,17 @@ export async function startSinkProcess(): Promise<MailCatcher> {
         resolve(m.smtpUrl);
       } else if (m.type === 'mail') {
         for (const x of m.mails) mails.push({ ...x, receivedAt: new Date(x.receivedAt) });
-      } else if (m.type === 'closed') closed?.();
+      } else if (m.type === 'closed') {
+        cpu = { ms: m.cpuMs, received: m.received };
+        closed?.();
+      }
     });
   });
   const command = (c: SinkCommand) => child.send(c);
   return {
+    get cpu() {
+      return cpu;
+    },
     smtpUrl,
     messages: () => [...mails],
     failNext: (n) => command({ type: 'failNext', n }),
