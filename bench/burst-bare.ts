@@ -1,6 +1,6 @@
 // The baseline side of `bench burst`: bare Temporal on its own dev server. N workflows (bench/bare) sleep
 // until minute M and then each run one activity that sends one mail with nodemailer to a fresh sink.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +8,11 @@ import { performance } from 'node:perf_hooks';
 import { Client } from '@temporalio/client';
 import { NativeConnection, Worker, bundleWorkflowCode } from '@temporalio/worker';
 import { type Mailer, createMailer } from '../mail/mailer';
-import { createBareActivities } from './bare/activities';
+import { parseCampaignDefinition } from '../domain/definition';
+import { docxAttachment } from '../letters/docx';
+import { officialLetterText } from '../letters/official';
+import { type BareLetter, createBareActivities } from './bare/activities';
+import { lettersOf } from './docx';
 import { bareBurstWorkflow } from './bare/workflows';
 import { type SideResult, chooseMinute, collectBurst, iso, letterChecks, load1, s, sleep } from './burst-common';
 import { type DevServer, NAMESPACE, startDevServer } from './dev-server';
@@ -23,7 +27,18 @@ const FIRST_TASKS_TIMEOUT_MS = 5 * 60_000;
 
 const silentLogger = { trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error, log() {} } as never;
 
-export async function runBare(n: number): Promise<SideResult> {
+/**
+ * The letter `--bare-same-letter` gives every bare mail: the first 提醒 of the 洮南 example as duban words it (its text
+ * and its .docx), made once before the burst, so that bare's mail is as big as duban's and costs the same to compose,
+ * transfer and receive, while bare still does none of duban's work (claim, record, wording, .docx).
+ */
+export async function sameLetter(): Promise<BareLetter> {
+  const file = 'examples/taonan-2022-civil-affairs.yaml';
+  const letter = lettersOf(parseCampaignDefinition(readFileSync(file, 'utf8'), file))[0];
+  return { text: officialLetterText(letter), attachment: await docxAttachment(letter) };
+}
+
+export async function runBare(n: number, letter?: BareLetter): Promise<SideResult> {
   const dir = mkdtempSync(join(tmpdir(), 'duban-bench-burst-bare-'));
   let server: DevServer | undefined;
   let catcher: SinkProcess | undefined;
@@ -42,7 +57,7 @@ export async function runBare(n: number): Promise<SideResult> {
       namespace: NAMESPACE,
       taskQueue: TASK_QUEUE,
       workflowBundle: await bundleWorkflowCode({ workflowsPath: require.resolve('./bare/workflows.ts'), logger: silentLogger }),
-      activities: createBareActivities(mailer),
+      activities: createBareActivities(mailer, letter),
     });
     running = worker.run();
     const client = new Client({ connection: server.connection, namespace: NAMESPACE });

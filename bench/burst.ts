@@ -6,7 +6,7 @@
 // next starts. Timings are reported, never judged; only the correctness checks decide the exit code.
 import { cpus, loadavg, totalmem } from 'node:os';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
-import { runBare } from './burst-bare';
+import { runBare, sameLetter } from './burst-bare';
 import { type SideResult, iso, lagStats, s } from './burst-common';
 import { runDuban } from './burst-duban';
 import { type Options, UsageError } from './scenario';
@@ -15,26 +15,30 @@ import { type Options, UsageError } from './scenario';
 const DUBAN_READY_FACTOR = 3;
 
 export const BURST_USAGE = [
-  '  burst N [--profile]',
+  '  burst N [--bare-same-letter] [--profile]',
   '                N letters fall due in the same minute M: bare Temporal (N workflows sleep to M, then',
   '                one activity sends one mail) against duban (an N-unit campaign whose one reminder is',
   '                at M, on the real worker), each on a fresh dev server started as `npm start` does;',
   '                prints p50 / p99 / max lag after M, letters per second and the ratios duban/bare;',
   '                checks exactly N letters with no duplicate Message-ID / X-Duban-Key',
+  '    --bare-same-letter  bare\'s mail carries duban\'s letter (a 提醒 of the 洮南 example: its text and',
+  '                its .docx, made once), as big as duban\'s, instead of one line: the same mail, without',
+  '                duban\'s work for it',
   '    --profile   CPU-profile this process (the duban worker) during duban\'s burst: writes a',
   '                .cpuprofile and prints the top functions by self and inclusive time',
 ];
 
-function parseArgs(o: Options): number {
+function parseArgs(o: Options): { n: number; sameLetter: boolean } {
   if (o.timeSkipping) throw new UsageError('burst runs on dev servers: --time-skipping does not apply');
-  const [v, ...rest] = o.args;
+  const sameLetter = o.args.includes('--bare-same-letter');
+  const [v, ...rest] = o.args.filter((a) => a !== '--bare-same-letter');
   if (rest.length) throw new UsageError(`unexpected argument ${JSON.stringify(rest[0])}`);
   if (!v || !/^\d+$/.test(v) || Number(v) < 2) throw new UsageError(`burst needs the number of letters N, a whole number ≥ 2, got ${JSON.stringify(v ?? '')}`);
-  return Number(v);
+  return { n: Number(v), sameLetter };
 }
 
 export async function burst(o: Options): Promise<boolean> {
-  const n = parseArgs(o);
+  const { n, sameLetter: same } = parseArgs(o);
   // The workers' state changes are logged at INFO; warnings and errors still show. Same for both sides.
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const cpu = cpus();
@@ -44,8 +48,12 @@ export async function burst(o: Options): Promise<boolean> {
         .map((l) => l.toFixed(2))
         .join(' ')} (other processes skew timings)`,
   );
-  console.log(`\n(1) bare Temporal: ${n} workflows sleep until minute M, then one activity sends one mail`);
-  const bare = await runBare(n);
+  const letter = same ? await sameLetter() : undefined;
+  console.log(
+    `\n(1) bare Temporal: ${n} workflows sleep until minute M, then one activity sends one mail` +
+      (letter ? ` carrying duban's letter (${Buffer.byteLength(letter.text)} bytes of text, a ${letter.attachment.content.length}-byte .docx, made once)` : ''),
+  );
+  const bare = await runBare(n, letter);
   // duban's launch stores the campaign and starts the workflows from activities, 200 at a time: give it
   // a few times what the bare starts took before choosing its M.
   const bareReady = bare.startMs + (bare.firstTasksMs ?? 0);

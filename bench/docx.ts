@@ -29,7 +29,7 @@ const ZONE = 'Asia/Shanghai';
 const ACTIONS: NoticeAction[] = ['reminder', ...ESCALATION_LADDER];
 
 /** Every unit's letter of every step, as sendNotice would word it (the facts as tests/letters.test.ts gathers them). */
-function lettersOf(def: CampaignDefinition): OfficialLetter[] {
+export function lettersOf(def: CampaignDefinition): OfficialLetter[] {
   const launch = parseInstant(`${def.stages[0].start}T09:00:00`, ZONE)!;
   const l = campaignLetters(def, launch);
   const d = def.deliverables[0];

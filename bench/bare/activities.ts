@@ -2,7 +2,13 @@
 import type { Mailer } from '../../mail/mailer';
 import type { BareBurstInput } from './workflows';
 
-export function createBareActivities(mailer: Mailer) {
+/** A letter every mail carries instead of one line (`burst --bare-same-letter`): duban's words and .docx, made once. */
+export interface BareLetter {
+  text: string;
+  attachment: { filename: string; content: Buffer };
+}
+
+export function createBareActivities(mailer: Mailer, letter?: BareLetter) {
   return {
     async sendOneMail(input: BareBurstInput): Promise<void> {
       await mailer.send({
@@ -10,9 +16,10 @@ export function createBareActivities(mailer: Mailer) {
         to: [input.to],
         cc: [],
         subject: `基准测试 ${input.key}`,
-        text: `基准测试邮件 ${input.key}`,
+        text: letter ? letter.text : `基准测试邮件 ${input.key}`,
         messageId: `<${input.key}@bench-bare>`,
         headers: { 'X-Bench-Key': input.key },
+        attachments: letter ? [letter.attachment] : undefined,
       });
     },
   };
