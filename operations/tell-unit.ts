@@ -2,7 +2,7 @@
 // operator's 延期, 退回 or 免报): a letter, exactly once per key, sent by its own unitMessageWorkflow.
 import { type Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { WorkflowIdReusePolicy } from '@temporalio/common';
-import { SEARCH_ATTRIBUTES, type SendUnitMessageInput, unitMessageWorkflowId } from '../shared/contract';
+import { type SendUnitMessageInput, obligationSearchAttributes, unitMessageWorkflowId } from '../shared/contract';
 import { unitMessageWorkflow } from '../workflows/unit-message';
 
 /** What telling a unit needs: Temporal, the worker's task queue, and whether Duban* search attributes are registered. */
@@ -26,14 +26,7 @@ export async function tellUnit(deps: TellDeps, message: SendUnitMessageInput & {
       taskQueue: deps.taskQueue,
       args: [input],
       workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-      typedSearchAttributes: deps.searchAttributes
-        ? [
-            { key: SEARCH_ATTRIBUTES.campaign, value: input.campaignId },
-            { key: SEARCH_ATTRIBUTES.unit, value: input.unitId },
-            { key: SEARCH_ATTRIBUTES.deliverable, value: input.deliverableId },
-            ...(stageId ? [{ key: SEARCH_ATTRIBUTES.stage, value: stageId }] : []),
-          ]
-        : undefined,
+      typedSearchAttributes: deps.searchAttributes ? obligationSearchAttributes({ ...input, stageId }) : undefined,
     });
     return 'started';
   } catch (err) {

@@ -16,6 +16,16 @@ export const SEARCH_ATTRIBUTES = {
   stage: defineSearchAttributeKey('DubanStage', SearchAttributeType.KEYWORD),
 } as const;
 
+/** The Duban* search attributes of a workflow about one obligation (its own, a letter to its unit): stage when known. */
+export function obligationSearchAttributes(o: { campaignId: string; unitId: string; deliverableId: string; stageId?: string }) {
+  return [
+    { key: SEARCH_ATTRIBUTES.campaign, value: o.campaignId },
+    { key: SEARCH_ATTRIBUTES.unit, value: o.unitId },
+    { key: SEARCH_ATTRIBUTES.deliverable, value: o.deliverableId },
+    ...(o.stageId ? [{ key: SEARCH_ATTRIBUTES.stage, value: o.stageId }] : []),
+  ];
+}
+
 export function campaignWorkflowId(campaignId: string): string {
   return `duban/${campaignId}`;
 }

@@ -3,7 +3,7 @@
 // the workflow id is the obligation's, so a second start starts nothing.
 import type { Client } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@temporalio/common';
-import { type ObligationInput, SEARCH_ATTRIBUTES, obligationWorkflowId } from './contract';
+import { type ObligationInput, obligationSearchAttributes, obligationWorkflowId } from './contract';
 
 /** The workflow type name, so that operations can start it without importing workflow code. */
 export const OBLIGATION_WORKFLOW_TYPE = 'obligationWorkflow';
@@ -22,14 +22,7 @@ export async function startObligationWorkflow(client: Client, opts: ObligationSt
       taskQueue: opts.taskQueue,
       args: [input],
       workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-      typedSearchAttributes: opts.searchAttributes
-        ? [
-            { key: SEARCH_ATTRIBUTES.campaign, value: input.campaignId },
-            { key: SEARCH_ATTRIBUTES.unit, value: input.unitId },
-            { key: SEARCH_ATTRIBUTES.deliverable, value: input.deliverableId },
-            { key: SEARCH_ATTRIBUTES.stage, value: input.stageId },
-          ]
-        : undefined,
+      typedSearchAttributes: opts.searchAttributes ? obligationSearchAttributes(input) : undefined,
     });
     return true;
   } catch (err) {

@@ -14,7 +14,7 @@ import {
 } from '../domain/policy';
 import type { CivilDate } from '../domain/calendar';
 import { civilDateOf, formatInstant } from '../domain/zoned-time';
-import { auditInsert, auditStatement, auditWrite, readAuditDetail } from './audit';
+import { type AuditEntry, auditInsert, auditStatement, auditWrite, readAuditDetail } from './audit';
 import { obligationKey, requireUnit, unitPrincipals } from './campaigns';
 import {
   CLAIM_LEASE,
@@ -144,12 +144,40 @@ export async function findSentNotice(db: Db, businessKey: string): Promise<SentN
   };
 }
 
+/** The audit events a sent notice leaves: the 约谈 an interview notice opens, and the letter itself. */
+function outcomeAudits(n: SentNotice, timeZone: string, principal: string): (AuditEntry<'interview.created'> | AuditEntry<'notice.sent'>)[] {
+  const { businessKey, campaignId, unitId, deliverableId, action, sentAt, letter } = n;
+  const at = { campaignId, unitId, deliverableId, at: sentAt, actor: 'duban' };
+  const interview: AuditEntry<'interview.created'>[] =
+    action === 'interview'
+      ? [{ ...at, eventKey: `${businessKey}/interview`, kind: 'interview.created', summary: `约谈 ${principal} to be scheduled`, detail: { noticeKey: businessKey } }]
+      : [];
+  const sent: AuditEntry<'notice.sent'> = {
+    ...at,
+    eventKey: businessKey,
+    kind: 'notice.sent',
+    summary: `${INSTRUMENT_NAMES[action]} sent: ${letter.subject}`,
+    detail: {
+      action,
+      scheduledAt: formatInstant(n.scheduledAt.getTime(), timeZone),
+      deadline: n.deadline,
+      reason: letter.reason,
+      to: letter.to,
+      cc: letter.cc,
+      subject: letter.subject,
+      text: letter.text,
+      messageId: letter.messageId,
+    },
+  };
+  return [...interview, sent];
+}
+
 /**
  * What a sent notice brings about: the obligation's escalation level, the 约谈 record an interview notice
  * opens (for the unit's principal), and the audit events. Every write is idempotent.
  */
 export function outcomeWrites(db: Db, n: SentNotice, timeZone: string, principal: string) {
-  const { businessKey, campaignId, unitId, deliverableId, action, sentAt, letter } = n;
+  const { businessKey, campaignId, unitId, deliverableId, action } = n;
   const writes = [];
   if (action !== 'reminder') {
     const key = obligationKey(campaignId, unitId, deliverableId).campaignId_unitId_deliverableId;
@@ -162,42 +190,9 @@ export function outcomeWrites(db: Db, n: SentNotice, timeZone: string, principal
         create: { noticeKey: businessKey, campaignId, unitId, deliverableId, principal, status: 'to_schedule' },
         update: {},
       }),
-      auditWrite(db, {
-        eventKey: `${businessKey}/interview`,
-        campaignId,
-        unitId,
-        deliverableId,
-        at: sentAt,
-        kind: 'interview.created',
-        actor: 'duban',
-        summary: `约谈 ${principal} to be scheduled`,
-        detail: { noticeKey: businessKey },
-      }),
     );
   }
-  writes.push(
-    auditInsert(db, {
-      eventKey: businessKey,
-      campaignId,
-      unitId,
-      deliverableId,
-      at: sentAt,
-      kind: 'notice.sent',
-      actor: 'duban',
-      summary: `${INSTRUMENT_NAMES[action]} sent: ${letter.subject}`,
-      detail: {
-        action,
-        scheduledAt: formatInstant(n.scheduledAt.getTime(), timeZone),
-        deadline: n.deadline,
-        reason: letter.reason,
-        to: letter.to,
-        cc: letter.cc,
-        subject: letter.subject,
-        text: letter.text,
-        messageId: letter.messageId,
-      },
-    }),
-  );
+  writes.push(...outcomeAudits(n, timeZone, principal).map((e) => (e.kind === 'notice.sent' ? auditInsert(db, e) : auditWrite(db, e))));
   return writes;
 }
 
@@ -206,7 +201,7 @@ export function outcomeWrites(db: Db, n: SentNotice, timeZone: string, principal
  * obligation's escalation (with its updatedAt, as Prisma's @updatedAt would), the 约谈 record, the audit events.
  */
 export function outcomeStatements(n: SentNotice, timeZone: string, principal: string, now: Date = new Date()): SqlStatement[] {
-  const { businessKey, campaignId, unitId, deliverableId, action, sentAt, letter } = n;
+  const { businessKey, campaignId, unitId, deliverableId, action } = n;
   const statements: SqlStatement[] = [];
   if (action !== 'reminder') {
     const below = escalationsBelow(action);
@@ -225,42 +220,9 @@ export function outcomeStatements(n: SentNotice, timeZone: string, principal: st
           VALUES (?, ?, ?, ?, ?, 'to_schedule', ?) ON CONFLICT ("noticeKey") DO NOTHING`,
         [businessKey, campaignId, unitId, deliverableId, principal, now],
       ),
-      auditStatement({
-        eventKey: `${businessKey}/interview`,
-        campaignId,
-        unitId,
-        deliverableId,
-        at: sentAt,
-        kind: 'interview.created',
-        actor: 'duban',
-        summary: `约谈 ${principal} to be scheduled`,
-        detail: { noticeKey: businessKey },
-      }),
     );
   }
-  statements.push(
-    auditStatement({
-      eventKey: businessKey,
-      campaignId,
-      unitId,
-      deliverableId,
-      at: sentAt,
-      kind: 'notice.sent',
-      actor: 'duban',
-      summary: `${INSTRUMENT_NAMES[action]} sent: ${letter.subject}`,
-      detail: {
-        action,
-        scheduledAt: formatInstant(n.scheduledAt.getTime(), timeZone),
-        deadline: n.deadline,
-        reason: letter.reason,
-        to: letter.to,
-        cc: letter.cc,
-        subject: letter.subject,
-        text: letter.text,
-        messageId: letter.messageId,
-      },
-    }),
-  );
+  statements.push(...outcomeAudits(n, timeZone, principal).map((e) => auditStatement(e)));
   return statements;
 }
 
