@@ -4,7 +4,7 @@ import { Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import type { DueStartsInput, DueStartsResult, StartBatchInput } from '../shared/contract';
 import { startObligationWorkflow } from '../shared/obligation-start';
-import { loadCampaign } from '../store/campaigns';
+import { type CampaignSettings, loadCampaign } from '../store/campaigns';
 import type { Db } from '../store/db';
 import { type ObligationToStart, markObligationsStarted, nextObligationStartBy, obligationInput, obligationsDueToStart } from '../store/obligation-starts';
 
@@ -16,8 +16,7 @@ export function createLaunchActivities(deps: { db: Db; client: Client; taskQueue
   const startOptions = { taskQueue: deps.taskQueue, searchAttributes: deps.searchAttributes };
 
   /** Starts these obligations' workflows, a few at a time, heartbeating; marks each as started. */
-  async function startAll(campaignId: string, rows: ObligationToStart[]): Promise<number> {
-    const { settings } = await loadCampaign(db, campaignId);
+  async function startAll(campaignId: string, settings: CampaignSettings, rows: ObligationToStart[]): Promise<number> {
     let started = 0;
     let next = 0;
     const lanes = Array.from({ length: Math.min(START_CONCURRENCY, rows.length) }, async () => {
@@ -45,7 +44,8 @@ export function createLaunchActivities(deps: { db: Db; client: Client; taskQueue
       take: args.limit,
     });
     // submitted or waived: never started again, whatever Temporal remembers
-    return startAll(args.campaignId, rows.filter((o) => o.status === 'open'));
+    const { settings } = await loadCampaign(db, args.campaignId);
+    return startAll(args.campaignId, settings, rows.filter((o) => o.status === 'open'));
   }
 
   /**
@@ -53,14 +53,14 @@ export function createLaunchActivities(deps: { db: Db; client: Client; taskQueue
    * campaign time) and were not; says whether more are due, and when the next falls due (server time, for the workflow's timer).
    */
   async function startDueObligationWorkflows(args: DueStartsInput): Promise<DueStartsResult> {
-    const { clock } = await loadCampaign(db, args.campaignId);
+    const { settings, clock } = await loadCampaign(db, args.campaignId);
     // never before the server's time of this attempt: the campaign's timer fired then, so a worker whose clock runs
     // behind the server's still finds due what the timer woke it for
     const scheduled = Context.current().info.currentAttemptScheduledTimestampMs;
     const now = new Date(Math.max(clock.current(Date.now(), () => scheduled), clock.at(scheduled)));
     const rows = await obligationsDueToStart(db, args.campaignId, now, args.limit + 1);
     const batch = rows.slice(0, args.limit);
-    const started = await startAll(args.campaignId, batch);
+    const started = await startAll(args.campaignId, settings, batch);
     if (rows.length > args.limit) return { started, more: true };
     const next = await nextObligationStartBy(db, args.campaignId, now);
     return { started, more: false, nextStartAt: next ? clock.serverTimeAt(next.getTime()) : undefined };
