@@ -1,5 +1,7 @@
-// Outgoing mail over SMTP (nodemailer). The transport, a connection pool, is created once per worker.
+// Outgoing mail over SMTP (nodemailer). The transport, a connection pool, is created once per worker; each message
+// is composed by mail/mime.ts and sent as it is.
 import nodemailer from 'nodemailer';
+import { composeMessage } from './mime';
 
 export interface OutgoingMail {
   from: string;
@@ -34,7 +36,8 @@ export function createMailer(smtpUrl: string): Mailer {
   });
   return {
     async send(mail) {
-      await transport.sendMail({ ...mail, to: mail.to, cc: mail.cc.length ? mail.cc : undefined });
+      const { raw, envelope } = composeMessage(mail);
+      await transport.sendMail({ envelope, raw });
     },
     close() {
       transport.close();
