@@ -90,7 +90,7 @@ export async function runBare(n: number, letter?: BareLetter): Promise<SideResul
 
     await sleep(minute - Date.now());
     const loadAtM = load1();
-    const burst = await collectBurst(catcher, minute, n);
+    const burst = await collectBurst(catcher, minute, n, undefined, server.pid);
     const r: SideResult = { side: 'bare', n, minute, startMs, firstTasksMs, marginMs, loadAtM, loadAfter: load1(), ...burst, notes: [], checks: [] };
     letterChecks(r, [
       { name: 'Message-ID', of: (m) => m.messageId },

@@ -2,6 +2,7 @@
 // sink receives after it, and the numbers taken from them.
 import { loadavg } from 'node:os';
 import type { CaughtMail, MailCatcher } from '../mail/catcher';
+import { type ThreadCpu, cpuBetween, machineBusyMs, threadCpu } from './proc-stats';
 
 /** How long all the workflows must have been waiting on their timers before M. */
 export const MIN_MARGIN_MS = 20_000;
@@ -34,6 +35,8 @@ export interface SideResult {
   complete: boolean;
   /** Extra lines for the report (checks are separate). */
   notes: string[];
+  /** CPU from M to the N-th letter, ms, by where it ran (Linux only). */
+  cpu?: BurstCpu;
   /** Correctness: each check's text and whether it held. */
   checks: { ok: boolean; what: string }[];
 }
@@ -57,8 +60,10 @@ export async function collectBurst(
   minute: number,
   n: number,
   whenDone?: () => Promise<void>,
-): Promise<Pick<SideResult, 'letters' | 'early' | 'complete'>> {
+  serverPid?: number,
+): Promise<Pick<SideResult, 'letters' | 'early' | 'complete' | 'cpu'>> {
   const until = minute + BURST_TIMEOUT_MS;
+  const before = cpuSnapshot(serverPid);
   let complete = false;
   let lastReport = Date.now();
   for (;;) {
@@ -74,10 +79,12 @@ export async function collectBurst(
     }
     await sleep(100);
   }
+  const cpu = burstCpu(before, cpuSnapshot(serverPid));
   await whenDone?.();
   await sleep(GRACE_MS);
   const all = catcher.messages();
   return {
+    cpu,
     complete,
     early: all.filter((m) => m.receivedAt.getTime() < minute),
     letters: all.filter((m) => m.receivedAt.getTime() >= minute).map((mail) => ({ mail, lagMs: mail.receivedAt.getTime() - minute })),
@@ -143,3 +150,56 @@ export const load1 = () => loadavg()[0];
 
 export const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 export const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
+
+// ---------------------------------------------------------------------------------------------------
+// Where the CPU of the burst went: this process by thread, the dev server, the rest of the machine
+
+interface CpuSnapshot {
+  bench: ThreadCpu[];
+  server: ThreadCpu[];
+  machine?: number;
+}
+
+export interface BurstCpu {
+  /** The Node main thread: activities, the mailer, the worker's bridge to Temporal's core. */
+  main: number;
+  /** Other threads named `node`: the workflow thread(s). */
+  workflowThreads: number;
+  /** The Core SDK's tokio threads (gRPC to the server, polling). */
+  core: number;
+  /** V8's helpers (GC, compilers), libuv's pool and the rest of this process. */
+  otherThreads: number;
+  /** The dev server's process; undefined when its pid is not known. */
+  server?: number;
+  /** Every CPU of the machine busy, less all the above (the sink is among it). */
+  rest?: number;
+}
+
+function cpuSnapshot(serverPid: number | undefined): CpuSnapshot {
+  return { bench: threadCpu(process.pid), server: serverPid === undefined ? [] : threadCpu(serverPid), machine: machineBusyMs() };
+}
+
+function burstCpu(a: CpuSnapshot, b: CpuSnapshot): BurstCpu | undefined {
+  if (!a.bench.length) return undefined;
+  const sum = (ts: ThreadCpu[]) => ts.reduce((x, t) => x + t.cpuMs, 0);
+  const threads = cpuBetween(a.bench, b.bench);
+  const main = sum(threads.filter((t) => t.tid === process.pid));
+  const workflowThreads = sum(threads.filter((t) => t.tid !== process.pid && t.name === 'node'));
+  const core = sum(threads.filter((t) => t.name.startsWith('tokio')));
+  const otherThreads = sum(threads) - main - workflowThreads - core;
+  const server = a.server.length ? sum(cpuBetween(a.server, b.server)) : undefined;
+  const busy = a.machine === undefined || b.machine === undefined ? undefined : b.machine - a.machine;
+  const rest = busy === undefined ? undefined : busy - sum(threads) - (server ?? 0);
+  return { main, workflowThreads, core, otherThreads, server, rest };
+}
+
+/** The CPU of the burst per letter, ms, by where it ran. */
+export function cpuPerLetter(c: BurstCpu | undefined, n: number): string {
+  if (!c) return 'not measured (no /proc)';
+  const f = (ms: number | undefined) => (ms === undefined ? '?' : (ms / n).toFixed(2));
+  const total = c.main + c.workflowThreads + c.core + c.otherThreads + (c.server ?? 0) + (c.rest ?? 0);
+  return (
+    `${f(total)} ms: main thread ${f(c.main)}, workflow thread ${f(c.workflowThreads)}, core SDK ${f(c.core)}, ` +
+    `other threads ${f(c.otherThreads)}, dev server ${f(c.server)}, rest of the machine (the sink…) ${f(c.rest)}`
+  );
+}

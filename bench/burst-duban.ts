@@ -100,7 +100,7 @@ export async function runDuban(o: DubanOptions): Promise<SideResult> {
     const burst = await collectBurst(catcher, minute, n, async () => {
       profile = await profiler?.stop();
       profiler = undefined;
-    });
+    }, server.pid);
     const r: SideResult = { side: 'duban', n, minute, zone: timing.timeZone, startMs, firstTasksMs, marginMs, loadAtM, loadAfter: load1(), ...burst, notes: [], checks: [] };
     if (profile) {
       const file = join(tmpdir(), `duban-bench-burst-${n}-${new Date(minute).toISOString().replace(/[:.]/g, '-')}.cpuprofile`);

@@ -7,7 +7,7 @@
 import { cpus, loadavg, totalmem } from 'node:os';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { runBare, sameLetter } from './burst-bare';
-import { type SideResult, iso, lagStats, s } from './burst-common';
+import { type SideResult, cpuPerLetter, iso, lagStats, s } from './burst-common';
 import { runDuban } from './burst-duban';
 import { type Options, UsageError } from './scenario';
 
@@ -95,6 +95,8 @@ function report(bare: SideResult, duban: SideResult): void {
   for (const r of [bare, duban]) {
     if (r.marginMs < 20_000) console.log(`  note: ${r.side}: its workflows were ready only ${s(r.marginMs)} before M; the burst may include start-up work`);
   }
+  console.log(`CPU from M to the N-th letter, per letter:`);
+  for (const r of [bare, duban]) console.log(`  ${r.side.padEnd(6)}${cpuPerLetter(r.cpu, r.n)}`);
   console.log(`machine: ${cpus().length} CPUs, load average now ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   for (const r of [bare, duban]) {
     if (r.notes.length) console.log(`\n${r.side}:\n${r.notes.map((l) => `  ${l}`).join('\n')}`);
