@@ -20,6 +20,7 @@ import { BURST_DELIVERABLE, type BurstTiming, generateBurst } from './campaigns'
 import { type DevServer, NAMESPACE, startDevServer } from './dev-server';
 import { waitForFirstTasks } from './measure';
 import { type Profiler, startProfiler, summarize, writeProfile } from './profile';
+import { type ThreadsProfiler, startThreadsProfiler } from './profile-threads';
 import { type SinkProcess, startSinkProcess } from './sink-process';
 
 const FIRST_TASKS_TIMEOUT_MS = 5 * 60_000;
@@ -57,6 +58,7 @@ export async function runDuban(o: DubanOptions): Promise<SideResult> {
   let worker: Worker | undefined;
   let running: Promise<void> | undefined;
   let profiler: Profiler | undefined;
+  let threadsProfiler: ThreadsProfiler | undefined;
   try {
     let t = performance.now();
     server = await startDevServer(dir, { searchAttributes: true });
@@ -93,13 +95,19 @@ export async function runDuban(o: DubanOptions): Promise<SideResult> {
     );
 
     await sleep(minute - Date.now() - 1000);
-    if (o.profile) profiler = await startProfiler();
+    if (o.profile) {
+      profiler = await startProfiler();
+      threadsProfiler = await startThreadsProfiler();
+    }
     await sleep(minute - Date.now());
     const loadAtM = load1();
     let profile: Awaited<ReturnType<Profiler['stop']>> | undefined;
+    let threadProfiles: Awaited<ReturnType<ThreadsProfiler['stop']>> = [];
     const burst = await collectBurst(catcher, minute, n, async () => {
       profile = await profiler?.stop();
       profiler = undefined;
+      threadProfiles = (await threadsProfiler?.stop()) ?? [];
+      threadsProfiler = undefined;
     }, server.pid);
     const r: SideResult = { side: 'duban', n, minute, zone: timing.timeZone, startMs, firstTasksMs, marginMs, loadAtM, loadAfter: load1(), ...burst, notes: [], checks: [] };
     if (profile) {
@@ -108,10 +116,16 @@ export async function runDuban(o: DubanOptions): Promise<SideResult> {
       r.notes.push(`CPU profile (main thread, 1 s before M until the N-th letter): ${file}`);
       r.notes.push(...summarize(profile, 15, { n, what: 'letter' }).lines);
     }
+    threadProfiles.forEach(({ title, profile: p }, i) => {
+      const file = join(tmpdir(), `duban-bench-burst-${n}-${new Date(minute).toISOString().replace(/[:.]/g, '-')}-thread${i + 1}.cpuprofile`);
+      writeProfile(file, p);
+      r.notes.push('', `CPU profile of worker thread ${i + 1} (${title}), same span: ${file}`, ...summarize(p, 15, { n, what: 'letter' }).lines);
+    });
     await dubanChecks(r, db, ids.length, campaignResult, g.unitIds);
     return r;
   } finally {
     await profiler?.stop();
+    await threadsProfiler?.stop();
     if (worker && running) {
       worker.shutdown();
       await running.catch((err: unknown) => console.warn(`duban worker: ${(err as Error).message}`));

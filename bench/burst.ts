@@ -15,7 +15,7 @@ import { type Options, UsageError } from './scenario';
 const DUBAN_READY_FACTOR = 3;
 
 export const BURST_USAGE = [
-  '  burst N [--bare-same-letter] [--profile]',
+  '  burst N [--bare-same-letter] [--rounds K] [--profile]',
   '                N letters fall due in the same minute M: bare Temporal (N workflows sleep to M, then',
   '                one activity sends one mail) against duban (an N-unit campaign whose one reminder is',
   '                at M, on the real worker), each on a fresh dev server started as `npm start` does;',
@@ -24,21 +24,32 @@ export const BURST_USAGE = [
   '    --bare-same-letter  bare\'s mail carries duban\'s letter (a 提醒 of the 洮南 example: its text and',
   '                its .docx, made once), as big as duban\'s, instead of one line: the same mail, without',
   '                duban\'s work for it',
+  '    --rounds K  K pairs, bare then duban each time (default 1), and the median of their ratios: on a',
+  '                machine whose speed drifts (a shared host), one pair can land on a fast and a slow spell',
   '    --profile   CPU-profile this process (the duban worker) during duban\'s burst: writes a',
   '                .cpuprofile and prints the top functions by self and inclusive time',
 ];
 
-function parseArgs(o: Options): { n: number; sameLetter: boolean } {
+function parseArgs(o: Options): { n: number; sameLetter: boolean; rounds: number } {
   if (o.timeSkipping) throw new UsageError('burst runs on dev servers: --time-skipping does not apply');
-  const sameLetter = o.args.includes('--bare-same-letter');
-  const [v, ...rest] = o.args.filter((a) => a !== '--bare-same-letter');
+  const args = [...o.args];
+  let rounds = 1;
+  const at = args.indexOf('--rounds');
+  if (at >= 0) {
+    const k = args[at + 1];
+    if (!k || !/^\d+$/.test(k) || Number(k) < 1) throw new UsageError(`--rounds needs the number of pairs, a whole number ≥ 1, got ${JSON.stringify(k ?? '')}`);
+    rounds = Number(k);
+    args.splice(at, 2);
+  }
+  const sameLetter = args.includes('--bare-same-letter');
+  const [v, ...rest] = args.filter((a) => a !== '--bare-same-letter');
   if (rest.length) throw new UsageError(`unexpected argument ${JSON.stringify(rest[0])}`);
   if (!v || !/^\d+$/.test(v) || Number(v) < 2) throw new UsageError(`burst needs the number of letters N, a whole number ≥ 2, got ${JSON.stringify(v ?? '')}`);
-  return { n: Number(v), sameLetter };
+  return { n: Number(v), sameLetter, rounds };
 }
 
 export async function burst(o: Options): Promise<boolean> {
-  const { n, sameLetter: same } = parseArgs(o);
+  const { n, sameLetter: same, rounds } = parseArgs(o);
   // The workers' state changes are logged at INFO; warnings and errors still show. Same for both sides.
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const cpu = cpus();
@@ -49,18 +60,39 @@ export async function burst(o: Options): Promise<boolean> {
         .join(' ')} (other processes skew timings)`,
   );
   const letter = same ? await sameLetter() : undefined;
-  console.log(
-    `\n(1) bare Temporal: ${n} workflows sleep until minute M, then one activity sends one mail` +
-      (letter ? ` carrying duban's letter (${Buffer.byteLength(letter.text)} bytes of text, a ${letter.attachment.content.length}-byte .docx, made once)` : ''),
-  );
-  const bare = await runBare(n, letter);
-  // duban's launch stores the campaign and starts the workflows from activities, 200 at a time: give it
-  // a few times what the bare starts took before choosing its M.
-  const bareReady = bare.startMs + (bare.firstTasksMs ?? 0);
-  console.log(`\n(2) duban: a ${n}-unit campaign whose one reminder is at minute M, launched on the real clock`);
-  const duban = await runDuban({ n, readyEstimateMs: 10_000 + DUBAN_READY_FACTOR * bareReady, profile: o.profile });
-  report(bare, duban);
-  return verdict([bare, duban]);
+  const pairs: { bare: SideResult; duban: SideResult }[] = [];
+  for (let round = 1; round <= rounds; round++) {
+    const of = rounds > 1 ? ` — round ${round} of ${rounds}` : '';
+    console.log(
+      `\n(1) bare Temporal${of}: ${n} workflows sleep until minute M, then one activity sends one mail` +
+        (letter ? ` carrying duban's letter (${Buffer.byteLength(letter.text)} bytes of text, a ${letter.attachment.content.length}-byte .docx, made once)` : ''),
+    );
+    const bare = await runBare(n, letter);
+    // duban's launch stores the campaign and starts the workflows from activities, 200 at a time: give it
+    // a few times what the bare starts took before choosing its M.
+    const bareReady = bare.startMs + (bare.firstTasksMs ?? 0);
+    console.log(`\n(2) duban${of}: a ${n}-unit campaign whose one reminder is at minute M, launched on the real clock`);
+    const duban = await runDuban({ n, readyEstimateMs: 10_000 + DUBAN_READY_FACTOR * bareReady, profile: o.profile });
+    report(bare, duban);
+    pairs.push({ bare, duban });
+  }
+  if (pairs.length > 1) summary(pairs);
+  return verdict(pairs.flatMap((p) => [p.bare, p.duban]));
+}
+
+/** Each pair's letters per second and ratio, and the median ratio. */
+function summary(pairs: { bare: SideResult; duban: SideResult }[]): void {
+  console.log(`\n${pairs.length} rounds (letters per second, bare / duban, and duban/bare):`);
+  const ratios = pairs.map(({ bare, duban }, i) => {
+    const b = lagStats(bare).perSecond;
+    const d = lagStats(duban).perSecond;
+    console.log(`  round ${i + 1}: ${b.toFixed(1).padStart(7)} / ${d.toFixed(1).padStart(7)}   ${(d / b).toFixed(2)}`);
+    return d / b;
+  });
+  const sorted = [...ratios].sort((a, b) => a - b);
+  const mid = sorted.length / 2;
+  const median = sorted.length % 2 ? sorted[Math.floor(mid)] : (sorted[mid - 1] + sorted[mid]) / 2;
+  console.log(`  median ratio duban/bare: ${median.toFixed(2)} (lowest ${sorted[0].toFixed(2)}, highest ${sorted[sorted.length - 1].toFixed(2)})`);
 }
 
 function report(bare: SideResult, duban: SideResult): void {
