@@ -13,9 +13,16 @@ export interface ZipEntry {
   data: Buffer;
 }
 
-/** Deflates a part for an archive (or stores it when deflating would not make it smaller). */
+/**
+ * Parts smaller than this are stored: deflating one saves a few hundred bytes, and each deflate sets up a zlib stream
+ * that costs more CPU than compressing 8 KB (a letter's core.xml and relationships are written for every letter).
+ */
+export const STORE_BELOW_BYTES = 1024;
+
+/** Deflates a part for an archive (or stores it when it is small, or when deflating would not make it smaller). */
 export function zipEntry(name: string, content: string | Buffer): ZipEntry {
   const raw = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
+  if (raw.length < STORE_BELOW_BYTES) return { name: Buffer.from(name, 'utf8'), method: 0, crc: crc32(raw) >>> 0, size: raw.length, data: raw };
   const deflated = deflateRawSync(raw);
   const stored = deflated.length >= raw.length;
   return { name: Buffer.from(name, 'utf8'), method: stored ? 0 : 8, crc: crc32(raw) >>> 0, size: raw.length, data: stored ? raw : deflated };
