@@ -1,5 +1,6 @@
 // Working-day arithmetic (domain/calendar) against the real bundled State Council calendar, and the
 // zone-explicit time conversions (domain/zoned-time). Pure functions: no server, no clock.
+import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import { type WorkCalendar, WorkingDays, addDays, isCivilDate, missingYears, yearOf } from '../domain/calendar';
 import { campaignCalendar } from '../domain/compile';
@@ -15,6 +16,7 @@ import {
   isValidTimeZone,
   parseInstant,
   startOfDate,
+  zoneOffsetMs,
 } from '../domain/zoned-time';
 
 const ZONE = 'Asia/Shanghai';
@@ -355,6 +357,53 @@ describe('zoned time', () => {
   it('knows which zones exist', () => {
     expect(isValidTimeZone('Asia/Shanghai')).toBe(true);
     expect(isValidTimeZone('Mars/Olympus_Mons')).toBe(false);
+  });
+
+  it('civilDateOf, chineseDateTime and zoneOffsetMs agree with luxon at every quarter hour around offset changes, asked in any order', () => {
+    // zones that change by an hour, by half an hour (Lord Howe), at :45 (Kathmandu, Chatham) or not at all; Shanghai's
+    // own summer time of 1986–1991; and the far past, where luxon gives local mean time with seconds (Shanghai +8:05:43)
+    const zones = ['Asia/Shanghai', 'America/New_York', 'Europe/London', 'Australia/Lord_Howe', 'Asia/Kathmandu', 'Pacific/Chatham', 'UTC'];
+    const spans: [number, number][] = [
+      [Date.UTC(2022, 0, 1), Date.UTC(2023, 0, 1)],
+      [Date.UTC(1986, 3, 1), Date.UTC(1986, 9, 1)],
+      [Date.UTC(1900, 0, 1), Date.UTC(1901, 0, 1)],
+    ];
+    const QUARTER = 15 * 60_000;
+    let compared = 0;
+    const wrong: string[] = [];
+    const check = (t: number, zone: string) => {
+      const dt = DateTime.fromMillis(t, { zone });
+      const chinese = `${chineseDate(dt.toISODate()!)} ${dt.toFormat('HH:mm')}`;
+      if (zoneOffsetMs(t, zone) !== dt.offset * 60_000 || civilDateOf(t, zone) !== dt.toISODate() || chineseDateTime(t, zone) !== chinese) {
+        wrong.push(`${zone} ${dt.toISO()}: ${zoneOffsetMs(t, zone)} ${civilDateOf(t, zone)} ${chineseDateTime(t, zone)}`);
+      }
+      compared++;
+    };
+    for (const zone of zones) {
+      for (const [from, to] of spans) {
+        // backwards and then forwards: what is kept of one hour must not answer for another
+        for (const order of [-1, 1]) {
+          for (let i = 0; i < (to - from) / QUARTER; i += 11) {
+            check(order < 0 ? to - i * QUARTER - 1 : from + i * QUARTER + (i % 5) * 61_000, zone);
+          }
+        }
+      }
+    }
+
+    // every minute of a day that changes the offset, on both sides of the change
+    for (const [zone, day] of [
+      ['America/New_York', Date.UTC(2022, 2, 13, 5)],
+      ['America/New_York', Date.UTC(2022, 10, 6, 4)],
+      ['Australia/Lord_Howe', Date.UTC(2022, 3, 2, 13)],
+      ['Asia/Shanghai', Date.UTC(1986, 4, 3, 16)],
+      // changes in the middle of a UTC hour: Lord Howe's summer time begins at 15:30 UTC, Shanghai left local mean time at 15:54:17 UTC
+      ['Australia/Lord_Howe', Date.UTC(2022, 9, 1, 4)],
+      ['Asia/Shanghai', Date.UTC(1900, 11, 31, 4)],
+    ] as const) {
+      for (let m = 0; m < 24 * 60; m++) check(day + m * 60_000 + (m % 60), zone);
+    }
+    expect(wrong.slice(0, 5)).toEqual([]);
+    expect(compared).toBeGreaterThan(50_000);
   });
 
   it('writes dates the Chinese way', () => {
