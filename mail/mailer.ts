@@ -1,19 +1,9 @@
 // Outgoing mail over SMTP (nodemailer). The transport, a connection pool, is created once per worker; each message
 // is composed by mail/mime.ts and sent as it is.
 import nodemailer from 'nodemailer';
-import { composeMessage } from './mime';
+import { type OutgoingMail, composeMessage } from './mime';
 
-export interface OutgoingMail {
-  from: string;
-  to: string[];
-  cc: string[];
-  subject: string;
-  text: string;
-  messageId: string;
-  headers: Record<string, string>;
-  /** Files sent with the message, e.g. the letter as a .docx. */
-  attachments?: { filename: string; content: Buffer }[];
-}
+export type { OutgoingMail };
 
 export interface Mailer {
   send(mail: OutgoingMail): Promise<void>;

@@ -5,7 +5,18 @@
 // conversation (docs/benchmarks.md, "burst").
 import { randomBytes } from 'node:crypto';
 import MimeNode from 'nodemailer/lib/mime-node';
-import type { OutgoingMail } from './mailer';
+
+export interface OutgoingMail {
+  from: string;
+  to: string[];
+  cc: string[];
+  subject: string;
+  text: string;
+  messageId: string;
+  headers: Record<string, string>;
+  /** Files sent with the message, e.g. the letter as a .docx. */
+  attachments?: { filename: string; content: Buffer }[];
+}
 
 /** The longest line of a base64 body (RFC 2045). */
 const BASE64_LINE = 76;
